@@ -1,0 +1,47 @@
+# gitops-guard — the two commands a newcomer runs: `make run` and `make test`.
+# Everything runs on the Node.js LTS pinned in devDependencies ("node"), not the machine's Node.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+NODE_STAMP := node_modules/.install-stamp
+
+.PHONY: run test install build lint typecheck unit demo bench certs clean
+
+# Installs what is missing, builds, and serves the webhook on https://127.0.0.1:8443 with the
+# embedded default policy, certificates in certs/ and records in records/decisions.jsonl.
+run: build
+	@mkdir -p records
+	@echo "try: curl -sk https://127.0.0.1:8443/healthz ; make demo (in another shell) sends example AdmissionReviews"
+	node dist/src/bin/gitops-guard.js serve --host 127.0.0.1 --port 8443 --cert-dir certs --records records/decisions.jsonl
+
+# Installs, builds, lints, typechecks and runs every test.
+test: build lint typecheck unit
+
+install: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: install
+	tsc -p tsconfig.build.json
+
+lint: install
+	eslint .
+
+typecheck: install
+	tsc -p tsconfig.json --noEmit
+
+unit: install
+	node --test --test-concurrency=2 "test/**/*.test.ts"
+
+demo: build
+	bash examples/demo.sh
+
+bench: build
+	node bench/run.ts
+
+certs: build
+	node dist/src/bin/gitops-guard.js certs --dir certs
+
+clean:
+	rm -rf dist node_modules records bench/results

@@ -1,0 +1,119 @@
+import type { JsonObject } from "../k8s/json.ts";
+import { getAt } from "../k8s/field-path.ts";
+import { metaMap } from "../k8s/kube-object.ts";
+import { canonicalJson, fnv1a64 } from "../hash/fnv1a.ts";
+import type { Finding } from "../findings/finding.ts";
+import { isDataBearing } from "../rules/find-findings.ts";
+import type { ConflictAction, Policy, ReplaceStrategy } from "../policy/policy-schema.ts";
+import { exemptionReason, findOverride, type MatchSubject } from "../policy/match-policy.ts";
+import type { Action, Decision, Mark } from "./decision.ts";
+import { dataBearingDenial, immutableDenial, recreateDenial, shortWarning, type MessageSubject } from "./denial-message.ts";
+import { MARK_ANNOTATIONS } from "./mark-annotations.ts";
+
+/** Everything decide needs besides the findings. */
+export interface DecideInput {
+  readonly findings: readonly Finding[];
+  readonly policy: Policy;
+  readonly subject: MatchSubject & { readonly name: string };
+  /** The live object (AdmissionRequest.oldObject), when there is one. */
+  readonly live?: JsonObject;
+  /** The namespace gitops-guard runs in (always exempt). */
+  readonly guardNamespace: string;
+}
+
+/** Digest of the desired values of the conflicting paths: equal digests = the same change. */
+export function changeDigest(findings: readonly Finding[]): string {
+  const pairs = findings.map((f) => [f.path, f.to ?? null] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return fnv1a64(canonicalJson(pairs));
+}
+
+function allowDecision(findings: readonly Finding[], reason: string, mode: Decision["mode"]): Decision {
+  return { action: "allow", enforcedAction: "allow", mode, findings, revert: [], warnings: [], reason };
+}
+
+function riskyWarnings(findings: readonly Finding[]): string[] {
+  return findings.filter((f) => f.class === "risky").map((f) => shortWarning(`${f.path}: ${f.message}`));
+}
+
+/** A StatefulSet that deletes its claims when it is deleted holds data like a PVC does. */
+function deletesClaims(live: JsonObject | undefined): boolean {
+  return getAt(live, ["spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"]) === "Delete";
+}
+
+function conflictAction(input: DecideInput): { action: ConflictAction; strategy: ReplaceStrategy; dataOk: boolean } {
+  const { policy, subject } = input;
+  const override = findOverride(policy, subject);
+  if (override) return { action: override.action, strategy: override.strategy, dataOk: override.acceptDataLoss };
+  const owned = policy.defaults.markOwners.includes(subject.owner);
+  return { action: owned ? policy.defaults.owned : policy.defaults.unowned, strategy: policy.defaults.strategy, dataOk: false };
+}
+
+function toolMarker(owner: MatchSubject["owner"], strategy: ReplaceStrategy): Mark["toolMarker"] {
+  if (strategy !== "recreate") return undefined;
+  return owner === "flux" || owner === "argocd" ? owner : undefined;
+}
+
+/** The answer for immutable/declared conflicts (and the server-assigned restores riding along). */
+function decideConflict(input: DecideInput, conflicts: readonly Finding[], restores: readonly Finding[]): Decision {
+  const { subject, live } = input;
+  const messageSubject: MessageSubject = subject;
+  const base = { mode: "enforce" as const, findings: input.findings };
+  const { action, strategy, dataOk } = conflictAction(input);
+  const dataBearing = isDataBearing(subject.group, subject.kind) || (subject.kind === "StatefulSet" && deletesClaims(live));
+  if (action === "allow") return { ...base, action: "allow", enforcedAction: "allow", revert: [], warnings: [], reason: "policy allows conflicts" };
+  if (action === "warn") {
+    const warnings = conflicts.map((f) => shortWarning(`${f.path} cannot change in place: the apply will fail`));
+    return { ...base, action: "warn", enforcedAction: "warn", revert: [], warnings, reason: "policy warns on conflicts" };
+  }
+  if (action === "deny" || (dataBearing && !dataOk)) {
+    const data = dataBearing && !dataOk;
+    const message = data ? dataBearingDenial(messageSubject, conflicts) : immutableDenial(messageSubject, conflicts);
+    const denial = { code: data ? 403 : 422, message };
+    const reason = data ? "data-bearing object: never recreated automatically" : "immutable conflict denied by policy";
+    return { ...base, action: "deny", enforcedAction: "deny", revert: [], denial, warnings: [], reason };
+  }
+  const digest = changeDigest(conflicts);
+  const liveAnnotations = metaMap(live, "annotations");
+  if (liveAnnotations[MARK_ANNOTATIONS.replace] === "recreate" && liveAnnotations[MARK_ANNOTATIONS.digest] === digest && strategy === "recreate") {
+    const denial = { code: 422, message: recreateDenial(messageSubject, conflicts) };
+    return { ...base, action: "mark", enforcedAction: "mark", revert: [], strategy, denial, warnings: [], reason: "marked object: same change again, recreate" };
+  }
+  const mark: Mark = { strategy, digest, toolMarker: toolMarker(subject.owner, strategy) };
+  const warnings = [
+    shortWarning(`gitops-guard kept ${conflicts.map((f) => f.path).join(", ")} at the live value; marked for ${strategy}`),
+  ];
+  return { ...base, action: "mark", enforcedAction: "mark", revert: [...conflicts, ...restores], mark, strategy, warnings, reason: `immutable conflict marked for ${strategy}` };
+}
+
+function enforce(input: DecideInput): Decision {
+  const { findings, policy } = input;
+  const conflicts = findings.filter((f) => (f.class === "immutable" || f.class === "declared") && f.severity === "blocking");
+  const restores = policy.restore ? findings.filter((f) => f.class === "server-assigned") : [];
+  if (conflicts.length > 0) return decideConflict(input, conflicts, restores);
+  const warnings = riskyWarnings(findings);
+  if (restores.length > 0) {
+    warnings.unshift(shortWarning(`gitops-guard restored server-assigned ${restores.map((f) => f.path).join(", ")}`));
+    return { action: "restore", enforcedAction: "restore", mode: "enforce", findings, revert: restores, warnings, reason: "server-assigned values restored" };
+  }
+  if (warnings.length > 0) {
+    return { action: "warn", enforcedAction: "warn", mode: "enforce", findings, revert: [], warnings, reason: "risky change" };
+  }
+  return allowDecision(findings, findings.length === 0 ? "no findings" : "nothing to act on", "enforce");
+}
+
+/**
+ * decide(findings, policy, context) → one action per request. Pure and idempotent: the same
+ * request (a retry, a reinvocation, its dry-run) gets the same decision.
+ */
+export function decide(input: DecideInput): Decision {
+  const { policy } = input;
+  if (policy.mode === "off") return allowDecision(input.findings, "policy mode is off", "off");
+  const exempt = exemptionReason(policy, input.subject, input.guardNamespace);
+  if (exempt !== undefined) return allowDecision(input.findings, exempt, policy.mode);
+  const enforced = enforce(input);
+  if (policy.mode === "enforce") return enforced;
+  // audit: record what enforce would have done, change nothing.
+  const { denial: _denial, mark: _mark, ...recorded } = enforced;
+  const action: Action = "allow";
+  return { ...recorded, action, mode: "audit", revert: [], warnings: [], reason: `audit: ${enforced.reason}` };
+}

@@ -1,0 +1,42 @@
+/** JSON values as they arrive on the wire (AdmissionReview bodies, YAML manifests). */
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Kubernetes' semantic equality treats nil and empty maps/slices alike
+ * (apimachinery `third_party/forked/golang/reflect` DeepEqual); so do we: absent, null, {} and []
+ * are all "empty".
+ */
+export function isEmptyValue(value: JsonValue | undefined): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (isJsonObject(value)) return Object.keys(value).length === 0;
+  return false;
+}
+
+/** Deep equality with Kubernetes' empty-equals-absent semantics (see isEmptyValue). */
+export function semanticEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (isEmptyValue(a) && isEmptyValue(b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => semanticEqual(item, b[i]));
+  }
+  if (isJsonObject(a) && isJsonObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) if (!semanticEqual(a[key], b[key])) return false;
+    return true;
+  }
+  return false;
+}
+
+/** A deep copy of a JSON value (structuredClone is a global, not I/O; kept here for one name). */
+export function cloneJson<T extends JsonValue>(value: T): T {
+  return structuredClone(value);
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import type { JsonObject } from "./json.ts";
+
+/**
+ * The part of any Kubernetes object gitops-guard reads by name. Everything else is kept as raw
+ * JSON (`loose`), because patches must be computed against the object exactly as it arrived
+ * (controller-runtime's PatchResponseFromRaw; kubebuilder#510).
+ */
+export const objectMetaSchema = z
+  .object({
+    name: z.string().optional(),
+    generateName: z.string().optional(),
+    namespace: z.string().optional(),
+    uid: z.string().optional(),
+    resourceVersion: z.string().optional(),
+    labels: z.record(z.string(), z.string()).nullish(),
+    annotations: z.record(z.string(), z.string()).nullish(),
+    deletionTimestamp: z.string().nullish(),
+  })
+  .loose();
+
+export const kubeObjectSchema = z
+  .object({
+    apiVersion: z.string().min(1),
+    kind: z.string().min(1),
+    metadata: objectMetaSchema.optional(),
+  })
+  .loose();
+
+export type ObjectMeta = z.infer<typeof objectMetaSchema>;
+
+/** The API group of an apiVersion: "apps/v1" → "apps", "v1" → "" (core). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+/** The version part of an apiVersion: "apps/v1" → "v1". */
+export function versionOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+}
+
+/** Identity used to pair objects: group, kind, namespace, name (the version is not part of it). */
+export interface ObjectIdentity {
+  /** API group; "" for the core group. */
+  readonly group: string;
+  readonly kind: string;
+  /** "" for cluster-scoped objects. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export function identityKey(id: ObjectIdentity): string {
+  return `${id.group}/${id.kind}/${id.namespace}/${id.name}`;
+}
+
+/** "Deployment web/api", "ClusterRole admin": how messages name an object. */
+export function describeObject(kind: string, namespace: string | undefined, name: string | undefined): string {
+  const shown = name === undefined || name === "" ? "<unnamed>" : name;
+  return namespace ? `${kind} ${namespace}/${shown}` : `${kind} ${shown}`;
+}
+
+function metaOf(obj: JsonObject): JsonObject | undefined {
+  const meta = obj["metadata"];
+  return typeof meta === "object" && meta !== null && !Array.isArray(meta) ? meta : undefined;
+}
+
+/** labels/annotations of a raw object (non-string values are ignored). */
+export function metaMap(obj: JsonObject | undefined, field: "labels" | "annotations"): Record<string, string> {
+  const meta = obj ? metaOf(obj) : undefined;
+  const map = meta?.[field];
+  const out: Record<string, string> = {};
+  if (typeof map === "object" && map !== null && !Array.isArray(map)) {
+    for (const [k, v] of Object.entries(map)) if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import type { JsonObject } from "../k8s/json.ts";
+import { metaMap } from "../k8s/kube-object.ts";
+
+/** The GitOps tool that applies an object, as records and policy matches name it. */
+export type OwningTool = "flux" | "argocd" | "helm" | "kapp" | "kubectl" | "other";
+
+export const OWNING_TOOLS = ["flux", "argocd", "helm", "kapp", "kubectl", "other"] as const;
+
+/** Field managers each tool applies with (gitops-tools.md §1, §3; kubectl defaults). */
+const FIELD_MANAGERS: readonly [RegExp, OwningTool][] = [
+  [/^kustomize-controller$/, "flux"],
+  [/^argocd-controller$|^argocd-application-controller$/, "argocd"],
+  [/^helm-controller$|^helm$/, "helm"],
+  [/^kapp$/, "kapp"],
+  [/^kubectl/, "kubectl"],
+];
+
+/**
+ * Which tool owns the object, from its labels and annotations (new or live), then the request's
+ * fieldManager. Flux kustomize-controller labels every applied object with
+ * `kustomize.toolkit.fluxcd.io/name|namespace` (fluxcd/pkg ssa GetOwnerLabels); helm-controller
+ * and Helm set `meta.helm.sh/release-name`; Argo CD sets `argocd.argoproj.io/tracking-id` (annotation
+ * tracking) or `argocd.argoproj.io/instance` (label tracking with that key); kapp sets `kapp.k14s.io/app`.
+ */
+function ownerFromMetadata(obj: JsonObject): OwningTool | undefined {
+  const labels = metaMap(obj, "labels");
+  const annotations = metaMap(obj, "annotations");
+  if (labels["kustomize.toolkit.fluxcd.io/name"] !== undefined) return "flux";
+  if (annotations["argocd.argoproj.io/tracking-id"] !== undefined) return "argocd";
+  if (labels["kapp.k14s.io/app"] !== undefined || annotations["kapp.k14s.io/identity"] !== undefined) return "kapp";
+  if (annotations["meta.helm.sh/release-name"] !== undefined || labels["app.kubernetes.io/managed-by"] === "Helm") {
+    return "helm";
+  }
+  if (labels["argocd.argoproj.io/instance"] !== undefined) return "argocd";
+  return undefined;
+}
+
+export function detectOwner(objects: readonly (JsonObject | undefined)[], fieldManager?: string): OwningTool {
+  for (const obj of objects) {
+    const owner = obj ? ownerFromMetadata(obj) : undefined;
+    if (owner) return owner;
+  }
+  if (fieldManager) {
+    for (const [pattern, tool] of FIELD_MANAGERS) if (pattern.test(fieldManager)) return tool;
+  }
+  const kubectlApplied = objects.some(
+    (obj) => obj && metaMap(obj, "annotations")["kubectl.kubernetes.io/last-applied-configuration"] !== undefined,
+  );
+  return kubectlApplied ? "kubectl" : "other";
+}

@@ -1,0 +1,52 @@
+import { parsePathPattern } from "../k8s/field-path.ts";
+import type { CompiledRule, Rule } from "./rule.ts";
+
+/** Rules indexed by API group and kind, paths parsed once. Built by the caller, never global. */
+export interface Catalogue {
+  /** Rules for one group/kind, wildcard rules (`*`) included. */
+  rulesFor(group: string, kind: string): readonly CompiledRule[];
+  /** Every rule, in catalogue order. */
+  readonly all: readonly CompiledRule[];
+}
+
+export function compileRule(rule: Rule): CompiledRule {
+  return {
+    ...rule,
+    root: parsePathPattern(rule.path),
+    mutablePatterns: rule.check.type === "frozen-except" ? rule.check.mutable.map(parsePathPattern) : [],
+  };
+}
+
+export function createCatalogue(rules: readonly Rule[]): Catalogue {
+  const compiled = rules.map(compileRule);
+  const ids = new Set<string>();
+  for (const rule of compiled) {
+    if (ids.has(rule.id)) throw new Error(`duplicate rule id ${rule.id}`);
+    ids.add(rule.id);
+  }
+  const byKind = new Map<string, CompiledRule[]>();
+  const wildcard = compiled.filter((r) => r.group === "*" || r.kind === "*");
+  for (const rule of compiled) {
+    if (rule.group === "*" || rule.kind === "*") continue;
+    const key = `${rule.group}/${rule.kind}`;
+    const list = byKind.get(key) ?? [];
+    list.push(rule);
+    byKind.set(key, list);
+  }
+  const cache = new Map<string, readonly CompiledRule[]>();
+  return {
+    all: compiled,
+    rulesFor(group: string, kind: string): readonly CompiledRule[] {
+      const key = `${group}/${kind}`;
+      let found = cache.get(key);
+      if (!found) {
+        const matchingWildcards = wildcard.filter(
+          (r) => (r.group === "*" || r.group === group) && (r.kind === "*" || r.kind === kind),
+        );
+        found = [...matchingWildcards, ...(byKind.get(key) ?? [])];
+        cache.set(key, found);
+      }
+      return found;
+    },
+  };
+}

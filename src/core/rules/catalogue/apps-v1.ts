@@ -1,0 +1,89 @@
+import type { Rule } from "../rule.ts";
+import { selectorMatchesTemplate } from "./selector-matches-template.ts";
+
+/**
+ * apps/v1 (reference/k8s-immutable-fields.md §2.3). Selectors of Deployment, ReplicaSet,
+ * DaemonSet and StatefulSet are frozen since apps/v1 (kubernetes#50808); the StatefulSet spec is
+ * frozen except for a short list that has grown across releases.
+ */
+
+const SELECTOR_WHY =
+  "the API server refuses any change to a workload's spec.selector (apps/v1); the template labels must keep matching it";
+
+function selectorRules(kind: string, strategy: "blue-green" | "orphan-recreate"): Rule[] {
+  return [
+    {
+      id: `apps.${kind}.selector`,
+      group: "apps",
+      kind,
+      path: "spec.selector",
+      class: "immutable",
+      check: { type: "frozen" },
+      why: SELECTOR_WHY,
+      apiError: "spec.selector: Invalid value: v1.LabelSelector{...}: field is immutable",
+      source: `pkg/registry/apps/${kind.toLowerCase()}/strategy.go (ValidateUpdate)`,
+      strategy,
+    },
+    {
+      id: `apps.${kind}.template-labels`,
+      group: "apps",
+      kind,
+      path: "spec.template.metadata.labels",
+      class: "immutable",
+      check: { type: "custom", evaluate: selectorMatchesTemplate },
+      why: "the pod template's labels no longer match the immutable selector",
+      apiError: "spec.template.metadata.labels: Invalid value: ...: `selector` does not match template `labels`",
+      source: "pkg/apis/apps/validation (ValidatePodTemplateSpecForReplicaSet)",
+      strategy: "revert",
+    },
+  ];
+}
+
+/** StatefulSet spec fields a current API server lets an update change. */
+export const STATEFULSET_MUTABLE_SPEC = [
+  "replicas",
+  "ordinals",
+  "template",
+  "updateStrategy",
+  "revisionHistoryLimit",
+  "persistentVolumeClaimRetentionPolicy",
+  "minReadySeconds",
+] as const;
+
+export const APPS_V1_RULES: readonly Rule[] = [
+  ...selectorRules("Deployment", "blue-green"),
+  ...selectorRules("ReplicaSet", "blue-green"),
+  ...selectorRules("DaemonSet", "orphan-recreate"),
+  // The StatefulSet selector is also inside the frozen spec below; the specific rule names it better.
+  ...selectorRules("StatefulSet", "orphan-recreate"),
+  {
+    id: "apps.StatefulSet.spec",
+    group: "apps",
+    kind: "StatefulSet",
+    path: "spec",
+    class: "immutable",
+    check: { type: "frozen-except", mutable: STATEFULSET_MUTABLE_SPEC },
+    why:
+      "the API server refuses StatefulSet spec changes outside replicas, ordinals, template, updateStrategy, " +
+      "revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds (selector, serviceName, " +
+      "podManagementPolicy and volumeClaimTemplates are frozen)",
+    apiError:
+      "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', " +
+      "'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    source: "pkg/apis/apps/validation (ValidateStatefulSetUpdate); v1.35 +k8s:immutable tags",
+    kubeVersions:
+      "revisionHistoryLimit is mutable on current servers (v1.33+ message lists it) but refused on v1.31 (kubernetes#130263)",
+    strategy: "orphan-recreate",
+  },
+  {
+    id: "apps.ControllerRevision.data",
+    group: "apps",
+    kind: "ControllerRevision",
+    path: "data",
+    class: "immutable",
+    check: { type: "frozen" },
+    why: "a ControllerRevision's data is a snapshot; the API server refuses any change",
+    apiError: "data: Invalid value: ...: field is immutable",
+    source: "pkg/apis/apps/validation (ValidateControllerRevisionUpdate)",
+  },
+];

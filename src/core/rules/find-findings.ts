@@ -1,0 +1,94 @@
+import { formatFieldPath, patternCovers } from "../k8s/field-path.ts";
+import type { JsonObject } from "../k8s/json.ts";
+import { groupOf } from "../k8s/kube-object.ts";
+import { compareObjects } from "../compare/compare-objects.ts";
+import type { Finding, FindingClass, Severity, Strategy } from "../findings/finding.ts";
+import type { Catalogue } from "./catalogue.ts";
+import { findViolations } from "./find-violations.ts";
+import type { ClusterFacts, CompiledRule, RuleInput, Violation } from "./rule.ts";
+
+/** Kinds whose objects hold data: never recreated automatically (DESIGN "the rewrite", 4). */
+export const DATA_BEARING_KINDS: ReadonlySet<string> = new Set([
+  "/PersistentVolumeClaim",
+  "/PersistentVolume",
+  "/Namespace",
+  "apiextensions.k8s.io/CustomResourceDefinition",
+]);
+
+export function isDataBearing(group: string, kind: string): boolean {
+  return DATA_BEARING_KINDS.has(`${group}/${kind}`);
+}
+
+const DEFAULT_SEVERITY: Record<FindingClass, Severity> = {
+  immutable: "blocking",
+  declared: "blocking",
+  "server-assigned": "warning",
+  risky: "warning",
+};
+
+function defaultStrategy(rule: CompiledRule, group: string, kind: string): Strategy {
+  if (rule.strategy) return rule.strategy;
+  if (rule.class === "server-assigned") return "restore";
+  if (rule.class === "risky") return "review";
+  return isDataBearing(group, kind) ? "migrate" : "recreate";
+}
+
+function toFinding(rule: CompiledRule, violation: Violation, group: string, kind: string): Finding {
+  return {
+    ruleId: rule.id,
+    path: formatFieldPath(violation.path),
+    segments: violation.path,
+    from: violation.from,
+    to: violation.to,
+    class: rule.class,
+    severity: rule.severity ?? DEFAULT_SEVERITY[rule.class],
+    strategy: defaultStrategy(rule, group, kind),
+    message: violation.detail ?? rule.why,
+  };
+}
+
+/**
+ * A dropped server-assigned value is reported once, as server-assigned (a restore), not also as
+ * the immutable change it would otherwise be; and one path is reported once per class, by the
+ * most specific rule (the longest rule path).
+ */
+function dedupe(findings: Finding[], rootLength: Map<Finding, number>): Finding[] {
+  const restored = findings.filter((f) => f.class === "server-assigned");
+  const kept = findings.filter(
+    (f) => f.class === "server-assigned" || !restored.some((r) => patternCovers(r.segments, f.segments)),
+  );
+  const best = new Map<string, Finding>();
+  for (const finding of kept) {
+    const key = `${finding.class}|${finding.path}`;
+    const current = best.get(key);
+    if (!current || (rootLength.get(finding) ?? 0) > (rootLength.get(current) ?? 0)) best.set(key, finding);
+  }
+  return findings.filter((f) => best.get(`${f.class}|${f.path}`) === f);
+}
+
+/** The pair of objects to judge, and what is known about the cluster. */
+export interface FindInput {
+  readonly old: JsonObject;
+  readonly new: JsonObject;
+  readonly cluster?: ClusterFacts;
+}
+
+/** find: the rule catalogue turns the changes between old and new into findings. */
+export function findFindings(catalogue: Catalogue, input: FindInput): Finding[] {
+  const apiVersion = typeof input.new["apiVersion"] === "string" ? input.new["apiVersion"] : "";
+  const kind = typeof input.new["kind"] === "string" ? input.new["kind"] : "";
+  const group = groupOf(apiVersion);
+  const changes = compareObjects(input.old, input.new);
+  if (changes.length === 0) return [];
+  const ruleInput: RuleInput = { old: input.old, new: input.new, changes, cluster: input.cluster ?? {} };
+  const findings: Finding[] = [];
+  const rootLength = new Map<Finding, number>();
+  for (const rule of catalogue.rulesFor(group, kind)) {
+    for (const violation of findViolations(rule, ruleInput)) {
+      const finding = toFinding(rule, violation, group, kind);
+      rootLength.set(finding, rule.root.length);
+      findings.push(finding);
+    }
+  }
+  return dedupe(findings, rootLength);
+}

@@ -1,0 +1,80 @@
+import type { JsonObject, JsonValue } from "../k8s/json.ts";
+import type { PathSegment } from "../k8s/field-path.ts";
+import type { FieldChange } from "../compare/compare-objects.ts";
+import type { FindingClass, Severity, Strategy } from "../findings/finding.ts";
+
+/** What a rule sees: the live (old) object, the incoming (new) object and their differences. */
+export interface RuleInput {
+  readonly old: JsonObject;
+  readonly new: JsonObject;
+  /** compareObjects(old, new), computed once per object pair. */
+  readonly changes: readonly FieldChange[];
+  /** Facts about the cluster when known (from manifests or the API); absent = unknown. */
+  readonly cluster: ClusterFacts;
+}
+
+/** Facts some rules need beyond the object pair. Unknown facts never make a change blocking. */
+export interface ClusterFacts {
+  /** StorageClasses by name, for PVC expansion (`allowVolumeExpansion`). */
+  readonly storageClasses?: ReadonlyMap<string, JsonObject>;
+}
+
+/** One place a rule is broken. `from`/`to` undefined = absent on that side. */
+export interface Violation {
+  readonly path: readonly PathSegment[];
+  readonly from: JsonValue | undefined;
+  readonly to: JsonValue | undefined;
+  /** Replaces the rule's `why` for this violation when the reason is more specific. */
+  readonly detail?: string;
+}
+
+/**
+ * The condition under which the API server refuses a change at the rule's path:
+ * - `frozen`: any change (semantic equality; `defaultValue` stands in for an absent value);
+ * - `frozen-except`: any change in the subtree except under the listed relative paths;
+ * - `set-once`: may go from unset to a value, never change after;
+ * - `grow-only`: a quantity may grow, never shrink;
+ * - `custom`: anything else, as a function of the input.
+ */
+export type Check =
+  | { readonly type: "frozen" }
+  | { readonly type: "frozen-except"; readonly mutable: readonly string[] }
+  | { readonly type: "set-once" }
+  | { readonly type: "grow-only" }
+  | { readonly type: "custom"; readonly evaluate: (input: RuleInput, rule: CompiledRule) => Violation[] };
+
+export interface Rule {
+  /** Stable id: `<group or core>.<Kind>.<field>`. */
+  readonly id: string;
+  /** API group ("" for core, "*" for every group). */
+  readonly group: string;
+  /** Kind ("*" for every kind). */
+  readonly kind: string;
+  /** Path pattern (`spec.selector`, `spec.containers[*].image`). */
+  readonly path: string;
+  readonly class: FindingClass;
+  readonly check: Check;
+  /** Extra precondition on the pair (e.g. ConfigMap: old `immutable: true`). Default: always. */
+  readonly when?: (input: RuleInput) => boolean;
+  /** The value the API server defaults when the field is absent (compared in its place). */
+  readonly defaultValue?: JsonValue;
+  /** Why the API server refuses it, one short sentence for people. */
+  readonly why: string;
+  /** The field error the API server returns (after `... is invalid: `). */
+  readonly apiError?: string;
+  /** Where the rule lives in the Kubernetes source (reference/k8s-immutable-fields.md). */
+  readonly source: string;
+  /** Version dependence, when the rule differs across kube-apiserver releases. */
+  readonly kubeVersions?: string;
+  /** Default: immutable/declared → blocking, server-assigned → warning, risky → warning. */
+  readonly severity?: Severity;
+  /** Default: by class and kind (see defaultStrategy). */
+  readonly strategy?: Strategy;
+}
+
+/** A rule with its path patterns parsed once, when the catalogue is built. */
+export interface CompiledRule extends Rule {
+  readonly root: readonly PathSegment[];
+  /** Parsed `frozen-except` mutable paths, relative to root (empty for other checks). */
+  readonly mutablePatterns: readonly (readonly PathSegment[])[];
+}
