@@ -27,6 +27,11 @@ export function changeDigest(findings: readonly Finding[]): string {
   return fnv1a64(canonicalJson(pairs));
 }
 
+/** An allow with no findings considered: CONNECT, subresources, exempt requests. */
+export function skipDecision(reason: string, mode: Decision["mode"]): Decision {
+  return allowDecision([], reason, mode);
+}
+
 function allowDecision(findings: readonly Finding[], reason: string, mode: Decision["mode"]): Decision {
   return { action: "allow", enforcedAction: "allow", mode, findings, revert: [], warnings: [], reason };
 }

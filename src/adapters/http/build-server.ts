@@ -1,0 +1,79 @@
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from "fastify";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Server as HttpsServer } from "node:https";
+import type { Logger } from "pino";
+import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
+import { registerAdmissionRoutes, type AdmissionRouteDeps } from "./admission-routes.ts";
+import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REVIEW_BYTES, REQUEST_TIMEOUT_MS } from "./server-limits.ts";
+
+/** The webhook's fastify instance (HTTPS, our pino logger). */
+export type WebhookServer = FastifyInstance<HttpsServer, IncomingMessage, ServerResponse, Logger>;
+
+/** Why the server is not ready, or undefined when it is. */
+export type ReadinessCheck = () => string | undefined;
+
+export interface ServerDeps extends AdmissionRouteDeps {
+  /** TLS material; the server speaks HTTPS only, TLS 1.2 minimum. */
+  readonly tls: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  readonly readiness: ReadinessCheck;
+  readonly metrics: AdmissionMetrics;
+  readonly log: Logger;
+}
+
+/** Maps fastify's body errors to our codes: the body is the problem (400/413/415), never the server. */
+function bodyErrorReply(error: FastifyError): { status: number; code: string; message: string } | undefined {
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { status: 413, code: "ERR_REVIEW_TOO_LARGE", message: `request body is larger than ${MAX_REVIEW_BYTES} bytes (7 MiB)` };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { status: 400, code: "ERR_REVIEW_INVALID", message: `body is not JSON: ${error.message}` };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return { status: 415, code: "ERR_REVIEW_INVALID", message: "Content-Type must be application/json" };
+    default:
+      return error.statusCode === 400 ? { status: 400, code: "ERR_REVIEW_INVALID", message: error.message } : undefined;
+  }
+}
+
+/**
+ * Builds the webhook server (routes, limits, error mapping) without listening. HTTPS only.
+ * `app.server.setSecureContext` swaps certificates without a restart.
+ */
+export function buildServer(deps: ServerDeps): WebhookServer {
+  const app = Fastify<HttpsServer, IncomingMessage, ServerResponse, Logger>({
+    https: { key: deps.tls.key, cert: deps.tls.cert, minVersion: "TLSv1.2" },
+    bodyLimit: MAX_REVIEW_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    return503OnClosing: true,
+    // Per-request log lines would double the work per call; decisions are recorded instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    loggerInstance: deps.log,
+  });
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = bodyErrorReply(error);
+    const webhook = request.url.startsWith("/validate") ? "validate" : "mutate";
+    if (mapped) {
+      deps.metrics.error(webhook, mapped.code);
+      deps.log.warn({ webhook, code: mapped.code, reason: mapped.message }, "request rejected");
+      return reply.code(mapped.status).send({ code: mapped.code, message: mapped.message });
+    }
+    deps.metrics.error(webhook, "ERR_INTERNAL");
+    deps.log.error({ err: error }, "unexpected error");
+    return reply.code(500).send({ code: "ERR_INTERNAL", message: "internal error" });
+  });
+
+  registerAdmissionRoutes(app, deps);
+  app.get("/healthz", () => ({ status: "ok" }));
+  app.get("/readyz", (_request, reply) => {
+    const notReady = deps.readiness();
+    return notReady === undefined ? { status: "ready" } : reply.code(503).send({ status: "not ready", reason: notReady });
+  });
+  app.get("/metrics", async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(text);
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+import type { Operation as PatchOperation } from "fast-json-patch";
+import type { AdmissionApiVersion } from "./admission-review.ts";
+
+/** The `response` stanza kube-apiserver accepts (admission/v1 types.go; admissionreview.go checks). */
+export interface AdmissionResponse {
+  readonly uid: string;
+  readonly allowed: boolean;
+  readonly status?: { readonly code: number; readonly message: string; readonly reason?: string };
+  /** base64 of the JSON Patch; present only together with patchType, and only from /mutate. */
+  readonly patch?: string;
+  readonly patchType?: "JSONPatch";
+  readonly warnings?: readonly string[];
+  readonly auditAnnotations?: Readonly<Record<string, string>>;
+}
+
+export interface AdmissionReviewResponse {
+  readonly apiVersion: AdmissionApiVersion;
+  readonly kind: "AdmissionReview";
+  readonly response: AdmissionResponse;
+}
+
+/** What an answer says before the envelope is added. Built only by the constructors below. */
+export interface Verdict {
+  readonly allowed: boolean;
+  readonly status?: { readonly code: number; readonly message: string; readonly reason?: string };
+  readonly patch: readonly PatchOperation[];
+  readonly warnings: readonly string[];
+  readonly auditAnnotations: Readonly<Record<string, string>>;
+}
+
+export function allowed(warnings: readonly string[] = [], auditAnnotations: Record<string, string> = {}): Verdict {
+  return { allowed: true, patch: [], warnings, auditAnnotations };
+}
+
+export function patched(
+  patch: readonly PatchOperation[],
+  warnings: readonly string[] = [],
+  auditAnnotations: Record<string, string> = {},
+): Verdict {
+  return { allowed: true, patch, warnings, auditAnnotations };
+}
+
+/**
+ * A denial. The API server forces code ≥ 400 (400 when unset); the reason is derived from the
+ * code so clients classify it as kube-apiserver would (422 → Invalid, 403 → Forbidden).
+ */
+export function denied(
+  code: number,
+  message: string,
+  warnings: readonly string[] = [],
+  auditAnnotations: Record<string, string> = {},
+): Verdict {
+  const reason = code === 422 ? "Invalid" : code === 403 ? "Forbidden" : code === 409 ? "Conflict" : "BadRequest";
+  return { allowed: false, status: { code: Math.max(400, code), message, reason }, patch: [], warnings, auditAnnotations };
+}
+
+function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  // Chunks keep String.fromCharCode's argument count far below engine limits on 1 MiB patches.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/**
+ * The AdmissionReview answer: same apiVersion as the request, uid echoed (set here and only here),
+ * patch and patchType together and only when the webhook may patch and the patch is not empty.
+ */
+export function answerReview(
+  request: { readonly apiVersion: AdmissionApiVersion; readonly uid: string },
+  verdict: Verdict,
+  options: { readonly mayPatch: boolean },
+): AdmissionReviewResponse {
+  const withPatch = options.mayPatch && verdict.allowed && verdict.patch.length > 0;
+  const response: AdmissionResponse = {
+    uid: request.uid,
+    allowed: verdict.allowed,
+    ...(verdict.status ? { status: verdict.status } : {}),
+    ...(withPatch ? { patch: base64Utf8(JSON.stringify(verdict.patch)), patchType: "JSONPatch" as const } : {}),
+    ...(verdict.warnings.length > 0 ? { warnings: verdict.warnings } : {}),
+    ...(Object.keys(verdict.auditAnnotations).length > 0 ? { auditAnnotations: verdict.auditAnnotations } : {}),
+  };
+  return { apiVersion: request.apiVersion, kind: "AdmissionReview", response };
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { isJsonObject, type JsonObject } from "../k8s/json.ts";
+
+/**
+ * The AdmissionReview kube-apiserver POSTs to a webhook (admission.k8s.io/v1 and v1beta1 share
+ * the request shape). Parsed once at the HTTP edge. Objects stay raw JSON: patches are computed
+ * against exactly what arrived (reference/admission-webhooks.md §2.1).
+ */
+
+export const ADMISSION_API_VERSIONS = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"] as const;
+export type AdmissionApiVersion = (typeof ADMISSION_API_VERSIONS)[number];
+
+export const OPERATIONS = ["CREATE", "UPDATE", "DELETE", "CONNECT"] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** A raw object: any JSON object (JSON.parse output needs no deeper check). Null/absent allowed. */
+const rawObject = z
+  .custom<JsonObject>((value) => isJsonObject(value), { message: "must be a JSON object" })
+  .nullish();
+
+const groupVersionKind = z.object({ group: z.string(), version: z.string(), kind: z.string().min(1) }).loose();
+const groupVersionResource = z.object({ group: z.string(), version: z.string(), resource: z.string().min(1) }).loose();
+
+const userInfo = z
+  .object({
+    username: z.string().optional(),
+    uid: z.string().optional(),
+    groups: z.array(z.string()).nullish(),
+    extra: z.record(z.string(), z.array(z.string())).nullish(),
+  })
+  .loose();
+
+export const admissionRequestSchema = z
+  .object({
+    /** Fresh for every webhook call (not per user request): echo it back. */
+    uid: z.string().min(1),
+    kind: groupVersionKind,
+    resource: groupVersionResource,
+    subResource: z.string().nullish(),
+    requestKind: groupVersionKind.nullish(),
+    requestResource: groupVersionResource.nullish(),
+    requestSubResource: z.string().nullish(),
+    /** Empty on CREATE with generateName. */
+    name: z.string().nullish(),
+    /** Absent for cluster-scoped objects. */
+    namespace: z.string().nullish(),
+    operation: z.enum(OPERATIONS),
+    userInfo: userInfo.default({}),
+    /** Null on DELETE. */
+    object: rawObject,
+    /** The live stored object on UPDATE and DELETE; may be `{}` or null on CREATE in fixtures. */
+    oldObject: rawObject,
+    dryRun: z.boolean().nullish(),
+    /** CreateOptions/UpdateOptions/DeleteOptions (fieldManager, dryRun, propagationPolicy…). */
+    options: z.record(z.string(), z.unknown()).nullish(),
+  })
+  .loose();
+
+export const admissionReviewSchema = z
+  .object({
+    apiVersion: z.enum(ADMISSION_API_VERSIONS),
+    kind: z.literal("AdmissionReview"),
+    request: admissionRequestSchema,
+  })
+  .loose();
+
+export type AdmissionRequest = z.infer<typeof admissionRequestSchema>;
+export type AdmissionReview = z.infer<typeof admissionReviewSchema>;
+
+/** The fieldManager of the request, when the client sent one (Flux: kustomize-controller). */
+export function fieldManagerOf(request: AdmissionRequest): string | undefined {
+  const manager = request.options?.["fieldManager"];
+  return typeof manager === "string" ? manager : undefined;
+}

@@ -1,0 +1,89 @@
+import { isJsonObject, type JsonObject } from "../k8s/json.ts";
+import type { Finding } from "../findings/finding.ts";
+import { isSecretValue } from "../findings/display-value.ts";
+import type { Mark } from "../decide/decision.ts";
+import {
+  ARGOCD_SYNC_OPTIONS_ANNOTATION,
+  FLUX_FORCE_ANNOTATION,
+  FLUX_FORCE_VALUE,
+  MARK_ANNOTATIONS,
+  MAX_DESIRED_ANNOTATION_BYTES,
+} from "../decide/mark-annotations.ts";
+
+/** Annotation gitops-guard sets to remember it added the owning tool's marker (so it can take it away). */
+export const TOOL_MARKER_ANNOTATION = "gitops-guard.io/replace-tool-marker";
+
+function annotationsOf(target: JsonObject): Record<string, string> {
+  let metadata = target["metadata"];
+  if (!isJsonObject(metadata)) {
+    metadata = {};
+    target["metadata"] = metadata;
+  }
+  let annotations = metadata["annotations"];
+  if (!isJsonObject(annotations)) {
+    annotations = {};
+    metadata["annotations"] = annotations;
+  }
+  return annotations as Record<string, string>;
+}
+
+function withSyncOptions(existing: string | undefined): string {
+  const options = (existing ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
+  for (const wanted of ["Replace=true", "Force=true"]) if (!options.includes(wanted)) options.push(wanted);
+  return options.join(",");
+}
+
+/**
+ * Turns the (already reverted) object into a replace-strategy resource: the strategy, the fields,
+ * the desired values (bounded, never for Secrets), the digest, and the owning tool's own marker
+ * (Flux `kustomize.toolkit.fluxcd.io/force: enabled`; Argo CD `Replace=true,Force=true`).
+ */
+export function markObject(
+  target: JsonObject,
+  mark: Mark,
+  conflicts: readonly Finding[],
+  subject: { readonly group: string; readonly kind: string },
+): void {
+  const annotations = annotationsOf(target);
+  annotations[MARK_ANNOTATIONS.replace] = mark.strategy;
+  annotations[MARK_ANNOTATIONS.fields] = conflicts.map((f) => f.path).join(",");
+  annotations[MARK_ANNOTATIONS.digest] = mark.digest;
+  const secret = conflicts.some((f) => isSecretValue(subject.group, subject.kind, f.segments));
+  const desired = JSON.stringify(Object.fromEntries(conflicts.map((f) => [f.path, f.to ?? null])));
+  if (!secret && desired.length <= MAX_DESIRED_ANNOTATION_BYTES) annotations[MARK_ANNOTATIONS.desired] = desired;
+  else delete annotations[MARK_ANNOTATIONS.desired];
+  if (mark.toolMarker === "flux") {
+    annotations[FLUX_FORCE_ANNOTATION] = FLUX_FORCE_VALUE;
+    annotations[TOOL_MARKER_ANNOTATION] = "flux";
+  } else if (mark.toolMarker === "argocd") {
+    annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] = withSyncOptions(annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]);
+    annotations[TOOL_MARKER_ANNOTATION] = "argocd";
+  }
+}
+
+/** True when the object still carries a gitops-guard mark. */
+export function hasMark(target: JsonObject): boolean {
+  const metadata = target["metadata"];
+  const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
+  return isJsonObject(annotations) && typeof annotations[MARK_ANNOTATIONS.replace] === "string";
+}
+
+/**
+ * Removes a stale mark (the conflict is gone: Git was reverted, or the object was replaced) and
+ * the tool marker gitops-guard added, leaving markers a person set untouched.
+ */
+export function unmarkObject(target: JsonObject): void {
+  const annotations = annotationsOf(target);
+  const tool = annotations[TOOL_MARKER_ANNOTATION];
+  for (const key of Object.values(MARK_ANNOTATIONS)) delete annotations[key];
+  delete annotations[TOOL_MARKER_ANNOTATION];
+  if (tool === "flux" && annotations[FLUX_FORCE_ANNOTATION] === FLUX_FORCE_VALUE) delete annotations[FLUX_FORCE_ANNOTATION];
+  if (tool === "argocd") {
+    const left = (annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o !== "" && o !== "Replace=true" && o !== "Force=true");
+    if (left.length > 0) annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] = left.join(",");
+    else delete annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION];
+  }
+}

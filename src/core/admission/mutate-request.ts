@@ -1,0 +1,115 @@
+import jsonpatch, { type Operation as PatchOperation } from "fast-json-patch";
+import { cloneJson, type JsonObject } from "../k8s/json.ts";
+import { metaMap } from "../k8s/kube-object.ts";
+import type { Finding } from "../findings/finding.ts";
+import type { Catalogue } from "../rules/catalogue.ts";
+import { findFindings } from "../rules/find-findings.ts";
+import type { ClusterFacts } from "../rules/rule.ts";
+import type { Policy } from "../policy/policy-schema.ts";
+import { decide, skipDecision } from "../decide/decide.ts";
+import type { Decision } from "../decide/decision.ts";
+import { detectOwner, type OwningTool } from "../owner/detect-owner.ts";
+import { fieldManagerOf, type AdmissionRequest } from "./admission-review.ts";
+import { hasMark, markObject, unmarkObject } from "./mark-object.ts";
+import { revertPaths } from "./revert-paths.ts";
+import { verdictFor } from "./verdict-for.ts";
+import type { Verdict } from "./admission-response.ts";
+
+/** What deciding one admission request needs. Built by the caller; the policy may change per request. */
+export interface AdmissionContext {
+  readonly catalogue: Catalogue;
+  readonly policy: Policy;
+  /** gitops-guard's own namespace: always exempt. */
+  readonly guardNamespace: string;
+  readonly cluster?: ClusterFacts;
+}
+
+/** The result of judging one request: the answer and the decision behind it (for records and metrics). */
+export interface AdmissionOutcome {
+  readonly verdict: Verdict;
+  readonly decision: Decision;
+  readonly owner: OwningTool;
+  readonly patch: readonly PatchOperation[];
+}
+
+/** Classes the mutating webhook acts on: what the API server refuses (it never reaches validation). */
+const MUTATE_CLASSES = new Set(["immutable", "server-assigned", "declared"]);
+
+/** Reverting one path can expose another (a reverted selector no longer matches new template labels). */
+const MAX_REVERT_ROUNDS = 3;
+
+export function subjectOf(request: AdmissionRequest, owner: OwningTool): Parameters<typeof decide>[0]["subject"] {
+  const object = request.object ?? request.oldObject ?? undefined;
+  const name = request.name ?? (object ? String(metaMapName(object)) : "");
+  return {
+    group: request.kind.group,
+    kind: request.kind.kind,
+    namespace: request.namespace ?? "",
+    name,
+    labels: { ...metaMap(request.oldObject ?? undefined, "labels"), ...metaMap(request.object ?? undefined, "labels") },
+    owner,
+    ...(request.userInfo.username !== undefined ? { username: request.userInfo.username } : {}),
+    groups: request.userInfo.groups ?? [],
+  };
+}
+
+function metaMapName(object: JsonObject): string {
+  const metadata = object["metadata"];
+  const name = typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) ? metadata["name"] : undefined;
+  return typeof name === "string" ? name : "";
+}
+
+/** Why a request is not a main-resource change the mutating webhook judges, or undefined. */
+export function skipReason(request: AdmissionRequest): string | undefined {
+  if (request.subResource) return `subresource ${request.subResource} is not a main-resource change`;
+  if (request.operation === "CONNECT") return "CONNECT is always allowed";
+  if (request.operation === "DELETE") return "DELETE cannot be patched; judged by /validate";
+  if (request.operation === "CREATE" || !request.oldObject || !request.object) return "no live object to compare";
+  return undefined;
+}
+
+function blockingOrRestorable(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => MUTATE_CLASSES.has(f.class) && (f.severity === "blocking" || f.class === "server-assigned"));
+}
+
+/** Applies a restore/mark decision to a clone of the incoming object; returns the modified clone. */
+function rewrite(context: AdmissionContext, request: AdmissionRequest, decision: Decision, object: JsonObject, live: JsonObject): JsonObject {
+  const draft = cloneJson(object);
+  let pending: readonly Finding[] = decision.revert;
+  for (let round = 0; round < MAX_REVERT_ROUNDS && pending.length > 0; round++) {
+    revertPaths(draft, live, pending.map((f) => f.segments));
+    pending = blockingOrRestorable(findFindings(context.catalogue, { old: live, new: draft, ...(context.cluster ? { cluster: context.cluster } : {}) }));
+  }
+  if (decision.mark) {
+    const conflicts = decision.findings.filter((f) => f.class === "immutable" || f.class === "declared");
+    markObject(draft, decision.mark, conflicts, { group: request.kind.group, kind: request.kind.kind });
+  } else if (hasMark(draft)) {
+    unmarkObject(draft);
+  }
+  return draft;
+}
+
+/**
+ * /mutate: compare → find → decide → answer. The patch is the diff between the raw incoming object
+ * and a modified clone (never hand-written), so it applies cleanly to exactly what arrived.
+ */
+export function mutateRequest(request: AdmissionRequest, context: AdmissionContext): AdmissionOutcome {
+  const object = request.object ?? undefined;
+  const live = request.oldObject ?? undefined;
+  const owner = detectOwner([object, live], fieldManagerOf(request));
+  const skip = skipReason(request);
+  if (skip !== undefined || !object || !live) {
+    const decision = skipDecision(skip ?? "no live object to compare", context.policy.mode);
+    return { verdict: verdictFor(decision, []), decision, owner, patch: [] };
+  }
+  const findings = findFindings(context.catalogue, { old: live, new: object, ...(context.cluster ? { cluster: context.cluster } : {}) })
+    .filter((f) => MUTATE_CLASSES.has(f.class));
+  const decision = decide({ findings, policy: context.policy, subject: subjectOf(request, owner), live, guardNamespace: context.guardNamespace });
+  const rewrites = decision.revert.length > 0 || decision.mark !== undefined;
+  // A stale mark: the live object was marked, the conflict is gone, and the client kept the marks
+  // (client-side apply keeps unknown annotations). A reinvocation right after marking has no mark
+  // on the live object, so it is left alone (idempotence).
+  const cleanup = !rewrites && !decision.denial && decision.mode === "enforce" && hasMark(live) && hasMark(object);
+  const patch = rewrites || cleanup ? jsonpatch.compare(object, rewrite(context, request, decision, object, live)) : [];
+  return { verdict: verdictFor(decision, patch), decision, owner, patch };
+}

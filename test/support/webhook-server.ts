@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import pino from "pino";
+import { generateCertificates } from "../../src/adapters/tls/generate-certificates.ts";
+import { buildServer, type WebhookServer } from "../../src/adapters/http/build-server.ts";
+import { createAdmissionMetrics, type AdmissionMetrics } from "../../src/adapters/metrics/admission-metrics.ts";
+import { createRecordWriter, type RecordWriter } from "../../src/adapters/records/record-writer.ts";
+import { activePolicy, staticPolicyProvider } from "../../src/adapters/http/static-policy-provider.ts";
+import type { PolicyProvider } from "../../src/adapters/http/active-policy.ts";
+import { readPolicyFile } from "../../src/adapters/fs/read-policy-file.ts";
+import { defaultPolicyPath } from "../../src/adapters/fs/package-root.ts";
+import type { Policy } from "../../src/core/policy/policy-schema.ts";
+
+let tls: Promise<{ cert: string; key: string; ca: string }> | undefined;
+
+/** One CA + serving certificate for localhost/127.0.0.1 per test process (generation takes ~50 ms). */
+export function testTls(): Promise<{ cert: string; key: string; ca: string }> {
+  tls ??= generateCertificates({ hosts: ["localhost", "127.0.0.1"], now: new Date() }).then((g) => ({ cert: g.cert, key: g.key, ca: g.caCert }));
+  return tls;
+}
+
+/** The embedded default policy, optionally changed. */
+export async function defaultPolicy(changes: Partial<Policy> = {}): Promise<Policy> {
+  const loaded = await readPolicyFile(defaultPolicyPath());
+  return { ...loaded.policy, ...changes };
+}
+
+export interface TestWebhook {
+  readonly url: string;
+  readonly ca: string;
+  readonly app: WebhookServer;
+  readonly metrics: AdmissionMetrics;
+  readonly records: RecordWriter;
+  readonly recordsPath: string;
+  /** Every operational log line so far. */
+  logText(): string;
+  /** Every record line written so far (flushes first). */
+  recordLines(): string[];
+  close(): Promise<void>;
+}
+
+/** A real webhook server on https://127.0.0.1:<random port>, records in a temp file, logs captured. */
+export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined } = {}): Promise<TestWebhook> {
+  const material = await testTls();
+  const policy = options.policy ?? (await defaultPolicy());
+  const provider = options.provider ?? staticPolicyProvider(activePolicy({ policy, contentHash: "test" }, "test", []));
+  const dir = mkdtempSync(join(tmpdir(), "gg-webhook-"));
+  const recordsPath = join(dir, "decisions.jsonl");
+  const records = createRecordWriter(recordsPath);
+  const logStream = new PassThrough();
+  let logs = "";
+  logStream.on("data", (c: Buffer) => (logs += c.toString("utf8")));
+  const log = pino({ level: "debug" }, logStream);
+  const metrics = createAdmissionMetrics({ processMetrics: false });
+  const app = buildServer({
+    tls: { key: material.key, cert: material.cert },
+    readiness: options.ready ?? (() => undefined),
+    policy: provider,
+    guardNamespace: "gitops-guard",
+    records,
+    metrics,
+    log,
+    now: () => Date.now(),
+    monotonicNs: () => process.hrtime.bigint(),
+  });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    ca: material.ca,
+    app,
+    metrics,
+    records,
+    recordsPath,
+    logText: () => logs,
+    recordLines: () => {
+      records.flush();
+      return existsSync(recordsPath) ? readFileSync(recordsPath, "utf8").split("\n").filter((l) => l !== "") : [];
+    },
+    close: async () => {
+      await app.close();
+      await records.close();
+    },
+  };
+}
