@@ -11,8 +11,17 @@ import { watchCertificates } from "../adapters/tls/watch-certificates.ts";
 import { createRecordWriter } from "../adapters/records/record-writer.ts";
 import { createAdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
 import { buildServer } from "../adapters/http/build-server.ts";
-import { activePolicy, staticPolicyProvider } from "../adapters/http/static-policy-provider.ts";
-import { customRulesToRules } from "../core/policy/custom-rules.ts";
+import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
+import { loadKubeConfig } from "../adapters/kube/load-kube-config.ts";
+import { createKubeHttp, type KubeHttp } from "../adapters/kube/kube-http.ts";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { isJsonObject, type JsonObject } from "../core/k8s/json.ts";
+import { watchPolicyConfigMap } from "../adapters/kube/policy-configmap-source.ts";
+import { watchCrdRules } from "../adapters/kube/crd-rules-source.ts";
+import { postEvent, type EventSubject } from "../adapters/kube/post-event.ts";
+import type { ListWatch } from "../adapters/kube/list-watch.ts";
+import type { AdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
+import type { Logger } from "../adapters/log/create-logger.ts";
 import type { RegisterCommand } from "./main.ts";
 import type { CommandIO } from "./io.ts";
 
@@ -22,6 +31,9 @@ const serveOptionsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   certDir: z.string().min(1),
   policyFile: z.string().min(1).optional(),
+  policyConfigmap: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "NAMESPACE/NAME").optional(),
+  kubeconfig: z.string().min(1).optional(),
+  watchCrds: z.boolean().default(false),
   records: z.string().min(1),
   namespace: z.string().min(1).optional(),
   service: z.string().min(1),
@@ -39,23 +51,86 @@ function parseOptions(raw: unknown): ServeOptions {
   return parsed.data;
 }
 
+function eventSubject(namespace: string, name: string, configMap: JsonObject): EventSubject {
+  const meta = isJsonObject(configMap["metadata"]) ? configMap["metadata"] : {};
+  const uid = meta["uid"];
+  const resourceVersion = meta["resourceVersion"];
+  return {
+    apiVersion: "v1", kind: "ConfigMap", namespace, name,
+    ...(typeof uid === "string" ? { uid } : {}),
+    ...(typeof resourceVersion === "string" ? { resourceVersion } : {}),
+  };
+}
+
+function watchPolicy(target: { kc: KubeConfig; http: KubeHttp; namespace: string; name: string }, provider: DynamicPolicyProvider, log: Logger, metrics: AdmissionMetrics): ListWatch {
+  const { http, namespace, name } = target;
+  return watchPolicyConfigMap({
+    ...target,
+    handlers: {
+      onPolicy: (loaded, source) => {
+        const active = provider.setPolicy(loaded, source);
+        metrics.policy(active.version, "configmap");
+        log.info({ policyVersion: active.version, mode: loaded.policy.mode }, "policy loaded");
+      },
+      onInvalid: (issues, configMap) => {
+        const summary = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join("; ");
+        log.error({ configMap: `${namespace}/${name}`, issues: summary, policyVersion: provider.current()?.version ?? "none" }, "invalid policy rejected; the last good policy stays in force");
+        const message = `gitops-guard rejected this policy (the last good one stays in force): ${summary}`;
+        void postEvent(http, eventSubject(namespace, name, configMap), { type: "Warning", reason: "InvalidPolicy", message, now: new Date() })
+          .then((failed) => failed && log.warn({ reason: failed }, "could not record the InvalidPolicy event"));
+      },
+      onMissing: () => log.warn({ configMap: `${namespace}/${name}` }, "policy ConfigMap not found; the last good policy stays in force"),
+      onError: (err, retryInMs) => log.warn({ err, retryInMs }, "policy watch failed; retrying"),
+    },
+  });
+}
+
+function watchCrds(target: { kc: KubeConfig; http: KubeHttp }, provider: DynamicPolicyProvider, log: Logger): ListWatch {
+  return watchCrdRules({
+    ...target,
+    onRules: (rules, crdCount) => {
+      provider.setCrdRules(rules);
+      log.info({ crds: crdCount, rules: rules.length }, "CRD-declared rules loaded");
+    },
+    onInvalid: (name, error) => log.warn({ crd: name, reason: error }, "CRD not understood; its rules are skipped"),
+    onError: (err, retryInMs) => log.warn({ err, retryInMs }, "CRD watch failed; retrying"),
+  });
+}
+
+/** The policy (file or watched ConfigMap) and CRD-declared rules, kept current by watches. */
+async function startPolicySources(options: ServeOptions, io: CommandIO, log: Logger, metrics: AdmissionMetrics): Promise<{ provider: DynamicPolicyProvider; watches: ListWatch[] }> {
+  const provider = dynamicPolicyProvider();
+  if (options.policyConfigmap === undefined) {
+    const policyPath = options.policyFile ?? defaultPolicyPath();
+    const active = provider.setPolicy(await readPolicyFile(policyPath), `file:${options.policyFile ? basename(policyPath) : "embedded-default"}`);
+    metrics.policy(active.version, "file");
+  }
+  if (options.policyConfigmap === undefined && !options.watchCrds) return { provider, watches: [] };
+  const kc = loadKubeConfig({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), env: io.env });
+  const http = createKubeHttp(kc);
+  const watches: ListWatch[] = [];
+  if (options.policyConfigmap !== undefined) {
+    const [namespace = "", name = ""] = options.policyConfigmap.split("/");
+    watches.push(watchPolicy({ kc, http, namespace, name }, provider, log, metrics));
+  }
+  if (options.watchCrds) watches.push(watchCrds({ kc, http }, provider, log));
+  return { provider, watches };
+}
+
 /** Starts the webhook and resolves when it has shut down gracefully (SIGTERM/SIGINT). */
 export async function runServe(options: ServeOptions, io: CommandIO): Promise<void> {
-  const log = createLogger({ level: options.logLevel });
+  const log = createLogger({ level: options.logLevel, destination: io.stderr });
   const guardNamespace = options.namespace ?? io.env["POD_NAMESPACE"] ?? "gitops-guard";
-  const policyPath = options.policyFile ?? defaultPolicyPath();
-  const loaded = await readPolicyFile(policyPath);
-  const active = activePolicy(loaded, `file:${options.policyFile ? basename(policyPath) : "embedded-default"}`, customRulesToRules(loaded.policy.customRules));
+  const metrics = createAdmissionMetrics();
+  const { provider, watches } = await startPolicySources(options, io, log, metrics);
   const hosts = serviceHosts({ service: options.service, namespace: guardNamespace, extraHosts: options.host === "0.0.0.0" || options.host === "::" ? [] : [options.host] });
   const certs = await ensureCertificates(options.certDir, { hosts, now: new Date(), renew: "when-due" });
   if (certs.generated) log.info({ dir: options.certDir, reason: certs.reason, notAfter: certs.leaf.notAfter }, "generated serving certificate");
   const records = createRecordWriter(options.records);
-  const metrics = createAdmissionMetrics();
-  metrics.policy(active.version, "file");
   const app = buildServer({
     tls: { key: certs.material.key, cert: certs.material.cert },
-    readiness: () => undefined,
-    policy: staticPolicyProvider(active),
+    readiness: () => (provider.current() ? undefined : "no valid policy loaded yet"),
+    policy: provider,
     guardNamespace,
     records,
     metrics,
@@ -75,7 +150,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  log.info({ host: options.host, port, policyVersion: active.version, records: options.records }, "gitops-guard serving");
+  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records }, "gitops-guard serving");
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (): void => {
@@ -85,6 +160,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
       // The delay lets endpoints controllers drop this pod before it stops accepting connections.
       setTimeout(() => {
         reloader.close();
+        for (const watch of watches) watch.stop();
         app.close().then(() => records.close()).then(() => {
           log.info("stopped");
           log.flush();
@@ -108,6 +184,9 @@ export const registerServe: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--port <port>", "port to listen on", "8443")
     .option("--cert-dir <dir>", "tls.crt, tls.key and ca.crt (generated when missing)", "certs")
     .option("--policy-file <file>", "policy YAML or ConfigMap manifest (default: the embedded default policy)")
+    .option("--policy-configmap <namespace/name>", "watch this ConfigMap's policy.yaml and hot-reload it (invalid versions are rejected)")
+    .option("--kubeconfig <file>", "kubeconfig for the API server (default: in-cluster, then $KUBECONFIG)")
+    .option("--watch-crds", "read immutability rules from CustomResourceDefinitions (x-kubernetes-validations)", false)
     .option("--records <path|->", "where decision records go: a file, or - for standard output", "-")
     .option("--namespace <ns>", "the namespace gitops-guard runs in (always exempt; default $POD_NAMESPACE or gitops-guard)")
     .option("--service <name>", "the webhook Service name (certificate SANs)", "gitops-guard")

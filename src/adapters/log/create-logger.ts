@@ -1,12 +1,12 @@
 import pino, { type Logger } from "pino";
-import type { DestinationStream } from "pino";
+import type { Writable } from "node:stream";
 
 /**
  * The operational logger (not the decision records): JSON lines to stderr by default. A factory,
  * never a module singleton. Keys are fixed (uid, kind, ns, name, op, err) and messages constant.
  * Request bodies are never logged: they may hold Secret data.
  */
-export function createLogger(options: { readonly level?: string; readonly destination?: DestinationStream } = {}): Logger {
+export function createLogger(options: { readonly level?: string; readonly destination?: Writable } = {}): Logger {
   return pino(
     {
       level: options.level ?? "info",

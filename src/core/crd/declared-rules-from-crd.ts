@@ -9,8 +9,9 @@ import { parseTransitionRule, type TransitionForm } from "./transition-rule.ts";
 /** The part of a CustomResourceDefinition this module reads (the rest is ignored). */
 const crdSchema = z
   .object({
-    apiVersion: z.string(),
-    kind: z.literal("CustomResourceDefinition"),
+    // Items of a list response carry no apiVersion/kind (kube-apiserver omits TypeMeta in typed lists).
+    apiVersion: z.string().optional(),
+    kind: z.literal("CustomResourceDefinition").optional(),
     metadata: z.object({ name: z.string().optional() }).loose().optional(),
     spec: z
       .object({

@@ -1,0 +1,49 @@
+import type { KubeConfig } from "@kubernetes/client-node";
+import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
+import { declaredRulesFromCrd } from "../../core/crd/declared-rules-from-crd.ts";
+import type { Rule } from "../../core/rules/rule.ts";
+import type { KubeHttp } from "./kube-http.ts";
+import { listWatch, type ListWatch, type ListWatchOptions } from "./list-watch.ts";
+
+function nameOf(object: JsonObject): string {
+  const metadata = object["metadata"];
+  return isJsonObject(metadata) && typeof metadata["name"] === "string" ? metadata["name"] : "";
+}
+
+/**
+ * Lists and watches CustomResourceDefinitions and reports the declared rules of all of them after
+ * every change (CRDs are few and change rarely: rebuilding is simpler than patching an index).
+ */
+export function watchCrdRules(options: {
+  readonly kc: KubeConfig;
+  readonly http: KubeHttp;
+  readonly onRules: (rules: readonly Rule[], crdCount: number) => void;
+  readonly onInvalid: (name: string, error: string) => void;
+  readonly onError: ListWatchOptions["onError"];
+  readonly backoff?: ListWatchOptions["backoff"];
+}): ListWatch {
+  const byName = new Map<string, readonly Rule[]>();
+  const read = (crd: JsonObject): void => {
+    const result = declaredRulesFromCrd(crd);
+    if (result.ok) byName.set(nameOf(crd), result.rules);
+    else options.onInvalid(nameOf(crd), result.error);
+  };
+  const publish = (): void => options.onRules([...byName.values()].flat(), byName.size);
+  return listWatch({
+    kc: options.kc,
+    http: options.http,
+    path: "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    onList: (items) => {
+      byName.clear();
+      items.forEach(read);
+      publish();
+    },
+    onEvent: (type, crd) => {
+      if (type === "DELETED") byName.delete(nameOf(crd));
+      else read(crd);
+      publish();
+    },
+    onError: options.onError,
+  });
+}
