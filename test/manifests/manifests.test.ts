@@ -1,0 +1,65 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { Command } from "commander";
+import { packageRoot } from "../../src/adapters/fs/package-root.ts";
+import { parsePolicyText } from "../../src/adapters/fs/read-policy-file.ts";
+import { registerServe } from "../../src/cli/serve.ts";
+import { isJsonObject, type JsonObject } from "../../src/core/k8s/json.ts";
+
+const BASE = join(packageRoot(), "manifests", "base");
+
+function documents(): JsonObject[] {
+  return readdirSync(BASE)
+    .filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml")
+    .flatMap((f) => parseAllDocuments(readFileSync(join(BASE, f), "utf8")).map((d) => d.toJSON() as unknown))
+    .filter(isJsonObject);
+}
+
+const byKind = (kind: string): JsonObject[] => documents().filter((d) => d["kind"] === kind);
+
+describe("manifests/base", () => {
+  it("lists every manifest in kustomization.yaml", () => {
+    const kustomization = readFileSync(join(BASE, "kustomization.yaml"), "utf8");
+    for (const file of readdirSync(BASE).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml")) {
+      assert.ok(kustomization.includes(`- ${file}`), `${file} is listed`);
+    }
+  });
+
+  it("ships a policy ConfigMap that validates", () => {
+    const [configMap] = byKind("ConfigMap");
+    assert.ok(configMap);
+    const text = (configMap["data"] as JsonObject)["policy.yaml"];
+    assert.equal(typeof text, "string");
+    const result = parsePolicyText(String(text));
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.issues));
+  });
+
+  it("registers webhooks that fail open, have no side effects, answer within 3 s and skip kube-system and the guard's namespace", () => {
+    const webhooks = [...byKind("MutatingWebhookConfiguration"), ...byKind("ValidatingWebhookConfiguration")].flatMap((c) => c["webhooks"] as JsonObject[]);
+    assert.equal(webhooks.length, 2);
+    for (const hook of webhooks) {
+      assert.equal(hook["sideEffects"], "None");
+      assert.equal(hook["failurePolicy"], "Ignore");
+      assert.ok(Number(hook["timeoutSeconds"]) <= 3);
+      assert.deepEqual(hook["admissionReviewVersions"], ["v1", "v1beta1"]);
+      const selector = JSON.stringify(hook["namespaceSelector"]);
+      for (const ns of ["kube-system", "gitops-guard"]) assert.ok(selector.includes(ns), `${String(hook["name"])} skips ${ns}`);
+    }
+  });
+
+  it("starts serve with flags serve actually has", () => {
+    const program = new Command();
+    registerServe(program, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: false, env: {}, onSignal: () => undefined }, () => undefined);
+    const serve = program.commands.find((c) => c.name() === "serve");
+    assert.ok(serve);
+    const known = new Set(serve.options.map((o) => o.long));
+    const [deployment] = byKind("Deployment");
+    const containers = ((deployment!["spec"] as JsonObject)["template"] as JsonObject)["spec"] as JsonObject;
+    const args = ((containers["containers"] as JsonObject[])[0]!["args"] as string[]);
+    assert.equal(args[0], "serve");
+    for (const arg of args.slice(1)) assert.ok(known.has(arg.split("=")[0]!), `serve knows ${arg}`);
+  });
+});
