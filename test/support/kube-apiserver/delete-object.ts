@@ -1,0 +1,69 @@
+import type { JsonObject } from "../../../src/core/k8s/json.ts";
+import type { ApiContext } from "./api-context.ts";
+import { collectAfterDelete } from "./garbage-collector.ts";
+import { kubeTimestamp, metadataOf, metaString, pendingFinalizers } from "./object-metadata.ts";
+import { groupResource, type ResourceType } from "./resource-type.ts";
+import { conflict, notFound } from "./status-error.ts";
+
+export type PropagationPolicy = "Foreground" | "Background" | "Orphan";
+
+/** DeleteOptions fields the simulator honours (from the query or a DeleteOptions body). */
+export interface DeleteOptions {
+  /** Default "Background", as for every apps/v1, batch/v1 and core resource. */
+  readonly propagationPolicy?: PropagationPolicy;
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  readonly dryRun: boolean;
+}
+
+/** The object after DELETE, and whether it is gone (200) or waits on finalizers (202 Accepted). */
+export interface DeleteResult {
+  readonly object: JsonObject;
+  readonly finished: boolean;
+}
+
+// The finalizers the garbage collector adds for Foreground and Orphan deletion.
+const POLICY_FINALIZER: Partial<Record<PropagationPolicy, string>> = { Foreground: "foregroundDeletion", Orphan: "orphan" };
+
+/**
+ * DELETE of one object, as the generic registry store does: 404 if absent; 409 on a failed uid
+ * or resourceVersion precondition; validating admission and listeners; then either gone at once
+ * (no finalizers) or marked with deletionTimestamp, deletionGracePeriodSeconds 0, the policy's
+ * finalizer, generation + 1 (and a Namespace's phase Terminating) to wait for finalizers. The
+ * garbage collector then deletes dependents (Background, Foreground) or clears their owner
+ * references (Orphan), in the background. Graceful pod termination is not simulated: grace periods
+ * are treated as 0.
+ */
+export async function deleteObject(ctx: ApiContext, resource: ResourceType, namespace: string, name: string, options: DeleteOptions): Promise<DeleteResult> {
+  const stored = ctx.store.get(resource.storageKey, namespace, name);
+  if (!stored) throw notFound(groupResource(resource), name);
+  const current = resource.fromStorage(stored);
+  const { uid, resourceVersion } = options.preconditions ?? {};
+  if (uid && uid !== metaString(current, "uid")) {
+    throw conflict(groupResource(resource), name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${metaString(current, "uid")}`);
+  }
+  if (resourceVersion && resourceVersion !== metaString(current, "resourceVersion")) {
+    throw conflict(groupResource(resource), name,
+      `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${metaString(current, "resourceVersion")}`);
+  }
+  await ctx.hooks.validateAndNotify({ operation: "DELETE", resource, subresource: "", namespace, name, object: undefined, oldObject: current, dryRun: options.dryRun });
+  if (options.dryRun) return { object: current, finished: true };
+  const policy = options.propagationPolicy ?? "Background";
+  if (metaString(current, "deletionTimestamp") !== "") return { object: current, finished: false };
+  const extra = POLICY_FINALIZER[policy];
+  if (pendingFinalizers(current).length === 0 && extra === undefined) {
+    const change = ctx.store.write(resource.storageKey, namespace, name, undefined)!;
+    collectAfterDelete(ctx, resource, change.object, policy, deleteObject);
+    return { object: resource.fromStorage(change.object), finished: true };
+  }
+  const marked = structuredClone(current);
+  const meta = metadataOf(marked);
+  meta["deletionTimestamp"] = kubeTimestamp(ctx.now());
+  meta["deletionGracePeriodSeconds"] = 0;
+  const finalizers = Array.isArray(meta["finalizers"]) ? meta["finalizers"] : [];
+  if (extra !== undefined && !finalizers.includes(extra)) meta["finalizers"] = [...finalizers, extra];
+  if (typeof meta["generation"] === "number" && meta["generation"] > 0) meta["generation"] += 1;
+  if (marked["kind"] === "Namespace") marked["status"] = { phase: "Terminating" };
+  const change = ctx.store.write(resource.storageKey, namespace, name, resource.toStorage(marked))!;
+  collectAfterDelete(ctx, resource, change.object, policy, deleteObject);
+  return { object: resource.fromStorage(change.object), finished: false };
+}
