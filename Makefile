@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: run test install build lint typecheck unit demo bench certs clean
+.PHONY: run test install build lint typecheck unit demo bench certs clean e2e-kind
 
 # Installs what is missing, builds, and serves the webhook on https://127.0.0.1:8443 with the
 # embedded default policy, certificates in certs/ and records in records/decisions.jsonl.
@@ -42,6 +42,10 @@ bench: build
 
 certs: build
 	node dist/src/bin/gitops-guard.js certs --dir certs
+
+# A real cluster (Docker and kind required; does not run on the development machines).
+e2e-kind: build
+	bash scripts/e2e-kind.sh
 
 clean:
 	rm -rf dist node_modules records bench/results

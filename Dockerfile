@@ -1,0 +1,20 @@
+# gitops-guard image. Built by `make e2e-kind` (needs Docker; not available on the machines this
+# project is developed on, so the image is not built in CI).
+FROM node:26-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY policy ./policy
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+
+FROM node:26-slim
+WORKDIR /app
+COPY --from=build /src/package.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY --from=build /src/policy ./policy
+USER 65532:65532
+ENTRYPOINT ["node", "/app/dist/src/bin/gitops-guard.js"]
+CMD ["serve"]
