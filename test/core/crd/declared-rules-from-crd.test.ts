@@ -61,7 +61,7 @@ describe("declaredRulesFromCrd", () => {
   });
 
   it("reports a document that is not a CRD", () => {
-    const result = declaredRulesFromCrd({ apiVersion: "v1", kind: "ConfigMap" });
+    const result = declaredRulesFromCrd({ apiVersion: "v1", kind: "ConfigMap", data: {} });
     assert.equal(result.ok, false);
   });
 });

@@ -1,4 +1,118 @@
+import { getAt } from "../../k8s/field-path.ts";
+import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { Rule } from "../rule.ts";
+import { frozenNormalised } from "./frozen-normalised.ts";
+import { jobCompletionsViolations } from "./job-completions-violations.ts";
+import { allowsSchedulingDirectiveChanges, jobTemplateViolations } from "./job-template-violations.ts";
+import { selectorMatchesTemplate } from "./selector-matches-template.ts";
 
-/** TODO(catalogue): filled in by the catalogue work. */
-export const BATCH_V1_RULES: readonly Rule[] = [];
+/**
+ * batch/v1 (reference/k8s-immutable-fields.md §2.4; ValidateJobSpecUpdate in
+ * pkg/apis/batch/validation/validation.go, validationOptionsForJob in pkg/registry/batch/job/strategy.go).
+ *
+ * Mutable, so deliberately without a rule: Job parallelism, activeDeadlineSeconds, backoffLimit,
+ * suspend, ttlSecondsAfterFinished, maxFailedIndexes, podReplacementPolicy, manualSelector; and
+ * everything in a CronJob (ValidateCronJobUpdate checks no field against the old object).
+ *
+ * The Job's generated selector and its controller-uid/job-name template labels are server-assigned
+ * (server-assigned.ts): a manifest that drops them is restored, and find-findings drops the
+ * immutable finding these rules report at the same paths.
+ */
+
+const JOB_SOURCE = "pkg/apis/batch/validation/validation.go (ValidateJobSpecUpdate)";
+
+/** SetDefaults_Job: every `onPodConditions[*].status` left empty becomes "True". */
+function podFailurePolicyWithDefaults(job: JsonObject): JsonValue | undefined {
+  const policy = getAt(job, ["spec", "podFailurePolicy"]);
+  if (!isJsonObject(policy) || !Array.isArray(policy["rules"])) return policy;
+  const rules = policy["rules"].map((rule): JsonValue => {
+    if (!isJsonObject(rule) || !Array.isArray(rule["onPodConditions"])) return rule;
+    const onPodConditions = rule["onPodConditions"].map((pattern): JsonValue =>
+      isJsonObject(pattern) && (pattern["status"] === undefined || pattern["status"] === "")
+        ? { ...pattern, status: "True" }
+        : pattern,
+    );
+    return { ...rule, onPodConditions };
+  });
+  return { ...policy, rules };
+}
+
+/** A Job field the API server refuses to change at all (ValidateImmutableField). */
+function frozenJobField(field: string, why: string, extra: Partial<Rule> = {}): Rule {
+  return {
+    id: `batch.Job.${field}`,
+    group: "batch",
+    kind: "Job",
+    path: `spec.${field}`,
+    class: "immutable",
+    check: { type: "frozen" },
+    why,
+    apiError: `spec.${field}: Invalid value: ...: field is immutable`,
+    source: JOB_SOURCE,
+    ...extra,
+  };
+}
+
+export const BATCH_V1_RULES: readonly Rule[] = [
+  frozenJobField("selector", "the API server refuses any change to a Job's spec.selector, manual or generated"),
+  {
+    id: "batch.Job.template",
+    group: "batch",
+    kind: "Job",
+    path: "spec.template",
+    class: "immutable",
+    check: { type: "custom", evaluate: jobTemplateViolations },
+    why:
+      "a Job's pod template is immutable (image, command, env, resources, labels…); only a suspended Job " +
+      "that never started may change nodeSelector, tolerations, nodeAffinity, schedulingGates, labels and annotations",
+    apiError: "spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable",
+    source: "pkg/apis/batch/validation/validation.go (validatePodTemplateUpdate); pkg/registry/batch/job/strategy.go (validationOptionsForJob)",
+    kubeVersions:
+      "scheduling directives of suspended Jobs mutable since v1.27 (JobMutableNodeSchedulingDirectives GA); " +
+      "the alpha gate that also frees resources of suspended Jobs is assumed off",
+  },
+  {
+    // Only reachable when labels may change at all (suspended, never started): otherwise the template rule refuses first.
+    id: "batch.Job.template-labels",
+    group: "batch",
+    kind: "Job",
+    path: "spec.template.metadata.labels",
+    class: "immutable",
+    check: { type: "custom", evaluate: selectorMatchesTemplate },
+    when: (input) => allowsSchedulingDirectiveChanges(input.old),
+    why: "the suspended Job's new template labels no longer match its immutable selector",
+    apiError: "spec.template.metadata.labels: Invalid value: ...: `selector` does not match template `labels`",
+    source: "pkg/apis/batch/validation/validation.go (validateJobSpec)",
+    strategy: "revert",
+  },
+  {
+    id: "batch.Job.completions",
+    group: "batch",
+    kind: "Job",
+    path: "spec.completions",
+    class: "immutable",
+    check: { type: "custom", evaluate: jobCompletionsViolations },
+    why:
+      "a NonIndexed Job's completions is immutable; an Indexed Job may change it only together with " +
+      "parallelism so that completions equals parallelism",
+    apiError:
+      "spec.completions: Invalid value: 5: field is immutable / spec.completions: Invalid value: 8: can only be " +
+      "modified in tandem with spec.parallelism",
+    source: "pkg/apis/batch/validation/validation.go (validateCompletions)",
+    kubeVersions: "Indexed Jobs elastic since v1.27 (ElasticIndexedJob beta, GA v1.31); before, frozen for every mode",
+  },
+  frozenJobField("completionMode", "a Job's completionMode (default NonIndexed) cannot change", {
+    defaultValue: "NonIndexed",
+  }),
+  {
+    ...frozenJobField("podFailurePolicy", "a Job's podFailurePolicy cannot be added, removed or changed"),
+    check: { type: "custom", evaluate: frozenNormalised(podFailurePolicyWithDefaults) },
+  },
+  frozenJobField("backoffLimitPerIndex", "a Job's backoffLimitPerIndex cannot be added, removed or changed"),
+  frozenJobField("managedBy", "a Job's managedBy (the controller that owns it) cannot change", {
+    kubeVersions: "field exists since v1.30 (JobManagedBy); immutable wherever it exists",
+  }),
+  frozenJobField("successPolicy", "a Job's successPolicy cannot be added, removed or changed", {
+    kubeVersions: "field exists since v1.30 (JobSuccessPolicy); immutable wherever it exists",
+  }),
+];

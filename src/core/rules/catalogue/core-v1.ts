@@ -1,4 +1,520 @@
-import type { Rule } from "../rule.ts";
+import { getAt } from "../../k8s/field-path.ts";
+import type { Rule, RuleInput } from "../rule.ts";
+import { changedWhenSet } from "./changed-when-set.ts";
+import { clearedValue } from "./cleared-value.ts";
+import { isUnset } from "./is-unset.ts";
+import { gatedPodNodeAffinity } from "./gated-pod-node-affinity.ts";
+import { gatedPodNodeSelector } from "./gated-pod-node-selector.ts";
+import { nodePodCIDRs } from "./node-pod-cidrs.ts";
+import { podActiveDeadline } from "./pod-active-deadline.ts";
+import { podContainerCount } from "./pod-container-count.ts";
+import { podRestrictedAnnotations } from "./pod-restricted-annotations.ts";
+import { podSchedulingGatesOnlyRemoved } from "./pod-scheduling-gates-only-removed.ts";
+import { podSpecFrozen } from "./pod-spec-frozen.ts";
+import { podTerminationGrace } from "./pod-termination-grace.ts";
+import { podTolerationsOnlyAdded } from "./pod-tolerations-only-added.ts";
+import { pvNodeAffinity } from "./pv-node-affinity.ts";
+import { pvVolumeSource } from "./pv-volume-source.ts";
+import { pvcSpecFrozen } from "./pvc-spec-frozen.ts";
+import { pvcStorageClassAnnotation, pvcStorageClassName } from "./pvc-storage-class.ts";
+import { pvcStorageSize } from "./pvc-storage-size.ts";
+import { sameSet } from "./same-set.ts";
+import { secretDataFrozen } from "./secret-data.ts";
+import { serviceIPFamilies } from "./service-ip-families.ts";
+import { servicePrimaryClusterIP, serviceSecondaryClusterIP } from "./service-cluster-ips.ts";
+import { needsHealthCheck, serviceType } from "./service-type.ts";
 
-/** TODO(catalogue): filled in by the catalogue work. */
-export const CORE_V1_RULES: readonly Rule[] = [];
+/**
+ * core/v1 (reference/k8s-immutable-fields.md §2.2), from pkg/apis/core/validation/validation.go
+ * (`Validate*Update`), the Service REST storage and the PersistentVolumeClaimResize admission plugin.
+ *
+ * Kinds with no immutable field beyond metadata, deliberately without rules here (any blocking
+ * finding for them would be a false positive):
+ * - Namespace (`spec.finalizers` and status in an update are silently replaced by stored values);
+ * - ReplicationController (`spec.selector` is mutable, unlike apps/v1 workloads);
+ * - Endpoints, ServiceAccount, LimitRange, PodTemplate.
+ * Dropped server-assigned values (Service clusterIP(s), nodePorts, PVC volumeName, …) are
+ * restores, in server-assigned.ts; the rules here treat an omitted allocated value as "keep".
+ */
+
+const VALIDATION = "pkg/apis/core/validation/validation.go";
+
+function storedImmutable(input: RuleInput): boolean {
+  return getAt(input.old, ["immutable"]) === true;
+}
+
+/** set-once applies only once the stored object has a value ("" counts as unset for Go strings). */
+function hasStored(path: readonly string[]): (input: RuleInput) => boolean {
+  return (input) => !isUnset(getAt(input.old, path));
+}
+
+function podIsGated(input: RuleInput): boolean {
+  const gates = getAt(input.old, ["spec", "schedulingGates"]);
+  return Array.isArray(gates) && gates.length > 0;
+}
+
+function bothLoadBalancers(input: RuleInput): boolean {
+  return serviceType(input.old) === "LoadBalancer" && serviceType(input.new) === "LoadBalancer";
+}
+
+const POD_RULES: readonly Rule[] = [
+  {
+    id: "core.Pod.spec",
+    group: "",
+    kind: "Pod",
+    path: "spec",
+    class: "immutable",
+    check: { type: "custom", evaluate: podSpecFrozen },
+    why:
+      "a Pod's spec is frozen except container images, activeDeadlineSeconds, added tolerations, " +
+      "removed scheduling gates and (while gated) added node selection; pods must be replaced",
+    apiError:
+      "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`," +
+      "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations)," +
+      "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+    source: `${VALIDATION} (ValidatePodUpdate)`,
+    kubeVersions:
+      "container resources: v1.33+ change only through the pods/resize subresource; " +
+      "ephemeralContainers only through pods/ephemeralcontainers",
+  },
+  {
+    id: "core.Pod.containers",
+    group: "",
+    kind: "Pod",
+    path: "spec.containers",
+    class: "immutable",
+    check: { type: "custom", evaluate: podContainerCount },
+    why: "an update may not add or remove a Pod's containers",
+    apiError: "spec.containers: Forbidden: pod updates may not add or remove containers",
+    source: `${VALIDATION} (ValidateContainerUpdates)`,
+  },
+  {
+    id: "core.Pod.initContainers",
+    group: "",
+    kind: "Pod",
+    path: "spec.initContainers",
+    class: "immutable",
+    check: { type: "custom", evaluate: podContainerCount },
+    why: "an update may not add or remove a Pod's init containers",
+    apiError: "spec.initContainers: Forbidden: pod updates may not add or remove containers",
+    source: `${VALIDATION} (ValidateContainerUpdates)`,
+  },
+  {
+    id: "core.Pod.activeDeadlineSeconds",
+    group: "",
+    kind: "Pod",
+    path: "spec.activeDeadlineSeconds",
+    class: "immutable",
+    check: { type: "custom", evaluate: podActiveDeadline },
+    why: "activeDeadlineSeconds may only be set (from nil) or lowered, never raised or removed",
+    apiError:
+      "spec.activeDeadlineSeconds: Invalid value: N: must be less than or equal to previous value / " +
+      "spec.activeDeadlineSeconds: Invalid value: ...: must not update from a positive integer to nil value",
+    source: `${VALIDATION} (ValidatePodUpdate)`,
+  },
+  {
+    id: "core.Pod.tolerations",
+    group: "",
+    kind: "Pod",
+    path: "spec.tolerations",
+    class: "immutable",
+    check: { type: "custom", evaluate: podTolerationsOnlyAdded },
+    why: "a Pod's existing tolerations may not be removed or changed except their tolerationSeconds; new ones may be added",
+    apiError: "spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds",
+    source: `${VALIDATION} (validateOnlyAddedTolerations)`,
+  },
+  {
+    id: "core.Pod.terminationGracePeriodSeconds",
+    group: "",
+    kind: "Pod",
+    path: "spec.terminationGracePeriodSeconds",
+    class: "immutable",
+    check: { type: "custom", evaluate: podTerminationGrace },
+    defaultValue: 30,
+    why: "terminationGracePeriodSeconds may only change from a negative value to 1",
+    apiError:
+      "spec: Forbidden: pod updates may not change fields other than ... " +
+      "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+    source: `${VALIDATION} (ValidatePodUpdate)`,
+  },
+  {
+    id: "core.Pod.schedulingGates",
+    group: "",
+    kind: "Pod",
+    path: "spec.schedulingGates",
+    class: "immutable",
+    check: { type: "custom", evaluate: podSchedulingGatesOnlyRemoved },
+    why: "scheduling gates may only be removed from a Pod, never added",
+    apiError: "spec.schedulingGates[i].name: Forbidden: only deletion is allowed, but found new scheduling gate '<name>'",
+    source: `${VALIDATION} (validateOnlyDeletedSchedulingGates)`,
+  },
+  {
+    id: "core.Pod.nodeSelector",
+    group: "",
+    kind: "Pod",
+    path: "spec.nodeSelector",
+    class: "immutable",
+    when: podIsGated,
+    check: { type: "custom", evaluate: gatedPodNodeSelector },
+    why: "a gated Pod's nodeSelector may only gain entries (no changes or removals); an ungated Pod's is frozen",
+    apiError: "spec.nodeSelector: Invalid value: ...: only additions to spec.nodeSelector are allowed (no mutations or deletions)",
+    source: `${VALIDATION} (validateNodeSelectorMutation)`,
+    kubeVersions: "mutable for gated pods since PodSchedulingReadiness (GA v1.30)",
+  },
+  {
+    id: "core.Pod.nodeAffinity",
+    group: "",
+    kind: "Pod",
+    path: "spec.affinity.nodeAffinity",
+    class: "immutable",
+    when: podIsGated,
+    check: { type: "custom", evaluate: gatedPodNodeAffinity },
+    why: "a gated Pod's required node affinity terms may only gain requirements; an ungated Pod's affinity is frozen",
+    apiError:
+      "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Invalid value: ...: " +
+      "no additions/deletions to non-empty NodeSelectorTerms list are allowed / " +
+      "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[i]: Invalid value: ...: " +
+      "only additions are allowed (no mutations or deletions)",
+    source: `${VALIDATION} (validateNodeAffinityMutation)`,
+    kubeVersions: "mutable for gated pods since PodSchedulingReadiness (GA v1.30)",
+  },
+  {
+    id: "core.Pod.annotations",
+    group: "",
+    kind: "Pod",
+    path: "metadata.annotations",
+    class: "immutable",
+    check: { type: "custom", evaluate: podRestrictedAnnotations },
+    why: "the mirror-pod and beta AppArmor annotations of a Pod may not be added, changed or removed",
+    apiError: "metadata.annotations[...]: Forbidden: may not add/remove or update mirror pod annotation / ... AppArmor annotations",
+    source: `${VALIDATION} (ValidatePodSpecificAnnotationUpdates)`,
+    kubeVersions: "AppArmor annotations are deprecated since v1.30 (securityContext.appArmorProfile)",
+  },
+];
+
+const SERVICE_SOURCE = `${VALIDATION} (ValidateServiceUpdate); pkg/registry/core/service/storage/storage.go (patchAllocatedValues)`;
+
+const SERVICE_RULES: readonly Rule[] = [
+  {
+    id: "core.Service.clusterIP",
+    group: "",
+    kind: "Service",
+    path: "spec.clusterIP",
+    class: "immutable",
+    check: { type: "custom", evaluate: servicePrimaryClusterIP },
+    why: "a Service's allocated cluster IP (or None for headless) cannot change; omit it, or switch through ExternalName",
+    apiError: 'spec.clusterIPs[0]: Invalid value: []string{"..."}: may not change once set',
+    source: `${VALIDATION} (validateUpgradeDowngradeClusterIPs)`,
+  },
+  {
+    id: "core.Service.clusterIPs",
+    group: "",
+    kind: "Service",
+    path: "spec.clusterIPs",
+    class: "immutable",
+    check: { type: "custom", evaluate: serviceSecondaryClusterIP },
+    why: "a Service's secondary cluster IP cannot change, and can be released only with ipFamilyPolicy: SingleStack",
+    apiError:
+      "spec.clusterIPs[i]: ... may not change once set; spec.ipFamilyPolicy: Invalid value: ...: " +
+      "must be set to 'SingleStack' when releasing the secondary clusterIP",
+    source: `${VALIDATION} (validateUpgradeDowngradeClusterIPs)`,
+  },
+  {
+    id: "core.Service.ipFamilies",
+    group: "",
+    kind: "Service",
+    path: "spec.ipFamilies",
+    class: "immutable",
+    check: { type: "custom", evaluate: serviceIPFamilies },
+    why: "a Service's primary IP family cannot change, and the secondary can be released only with ipFamilyPolicy: SingleStack",
+    apiError:
+      "spec.ipFamilies[0]: Invalid value: ...: may not change once set / " +
+      "spec.ipFamilyPolicy: ...: must be set to 'SingleStack' when releasing the secondary ipFamily",
+    source: `${VALIDATION} (validateUpgradeDowngradeIPFamilies)`,
+  },
+  {
+    id: "core.Service.loadBalancerClass",
+    group: "",
+    kind: "Service",
+    path: "spec.loadBalancerClass",
+    class: "immutable",
+    when: bothLoadBalancers,
+    check: { type: "frozen" },
+    why: "a LoadBalancer Service's loadBalancerClass cannot be set, changed or removed once the Service exists",
+    apiError: 'spec.loadBalancerClass: Invalid value: "...": may not change once set',
+    source: `${VALIDATION} (validateLoadBalancerClassField)`,
+  },
+  {
+    id: "core.Service.healthCheckNodePort",
+    group: "",
+    kind: "Service",
+    path: "spec.healthCheckNodePort",
+    class: "immutable",
+    when: (input) => needsHealthCheck(input.old) && needsHealthCheck(input.new),
+    check: { type: "custom", evaluate: changedWhenSet },
+    why: "the health check node port of a LoadBalancer Service with externalTrafficPolicy: Local cannot change",
+    apiError: "spec.healthCheckNodePort: Forbidden: field is immutable",
+    source: `${VALIDATION} (validateServiceExternalTrafficFieldsUpdate); ${SERVICE_SOURCE}`,
+  },
+];
+
+const PV_RULES: readonly Rule[] = [
+  {
+    id: "core.PersistentVolume.volumeSource",
+    group: "",
+    kind: "PersistentVolume",
+    path: "spec",
+    class: "immutable",
+    check: { type: "custom", evaluate: pvVolumeSource },
+    why:
+      "a PersistentVolume's volume source (nfs, csi, hostPath, …) is fixed at creation; " +
+      "only csi.controllerExpandSecretRef may be added",
+    apiError: "spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation",
+    source: `${VALIDATION} (ValidatePersistentVolumeUpdate)`,
+  },
+  {
+    id: "core.PersistentVolume.volumeMode",
+    group: "",
+    kind: "PersistentVolume",
+    path: "spec.volumeMode",
+    class: "immutable",
+    check: { type: "frozen" },
+    defaultValue: "Filesystem",
+    why: "a PersistentVolume's volumeMode (default Filesystem) cannot change",
+    apiError: 'volumeMode: Invalid value: "Block": field is immutable',
+    source: `${VALIDATION} (ValidatePersistentVolumeUpdate)`,
+  },
+  {
+    id: "core.PersistentVolume.nodeAffinity",
+    group: "",
+    kind: "PersistentVolume",
+    path: "spec.nodeAffinity",
+    class: "immutable",
+    check: { type: "custom", evaluate: pvNodeAffinity },
+    why: "a PersistentVolume's nodeAffinity cannot change once set, except renaming beta topology labels to GA",
+    apiError: "nodeAffinity: Invalid value: ...: field is immutable, except for updating from beta label to GA",
+    source: `${VALIDATION} (validatePvNodeAffinity)`,
+  },
+  {
+    id: "core.PersistentVolume.volumeAttributesClassName",
+    group: "",
+    kind: "PersistentVolume",
+    path: "spec.volumeAttributesClassName",
+    class: "immutable",
+    check: { type: "custom", evaluate: clearedValue },
+    why: "a PersistentVolume's volumeAttributesClassName cannot be removed once set",
+    apiError: "spec.volumeAttributesClassName: Forbidden: update from non-nil value to nil is forbidden",
+    source: `${VALIDATION} (ValidatePersistentVolumeUpdate)`,
+    kubeVersions: "VolumeAttributesClass GA v1.34 (beta, off by default, before); with the gate off any change is refused",
+  },
+];
+
+const PVC_SOURCE = `${VALIDATION} (ValidatePersistentVolumeClaimUpdate)`;
+
+const PVC_RULES: readonly Rule[] = [
+  {
+    id: "core.PersistentVolumeClaim.spec",
+    group: "",
+    kind: "PersistentVolumeClaim",
+    path: "spec",
+    class: "immutable",
+    check: { type: "custom", evaluate: pvcSpecFrozen },
+    why:
+      "a claim's spec is frozen except storage requests and volumeAttributesClassName of a bound claim, " +
+      "volumeName while unset and storageClassName while nil",
+    apiError: "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+    source: PVC_SOURCE,
+  },
+  {
+    id: "core.PersistentVolumeClaim.storage",
+    group: "",
+    kind: "PersistentVolumeClaim",
+    path: "spec.resources.requests.storage",
+    class: "immutable",
+    check: { type: "custom", evaluate: pvcStorageSize },
+    why: "a claim's storage request can only grow, for a bound claim whose StorageClass allows volume expansion",
+    apiError:
+      "spec.resources.requests.storage: Forbidden: field can not be less than status.capacity / " +
+      'persistentvolumeclaims "x" is forbidden: Only bound persistent volume claims can be expanded / ' +
+      'persistentvolumeclaims "x" is forbidden: only dynamically provisioned pvc can be resized and ' +
+      "the storageclass that provisions the pvc must support resize",
+    source: `${PVC_SOURCE}; plugin/pkg/admission/storage/persistentvolume/resize/admission.go`,
+    kubeVersions:
+      "shrinking to a size above status.capacity is allowed with RecoverVolumeExpansionFailure (on by default since v1.32, GA v1.34)",
+    strategy: "revert",
+  },
+  {
+    id: "core.PersistentVolumeClaim.volumeName",
+    group: "",
+    kind: "PersistentVolumeClaim",
+    path: "spec.volumeName",
+    class: "immutable",
+    when: hasStored(["spec", "volumeName"]),
+    check: { type: "set-once" },
+    why: "a claim's volumeName can be set once (binding) and never changed",
+    apiError: "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+    source: PVC_SOURCE,
+  },
+  {
+    id: "core.PersistentVolumeClaim.storageClassName",
+    group: "",
+    kind: "PersistentVolumeClaim",
+    path: "spec.storageClassName",
+    class: "immutable",
+    check: { type: "custom", evaluate: pvcStorageClassName },
+    why: "a claim's storageClassName can only be set when it was nil; it cannot change or be removed",
+    apiError: "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+    source: `${PVC_SOURCE} (validateStorageClassUpgradeFromNil, validateStorageClassUpgradeFromAnnotation)`,
+    kubeVersions: "nil → value allowed since RetroactiveDefaultStorageClass (GA v1.28)",
+  },
+  {
+    id: "core.PersistentVolumeClaim.volumeMode",
+    group: "",
+    kind: "PersistentVolumeClaim",
+    path: "spec.volumeMode",
+    class: "immutable",
+    check: { type: "frozen" },
+    defaultValue: "Filesystem",
+    why: "a claim's volumeMode (default Filesystem) cannot change",
+    apiError: "volumeMode: Invalid value: ...: field is immutable",
+    source: PVC_SOURCE,
+  },
+  {
+    id: "core.PersistentVolumeClaim.volumeAttributesClassName",
+    group: "",
+    kind: "PersistentVolumeClaim",
+    path: "spec.volumeAttributesClassName",
+    class: "immutable",
+    check: { type: "custom", evaluate: clearedValue },
+    why: "a claim's volumeAttributesClassName cannot be removed or emptied once set",
+    apiError:
+      "spec.volumeAttributesClassName: Forbidden: update from non-nil value to nil is forbidden / " +
+      "... to an empty string is forbidden",
+    source: PVC_SOURCE,
+    kubeVersions: "VolumeAttributesClass GA v1.34 (beta, off by default, before); with the gate off any change is refused",
+  },
+  {
+    id: "core.PersistentVolumeClaim.storageClassAnnotation",
+    group: "",
+    kind: "PersistentVolumeClaim",
+    path: "metadata.annotations",
+    class: "immutable",
+    check: { type: "custom", evaluate: pvcStorageClassAnnotation },
+    why: "the beta storage-class annotation of a claim cannot change, except migrating it to spec.storageClassName",
+    apiError: "metadata.annotations.volume.beta.kubernetes.io/storage-class: Invalid value: ...: field is immutable",
+    source: `${VALIDATION} (ValidateImmutableAnnotation)`,
+    strategy: "revert",
+  },
+];
+
+const IMMUTABLE_SET = "field is immutable when `immutable` is set";
+
+function immutableObjectRules(kind: "ConfigMap" | "Secret", fields: readonly string[]): Rule[] {
+  return fields.map((field) => ({
+    id: `core.${kind}.${field}`,
+    group: "",
+    kind,
+    path: field,
+    class: "immutable" as const,
+    when: storedImmutable,
+    check: { type: "frozen" as const },
+    why:
+      field === "immutable"
+        ? `a ${kind} marked immutable: true must stay immutable`
+        : `a ${kind} marked immutable: true cannot change its ${field}; publish it under a new name`,
+    apiError: `${field}: Forbidden: ${IMMUTABLE_SET}`,
+    source: `${VALIDATION} (Validate${kind}Update)`,
+    ...(field === "immutable" ? {} : { strategy: "blue-green" as const }),
+  }));
+}
+
+const CONFIG_RULES: readonly Rule[] = [
+  ...immutableObjectRules("ConfigMap", ["immutable", "data", "binaryData"]),
+  ...immutableObjectRules("Secret", ["immutable"]),
+  {
+    id: "core.Secret.data",
+    group: "",
+    kind: "Secret",
+    path: "data",
+    class: "immutable",
+    when: storedImmutable,
+    check: { type: "custom", evaluate: secretDataFrozen },
+    why: "a Secret marked immutable: true cannot change its data (stringData included); publish it under a new name",
+    apiError: `data: Forbidden: ${IMMUTABLE_SET}`,
+    source: `${VALIDATION} (ValidateSecretUpdate)`,
+    strategy: "blue-green",
+  },
+  {
+    id: "core.Secret.type",
+    group: "",
+    kind: "Secret",
+    path: "type",
+    class: "immutable",
+    check: { type: "frozen" },
+    defaultValue: "Opaque",
+    why: "a Secret's type cannot change; an omitted type means Opaque",
+    apiError: 'type: Invalid value: "kubernetes.io/tls": field is immutable',
+    source: `${VALIDATION} (ValidateSecretUpdate)`,
+  },
+];
+
+const NODE_RULES: readonly Rule[] = [
+  {
+    id: "core.Node.podCIDRs",
+    group: "",
+    kind: "Node",
+    path: "spec.podCIDRs",
+    class: "immutable",
+    check: { type: "custom", evaluate: nodePodCIDRs },
+    why: "a Node's pod CIDRs can be set once and never changed",
+    apiError: 'spec.podCIDRs: Forbidden: node updates may not change podCIDR except from "" to valid',
+    source: `${VALIDATION} (ValidateNodeUpdate)`,
+  },
+  {
+    id: "core.Node.providerID",
+    group: "",
+    kind: "Node",
+    path: "spec.providerID",
+    class: "immutable",
+    when: hasStored(["spec", "providerID"]),
+    check: { type: "set-once" },
+    why: "a Node's providerID can be set once and never changed",
+    apiError: 'spec.providerID: Forbidden: node updates may not change providerID except from "" to valid',
+    source: `${VALIDATION} (ValidateNodeUpdate)`,
+  },
+  {
+    id: "core.Node.externalID",
+    group: "",
+    kind: "Node",
+    path: "spec.externalID",
+    class: "immutable",
+    check: { type: "frozen" },
+    why: "a Node's externalID (deprecated) cannot change",
+    apiError: "spec.externalID: Forbidden: may not be updated",
+    source: `${VALIDATION} (ValidateNodeUpdate)`,
+  },
+];
+
+const QUOTA_RULES: readonly Rule[] = [
+  {
+    id: "core.ResourceQuota.scopes",
+    group: "",
+    kind: "ResourceQuota",
+    path: "spec.scopes",
+    class: "immutable",
+    check: { type: "custom", evaluate: sameSet },
+    why: "a ResourceQuota's set of scopes cannot change (re-ordering is fine; hard and scopeSelector are mutable)",
+    apiError: "spec.scopes: Invalid value: ...: field is immutable",
+    source: `${VALIDATION} (ValidateResourceQuotaUpdate)`,
+  },
+];
+
+export const CORE_V1_RULES: readonly Rule[] = [
+  ...POD_RULES,
+  ...SERVICE_RULES,
+  ...PV_RULES,
+  ...PVC_RULES,
+  ...CONFIG_RULES,
+  ...NODE_RULES,
+  ...QUOTA_RULES,
+];
