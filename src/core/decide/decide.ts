@@ -93,7 +93,10 @@ function decideConflict(input: DecideInput, conflicts: readonly Finding[], resto
 function enforce(input: DecideInput): Decision {
   const { findings, policy } = input;
   const conflicts = findings.filter((f) => (f.class === "immutable" || f.class === "declared") && f.severity === "blocking");
-  const restores = policy.restore ? findings.filter((f) => f.class === "server-assigned") : [];
+  // Only values whose absence the API server would refuse are patched back (Job generated selector,
+  // PVC volumeName…). Those kube-apiserver re-fills itself (Service clusterIP, nodePorts:
+  // patchAllocatedValues, severity info) are recorded but not patched: patch only what is needed.
+  const restores = policy.restore ? findings.filter((f) => f.class === "server-assigned" && f.severity !== "info") : [];
   if (conflicts.length > 0) return decideConflict(input, conflicts, restores);
   const warnings = riskyWarnings(findings);
   if (restores.length > 0) {

@@ -170,3 +170,28 @@ describe("mutateRequest", () => {
     assert.equal(annotations["deployment.kubernetes.io/revision"], "3");
   });
 });
+
+describe("mutateRequest: server-assigned values", () => {
+  it("puts a Job's generated selector and controller-uid labels back when a full replace dropped them", () => {
+    const raw = rawReview("job-replace-drops-selector.json");
+    const answer = run(raw);
+    assert.equal(answer.allowed, true);
+    assert.equal(answer.outcome.decision.action, "restore");
+    const live = raw.request.oldObject as JsonObject;
+    assert.deepEqual(getAt(answer.patchedObject, ["spec", "selector"]), getAt(live, ["spec", "selector"]));
+    assert.equal(getAt(answer.patchedObject, ["spec", "template", "metadata", "labels", "batch.kubernetes.io/controller-uid"]), "5a1c9e7d-2b3f-4c8a-9e6d-1f0a2b3c4d5e");
+    assertApiServerAccepts(live, answer.patchedObject);
+  });
+
+  it("records but does not patch a Service clusterIP the API server re-fills itself", () => {
+    const answer = run(rawReview("service-drops-clusterip.json"));
+    assert.equal(answer.allowed, true);
+    assert.deepEqual(answer.patch, []);
+    assert.ok(answer.outcome.decision.findings.some((f) => f.class === "server-assigned" && f.path === "spec.clusterIP"));
+  });
+
+  it("does not restore when the policy switches restore off", () => {
+    const answer = run(rawReview("job-replace-drops-selector.json"), context({ restore: false }));
+    assert.deepEqual(answer.patch, []);
+  });
+});
