@@ -6,9 +6,9 @@ import type { Catalogue } from "../rules/catalogue.ts";
 import { findFindings } from "../rules/find-findings.ts";
 import type { ClusterFacts } from "../rules/rule.ts";
 import type { Policy } from "../policy/policy-schema.ts";
-import { decide, skipDecision } from "../decide/decide.ts";
+import { decide, skipDecision, staleMarkDecision } from "../decide/decide.ts";
 import type { Decision } from "../decide/decision.ts";
-import { detectOwner, type OwningTool } from "../owner/detect-owner.ts";
+import { applyingTool, detectOwner, type OwningTool } from "../owner/detect-owner.ts";
 import { fieldManagerOf, type AdmissionRequest } from "./admission-review.ts";
 import { hasMark, markObject, unmarkObject } from "./mark-object.ts";
 import { revertPaths } from "./revert-paths.ts";
@@ -104,12 +104,15 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   }
   const findings = findFindings(context.catalogue, { old: live, new: object, ...(context.cluster ? { cluster: context.cluster } : {}) })
     .filter((f) => MUTATE_CLASSES.has(f.class));
-  const decision = decide({ findings, policy: context.policy, subject: subjectOf(request, owner), live, guardNamespace: context.guardNamespace });
-  const rewrites = decision.revert.length > 0 || decision.mark !== undefined;
-  // A stale mark: the live object was marked, the conflict is gone, and the client kept the marks
-  // (client-side apply keeps unknown annotations). A reinvocation right after marking has no mark
-  // on the live object, so it is left alone (idempotence).
-  const cleanup = !rewrites && !decision.denial && decision.mode === "enforce" && hasMark(live) && hasMark(object);
+  const decided = decide({ findings, policy: context.policy, subject: subjectOf(request, owner), live, guardNamespace: context.guardNamespace });
+  const rewrites = decided.revert.length > 0 || decided.mark !== undefined;
+  // A stale mark: the live object was marked, the owning tool applied it again without the
+  // conflict, and kept the marks (client-side apply keeps unknown annotations). Any other update
+  // (a `kubectl rollout restart`, a controller) leaves the mark alone, and so does a reinvocation
+  // right after marking (the live object has no mark yet): idempotence.
+  const cleanup = !rewrites && !decided.denial && decided.mode === "enforce" && hasMark(live) && hasMark(object) &&
+    applyingTool(fieldManagerOf(request)) === owner;
+  const decision = cleanup ? staleMarkDecision(decided) : decided;
   const patch = rewrites || cleanup ? jsonpatch.compare(object, rewrite(context, request, decision, object, live)) : [];
   return { verdict: verdictFor(decision, patch), decision, owner, patch };
 }

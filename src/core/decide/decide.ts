@@ -110,6 +110,20 @@ function enforce(input: DecideInput): Decision {
 }
 
 /**
+ * The owning tool applied the object again without the conflict (Git was reverted, or the object
+ * was replaced) and kept gitops-guard's marks: they are stale and the patch removes them.
+ */
+export function staleMarkDecision(decision: Decision): Decision {
+  return {
+    ...decision,
+    action: "restore",
+    enforcedAction: "restore",
+    reason: "stale replace mark removed: the conflict is gone",
+    warnings: [...decision.warnings, shortWarning("gitops-guard removed its replace mark: the conflict is gone")],
+  };
+}
+
+/**
  * decide(findings, policy, context) → one action per request. Pure and idempotent: the same
  * request (a retry, a reinvocation, its dry-run) gets the same decision.
  */

@@ -48,3 +48,29 @@ export function detectOwner(objects: readonly (JsonObject | undefined)[], fieldM
   );
   return kubectlApplied ? "kubectl" : "other";
 }
+
+/**
+ * The tool whose *apply* this request is, from its exact fieldManager: `kustomize-controller`
+ * (Flux), `argocd-controller` (Argo CD), `helm`/`helm-controller`, `kapp`, and kubectl's apply
+ * managers (`kubectl-client-side-apply`, `kubectl` for server-side apply). Other kubectl managers
+ * (`kubectl-rollout`, `kubectl-edit`, `kubectl-annotate`…) and controllers are not applies.
+ */
+export function applyingTool(fieldManager: string | undefined): OwningTool | undefined {
+  switch (fieldManager) {
+    case "kustomize-controller":
+      return "flux";
+    case "argocd-controller":
+    case "argocd-application-controller":
+      return "argocd";
+    case "helm":
+    case "helm-controller":
+      return "helm";
+    case "kapp":
+      return "kapp";
+    case "kubectl-client-side-apply":
+    case "kubectl":
+      return "kubectl";
+    default:
+      return undefined;
+  }
+}

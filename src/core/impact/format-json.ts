@@ -1,0 +1,64 @@
+import type { JsonObject, JsonValue } from "../k8s/json.ts";
+import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
+import type { ManifestLocation } from "./manifest-object.ts";
+
+// Objects are built key by key so the order on the wire is the documented one (docs/check.md):
+// the issue's keys first, later additions after them.
+
+function findingJson(finding: ReportFinding): JsonObject {
+  return {
+    ruleId: finding.ruleId,
+    path: finding.path,
+    class: finding.class,
+    severity: finding.severity,
+    ...(finding.from === undefined ? {} : { from: finding.from }),
+    ...(finding.to === undefined ? {} : { to: finding.to }),
+    strategy: finding.strategy,
+    message: finding.message,
+  };
+}
+
+function locationJson(location: ManifestLocation): JsonObject {
+  return {
+    file: location.source,
+    document: location.document,
+    ...(location.item === undefined ? {} : { item: location.item }),
+    ...(location.line === undefined ? {} : { line: location.line }),
+  };
+}
+
+function resourceJson(resource: ResourceImpact): JsonObject {
+  const sources: JsonObject = {};
+  if (resource.sources.before) sources["before"] = locationJson(resource.sources.before);
+  if (resource.sources.after) sources["after"] = locationJson(resource.sources.after);
+  return {
+    apiVersion: resource.apiVersion,
+    kind: resource.kind,
+    namespace: resource.namespace,
+    name: resource.name,
+    change: resource.change,
+    findings: resource.findings.map(findingJson),
+    notes: [...resource.notes],
+    sources,
+  };
+}
+
+/** The report as JSON (schema version 1, docs/check.md), two-space indented, ending in a newline. */
+export function formatImpactJson(report: ImpactReport): string {
+  const s = report.summary;
+  const document: JsonValue = {
+    version: report.version,
+    summary: {
+      added: s.added,
+      removed: s.removed,
+      modified: s.modified,
+      unchanged: s.unchanged,
+      blocking: s.blocking,
+      warnings: s.warnings,
+      info: s.info,
+    },
+    resources: report.resources.map(resourceJson),
+    risk: report.risk,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

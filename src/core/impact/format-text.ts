@@ -1,0 +1,79 @@
+import { displayValue } from "../findings/display-value.ts";
+import type { Severity, Strategy } from "../findings/finding.ts";
+import { describeObject } from "../k8s/kube-object.ts";
+import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
+import { formatLocation } from "./manifest-object.ts";
+
+export interface TextOptions {
+  /** ANSI colours; the caller decides (a terminal, and NO_COLOR unset). Default false. */
+  readonly color?: boolean;
+}
+
+/** How long a from/to value may get on a line before it is cut with an ellipsis (JSON keeps it whole). */
+const VALUE_MAX_CHARS = 60;
+
+const STRATEGY_HINT: Record<Strategy, string> = {
+  recreate: "delete and create it (Flux: kustomize.toolkit.fluxcd.io/force: enabled; Argo CD: Replace=true,Force=true)",
+  "orphan-recreate": "delete it with propagationPolicy Orphan so pods keep serving, create it, then remove the orphans",
+  "blue-green": "deploy it under a new name, switch traffic over, delete the old one",
+  restore: "nothing to do: the server-assigned value is put back (gitops-guard restore)",
+  revert: "change the manifest back",
+  migrate: "it holds data: create the new object alongside, copy the data, switch over, then delete the old one",
+  review: "allowed; make sure the effect is intended",
+};
+
+const CODES = { red: "31", yellow: "33", cyan: "36", green: "32", bold: "1", dim: "2" } as const;
+type Style = keyof typeof CODES;
+
+function painter(color: boolean): (style: Style, text: string) => string {
+  return color ? (style, text) => `\u001b[${CODES[style]}m${text}\u001b[0m` : (_style, text) => text;
+}
+
+const SEVERITY_STYLE: Record<Severity, Style> = { blocking: "red", warning: "yellow", info: "cyan" };
+const CHANGE_STYLE: Record<ResourceImpact["change"], Style> = { added: "green", removed: "red", modified: "bold" };
+
+function findingLines(finding: ReportFinding, paint: ReturnType<typeof painter>): string[] {
+  const change =
+    finding.from === undefined && finding.to === undefined
+      ? ""
+      : `: ${displayValue(finding.from, VALUE_MAX_CHARS)} → ${displayValue(finding.to, VALUE_MAX_CHARS)}`;
+  const where = finding.path === "" ? "(whole object)" : finding.path;
+  const head = `${paint(SEVERITY_STYLE[finding.severity], finding.severity.padEnd(8))}  ${finding.class.padEnd(15)}  ${where}${change}`;
+  return [
+    `  ${head}`,
+    `            ${paint("dim", finding.ruleId)}: ${finding.message}`,
+    `            strategy ${finding.strategy}: ${STRATEGY_HINT[finding.strategy]}`,
+  ];
+}
+
+function resourceBlock(resource: ResourceImpact, paint: ReturnType<typeof painter>): string {
+  const object = describeObject(resource.kind, resource.namespace, resource.name);
+  const location = resource.sources.after ?? resource.sources.before;
+  const where = location ? `  at ${formatLocation(location)}` : "";
+  const lines = [`${paint(CHANGE_STYLE[resource.change], resource.change.padEnd(8))}  ${paint("bold", object)} (${resource.apiVersion})${where}`];
+  for (const finding of resource.findings) lines.push(...findingLines(finding, paint));
+  for (const note of resource.notes) lines.push(`  ${paint("dim", "note:")} ${note}`);
+  return lines.join("\n");
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * The report for people: one block per added, removed or modified object, its findings with the
+ * way out, then a summary line (last, where a CI log is read). Colour only when asked.
+ */
+export function formatImpactText(report: ImpactReport, options: TextOptions = {}): string {
+  const paint = painter(options.color === true);
+  const s = report.summary;
+  const blocks = report.resources.map((r) => resourceBlock(r, paint));
+  if (blocks.length === 0) blocks.push("No changes.");
+  const counts = `${s.added} added, ${s.removed} removed, ${s.modified} modified, ${s.unchanged} unchanged`;
+  const findings = `${plural(s.blocking, "blocking finding")}, ${plural(s.warnings, "warning")}, ${s.info} info`;
+  const verdict =
+    s.blocking > 0
+      ? paint("red", "blocking: the API server would refuse this change (or policy forbids it); see the strategies above")
+      : paint("green", "nothing blocking");
+  return `${blocks.join("\n\n")}\n\n${counts}; ${findings}; risk ${report.risk}\n${verdict}\n`;
+}
