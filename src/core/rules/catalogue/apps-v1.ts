@@ -1,5 +1,8 @@
 import type { Rule } from "../rule.ts";
 import { selectorMatchesTemplate } from "./selector-matches-template.ts";
+import { statefulSetSpecFrozen } from "./statefulset-spec-frozen.ts";
+
+export { STATEFULSET_MUTABLE_SPEC } from "./statefulset-spec-frozen.ts";
 
 /**
  * apps/v1 (reference/k8s-immutable-fields.md §2.3). Selectors of Deployment, ReplicaSet,
@@ -39,17 +42,6 @@ function selectorRules(kind: string, strategy: "blue-green" | "orphan-recreate")
   ];
 }
 
-/** StatefulSet spec fields a current API server lets an update change. */
-export const STATEFULSET_MUTABLE_SPEC = [
-  "replicas",
-  "ordinals",
-  "template",
-  "updateStrategy",
-  "revisionHistoryLimit",
-  "persistentVolumeClaimRetentionPolicy",
-  "minReadySeconds",
-] as const;
-
 export const APPS_V1_RULES: readonly Rule[] = [
   ...selectorRules("Deployment", "blue-green"),
   ...selectorRules("ReplicaSet", "blue-green"),
@@ -62,7 +54,9 @@ export const APPS_V1_RULES: readonly Rule[] = [
     kind: "StatefulSet",
     path: "spec",
     class: "immutable",
-    check: { type: "frozen-except", mutable: STATEFULSET_MUTABLE_SPEC },
+    // Compared after defaulting (podManagementPolicy, claim-template volumeMode/status/type meta) and by
+    // quantity amount, as ValidateStatefulSetUpdate sees it: a Git manifest omits what the server stored.
+    check: { type: "custom", evaluate: statefulSetSpecFrozen },
     why:
       "the API server refuses StatefulSet spec changes outside replicas, ordinals, template, updateStrategy, " +
       "revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds (selector, serviceName, " +

@@ -2,6 +2,7 @@ import { getAt, type PathSegment } from "../../k8s/field-path.ts";
 import { isEmptyValue, isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import { compareObjects, type FieldChange } from "../../compare/compare-objects.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
+import { withDefaultPullPolicies } from "./default-pull-policy.ts";
 import { podSpecDefaults } from "./pod-spec-defaults.ts";
 
 /**
@@ -72,9 +73,13 @@ function splitObjectChange(change: FieldChange): FieldChange[] {
   );
 }
 
-/** The template with its pod spec defaulted like a Pod's (an omitted default is no change). */
+/**
+ * The template with its pod spec defaulted like a Pod's (an omitted default is no change). The
+ * template image is frozen, so imagePullPolicy can be defaulted from it (a Pod's image may
+ * change, which is why pod-spec-frozen.ts treats that default differently).
+ */
 function withPodDefaults(template: JsonValue | undefined): JsonValue | undefined {
-  return isJsonObject(template) ? { ...template, spec: podSpecDefaults(template["spec"]) } : template;
+  return isJsonObject(template) ? { ...template, spec: withDefaultPullPolicies(podSpecDefaults(template["spec"])) } : template;
 }
 
 /**

@@ -381,10 +381,48 @@ const RESOURCE_RULES: readonly Rule[] = [
   }),
 ];
 
+/**
+ * events.k8s.io/v1 Event: an update through this API may change only `series` and metadata
+ * (ValidateEventUpdate in pkg/apis/core/validation/events.go, "strict validation applies to update
+ * via events.k8s.io/v1"); the same object updated through core/v1 Event is not checked (no rule
+ * there). JSON names of the v1 fields (involvedObject → regarding, message → note, source,
+ * firstTimestamp, lastTimestamp and count → deprecated*; the API server's error paths use the core
+ * names); strings and count are not pointers. eventTime differences below a microsecond are
+ * tolerated by the API server (kubernetes#111928) and not modelled here.
+ */
+const EVENT_FIELDS: readonly (readonly [string, JsonValue | undefined])[] = [
+  ["regarding", undefined],
+  ["related", undefined],
+  ["note", ""],
+  ["reason", ""],
+  ["type", ""],
+  ["action", ""],
+  ["eventTime", undefined],
+  ["reportingController", ""],
+  ["reportingInstance", ""],
+  ["deprecatedSource", undefined],
+  ["deprecatedFirstTimestamp", undefined],
+  ["deprecatedLastTimestamp", undefined],
+  ["deprecatedCount", 0],
+];
+
+const EVENT_RULES: readonly Rule[] = EVENT_FIELDS.map(([path, defaultValue]) =>
+  row({
+    group: "events.k8s.io",
+    kind: "Event",
+    path,
+    ...(defaultValue !== undefined ? { defaultValue } : {}),
+    why: "an events.k8s.io/v1 Event may change only its series and metadata through this API",
+    apiError: `${path}: Invalid value: ...: field is immutable`,
+    source: "pkg/apis/core/validation/events.go (ValidateEventUpdate, requestVersion events.k8s.io/v1)",
+  }),
+);
+
 export const OTHER_GROUPS_RULES: readonly Rule[] = [
   ...RBAC_RULES,
   ...STORAGE_RULES,
   ...CLASS_RULES,
   ...CRD_RULES,
   ...RESOURCE_RULES,
+  ...EVENT_RULES,
 ];

@@ -38,4 +38,17 @@ describe("apps/v1 rules", () => {
   it("accepts StatefulSet replicas, template, updateStrategy, revisionHistoryLimit, minReadySeconds, ordinals, retention", () => {
     expectFindings("rules/apps/statefulset-mutable-fields.yaml", { accepted: true });
   });
+
+  it("accepts a StatefulSet manifest that omits what the server stored (podManagementPolicy, claim-template defaults, 10240Mi = 10Gi)", () => {
+    expectFindings("rules/apps/statefulset-manifest-without-server-defaults.yaml", { accepted: true });
+  });
+
+  it("refuses an omitted podManagementPolicy when the live StatefulSet is Parallel", () => {
+    const findings = expectFindings("rules/apps/statefulset-parallel-omitted.yaml", {
+      refused: { ruleId: "apps.StatefulSet.spec", paths: ["spec.podManagementPolicy"] },
+    });
+    const policy = findings.find((f) => f.ruleId === "apps.StatefulSet.spec");
+    assert.equal(policy?.from, "Parallel");
+    assert.equal(policy?.to, undefined);
+  });
 });

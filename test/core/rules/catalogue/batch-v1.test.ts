@@ -48,6 +48,19 @@ describe("batch/v1 Job rules", () => {
       expectFindings(`${DIR}/job-template-server-defaults.yaml`, { accepted: true });
     });
 
+    it("accepts a manifest that omits the imagePullPolicy the server derived from each image", () => {
+      expectFindings(`${DIR}/job-pull-policy-defaulted.yaml`, { accepted: true });
+    });
+
+    it("refuses dropping imagePullPolicy: Always when the pinned tag defaults it to IfNotPresent", () => {
+      const findings = expectFindings(`${DIR}/job-pull-policy-always-dropped.yaml`, {
+        refused: { ruleId: "batch.Job.template", paths: ["spec.template.spec.containers[0].imagePullPolicy"] },
+      });
+      const policy = findings.find((f) => f.ruleId === "batch.Job.template");
+      assert.equal(policy?.from, "Always");
+      assert.equal(policy?.to, "IfNotPresent");
+    });
+
     it("accepts scheduling directives, template labels and annotations of a suspended Job that never started", () => {
       expectFindings(`${DIR}/job-suspended-scheduling-directives.yaml`, { accepted: true });
     });

@@ -121,7 +121,7 @@ describe("storage.k8s.io", () => {
   ]);
 });
 
-describe("scheduling, networking, discovery, certificates, coordination, node", () => {
+describe("scheduling, networking, discovery, certificates, coordination, node, events", () => {
   run([
     {
       fixture: "priorityclass-value.yaml",
@@ -186,7 +186,19 @@ describe("scheduling, networking, discovery, certificates, coordination, node", 
       refused: { ruleId: "node.k8s.io.RuntimeClass.handler", paths: ["handler"] },
     },
     { fixture: "runtimeclass-overhead.yaml", title: "accepts RuntimeClass overhead and scheduling" },
+    {
+      fixture: "event-note.yaml",
+      title: "refuses an events.k8s.io/v1 Event note and deprecatedCount change",
+      refused: { ruleId: "events.k8s.io.Event.note", paths: ["note"] },
+    },
+    { fixture: "event-series.yaml", title: "accepts an events.k8s.io/v1 Event series and label update" },
   ]);
+
+  it("refuses the events.k8s.io/v1 Event deprecatedCount change too (absent = 0)", () => {
+    expectFindings(`${DIR}/event-note.yaml`, {
+      refused: { ruleId: "events.k8s.io.Event.deprecatedCount", paths: ["deprecatedCount"] },
+    });
+  });
 
   it("reports a CertificateSigningRequest spec change as a risky warning, never blocking", () => {
     const findings = expectFindings(`${DIR}/csr-spec.yaml`, { accepted: true });
