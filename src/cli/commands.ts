@@ -1,8 +1,13 @@
 import type { RegisterCommand } from "./main.ts";
+import { registerCheck } from "./check.ts";
 import { registerServe } from "./serve.ts";
+import { registerPolicyValidate } from "./policy-validate.ts";
 import { registerCerts } from "./certs.ts";
 
 /** Every command of the gitops-guard binary, in help order. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
-  registerCerts,];
+  registerPolicyValidate,
+  registerCerts,
+  registerCheck,
+];

@@ -25,6 +25,12 @@ import type { Logger } from "../adapters/log/create-logger.ts";
 import type { RegisterCommand } from "./main.ts";
 import type { CommandIO } from "./io.ts";
 
+/**
+ * Shortest drain before the listener closes: long enough for every busy keep-alive connection to
+ * get one answer with `Connection: close` (a request takes about a millisecond here).
+ */
+const DRAIN_MS = 250;
+
 /** Flags of `serve`, parsed once (commander gives strings). */
 const serveOptionsSchema = z.object({
   host: z.string().min(1),
@@ -126,8 +132,10 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   const hosts = serviceHosts({ service: options.service, namespace: guardNamespace, extraHosts: options.host === "0.0.0.0" || options.host === "::" ? [] : [options.host] });
   const certs = await ensureCertificates(options.certDir, { hosts, now: new Date(), renew: "when-due" });
   if (certs.generated) log.info({ dir: options.certDir, reason: certs.reason, notAfter: certs.leaf.notAfter }, "generated serving certificate");
-  const records = createRecordWriter(options.records);
+  const records = options.records === "off" ? undefined : createRecordWriter(options.records);
+  let draining = false;
   const app = buildServer({
+    draining: () => draining,
     tls: { key: certs.material.key, cert: certs.material.cert },
     readiness: () => (provider.current() ? undefined : "no valid policy loaded yet"),
     policy: provider,
@@ -152,16 +160,17 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   const port = typeof address === "object" && address ? address.port : options.port;
   log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records }, "gitops-guard serving");
   await new Promise<void>((resolve) => {
-    let stopping = false;
     const stop = (): void => {
-      if (stopping) return;
-      stopping = true;
+      if (draining) return;
+      draining = true;
       log.info({ delaySeconds: options.shutdownDelaySeconds }, "shutting down: draining in-flight requests");
-      // The delay lets endpoints controllers drop this pod before it stops accepting connections.
+      // The delay lets endpoints controllers drop this pod before it stops accepting connections;
+      // meanwhile (and at least DRAIN_MS) every answer carries `Connection: close`, so clients stop
+      // reusing connections and none is closed with a request in it.
       setTimeout(() => {
         reloader.close();
         for (const watch of watches) watch.stop();
-        app.close().then(() => records.close()).then(() => {
+        app.close().then(() => records?.close()).then(() => {
           log.info("stopped");
           log.flush();
           resolve();
@@ -169,7 +178,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
           log.error({ err }, "shutdown failed");
           resolve();
         });
-      }, options.shutdownDelaySeconds * 1000);
+      }, Math.max(DRAIN_MS, options.shutdownDelaySeconds * 1000));
     };
     io.onSignal("SIGTERM", stop);
     io.onSignal("SIGINT", stop);
@@ -187,7 +196,7 @@ export const registerServe: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--policy-configmap <namespace/name>", "watch this ConfigMap's policy.yaml and hot-reload it (invalid versions are rejected)")
     .option("--kubeconfig <file>", "kubeconfig for the API server (default: in-cluster, then $KUBECONFIG)")
     .option("--watch-crds", "read immutability rules from CustomResourceDefinitions (x-kubernetes-validations)", false)
-    .option("--records <path|->", "where decision records go: a file, or - for standard output", "-")
+    .option("--records <path|-|off>", "where decision records go: a file, - for standard output, or off", "-")
     .option("--namespace <ns>", "the namespace gitops-guard runs in (always exempt; default $POD_NAMESPACE or gitops-guard)")
     .option("--service <name>", "the webhook Service name (certificate SANs)", "gitops-guard")
     .option("--log-level <level>", "trace|debug|info|warn|error|fatal", "info")

@@ -1,4 +1,5 @@
-import { request, type RequestOptions } from "node:https";
+import { request as httpsRequest, type RequestOptions } from "node:https";
+import { request as httpRequest } from "node:http";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { AppError } from "../../errors.ts";
 
@@ -24,15 +25,21 @@ export function createKubeHttp(kc: KubeConfig): KubeHttp {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new AppError("ERR_KUBE_UNAVAILABLE", "the Kubernetes configuration names no cluster");
   const server = new URL(cluster.server);
+  // `http://` servers exist too (kubectl proxy, local test clusters with insecure-skip-tls-verify).
+  const request = server.protocol === "http:" ? httpRequest : httpsRequest;
+  const defaultPort = server.protocol === "http:" ? 80 : 443;
   return {
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { accept: "application/json" };
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
       if (payload !== undefined) headers["content-type"] = options.contentType ?? "application/json";
-      const opts: RequestOptions = { method, hostname: server.hostname, port: server.port || 443, path, headers, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+      const opts: RequestOptions = { method, hostname: server.hostname, port: server.port || defaultPort, path, headers, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
       await kc.applyToHTTPSOptions(opts);
       return new Promise<KubeResponse>((resolve, reject) => {
-        const req = request(opts, (res) => {
+        const fail = (cause: Error): void => reject(new AppError("ERR_KUBE_UNAVAILABLE", `${method} ${path}: ${cause.message}`, { cause }));
+        let req: ReturnType<typeof httpsRequest>;
+        try {
+          req = request(opts, (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
           res.on("end", () => {
@@ -45,10 +52,14 @@ export function createKubeHttp(kc: KubeConfig): KubeHttp {
             }
             resolve({ status: res.statusCode ?? 0, body });
           });
-          res.on("error", reject);
-        });
+          res.on("error", fail);
+          });
+        } catch (cause) {
+          fail(cause instanceof Error ? cause : new Error(String(cause)));
+          return;
+        }
         req.on("timeout", () => req.destroy(new Error(`timed out after ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)));
-        req.on("error", (cause) => reject(new AppError("ERR_KUBE_UNAVAILABLE", `${method} ${path}: ${cause.message}`, { cause })));
+        req.on("error", fail);
         req.end(payload);
       });
     },

@@ -1,4 +1,6 @@
 import pino from "pino";
+import { mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
 import type { DecisionRecord } from "../../core/records/decision-record.ts";
 
 /** Where decision records go: a file path, or "-" for standard output. */
@@ -21,12 +23,11 @@ export interface RecordWriter {
  * README "Decision records"), without pino's level/time/pid fields.
  */
 export function createRecordWriter(destination: RecordDestination, options: { readonly sync?: boolean } = {}): RecordWriter {
-  const stream = pino.destination({
-    dest: destination === "-" ? 1 : destination,
-    sync: options.sync ?? false,
-    mkdir: true,
-    minLength: options.sync ? 0 : 4096,
-  });
+  // The file is opened synchronously here, at startup, so the destination is ready at once:
+  // flushSync works from the first record (a SIGTERM right after start loses nothing).
+  if (destination !== "-") mkdirSync(dirname(destination), { recursive: true });
+  const fd = destination === "-" ? 1 : openSync(destination, "a");
+  const stream = pino.destination({ dest: fd, sync: options.sync ?? false, minLength: options.sync ? 0 : 4096 });
   let closed = false;
   return {
     write(record) {
@@ -36,15 +37,12 @@ export function createRecordWriter(destination: RecordDestination, options: { re
     flush() {
       if (!closed) stream.flushSync();
     },
-    close() {
-      if (closed) return Promise.resolve();
+    async close() {
+      if (closed) return;
       closed = true;
-      return new Promise((resolve) => {
-        stream.flushSync();
-        if (destination === "-") {
-          resolve();
-          return;
-        }
+      stream.flushSync();
+      if (destination === "-") return;
+      await new Promise<void>((resolve) => {
         stream.once("close", () => resolve());
         stream.end();
       });

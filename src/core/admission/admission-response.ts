@@ -40,6 +40,9 @@ export function patched(
   return { allowed: true, patch, warnings, auditAnnotations };
 }
 
+/** metav1.StatusReason for the codes gitops-guard answers with (apimachinery errors.go). */
+const REASONS: Readonly<Record<number, string>> = { 403: "Forbidden", 409: "Conflict", 422: "Invalid", 500: "InternalError" };
+
 /**
  * A denial. The API server forces code ≥ 400 (400 when unset); the reason is derived from the
  * code so clients classify it as kube-apiserver would (422 → Invalid, 403 → Forbidden).
@@ -50,7 +53,7 @@ export function denied(
   warnings: readonly string[] = [],
   auditAnnotations: Record<string, string> = {},
 ): Verdict {
-  const reason = code === 422 ? "Invalid" : code === 403 ? "Forbidden" : code === 409 ? "Conflict" : "BadRequest";
+  const reason = REASONS[code] ?? (code >= 500 ? "InternalError" : "BadRequest");
   return { allowed: false, status: { code: Math.max(400, code), message, reason }, patch: [], warnings, auditAnnotations };
 }
 

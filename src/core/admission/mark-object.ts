@@ -27,10 +27,10 @@ function annotationsOf(target: JsonObject): Record<string, string> {
   return annotations as Record<string, string>;
 }
 
-function withSyncOptions(existing: string | undefined): string {
-  const options = (existing ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
-  for (const wanted of ["Replace=true", "Force=true"]) if (!options.includes(wanted)) options.push(wanted);
-  return options.join(",");
+const ARGOCD_OPTIONS = ["Replace=true", "Force=true"] as const;
+
+function syncOptions(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
 }
 
 /**
@@ -52,12 +52,18 @@ export function markObject(
   const desired = JSON.stringify(Object.fromEntries(conflicts.map((f) => [f.path, f.to ?? null])));
   if (!secret && desired.length <= MAX_DESIRED_ANNOTATION_BYTES) annotations[MARK_ANNOTATIONS.desired] = desired;
   else delete annotations[MARK_ANNOTATIONS.desired];
-  if (mark.toolMarker === "flux") {
+  // The tool marker annotation records only what gitops-guard added, so unmarking never takes away
+  // a marker a person had set (TOOL_MARKER_ANNOTATION: "flux", or "argocd:<options added>").
+  if (mark.toolMarker === "flux" && (annotations[FLUX_FORCE_ANNOTATION] ?? "").toLowerCase() !== FLUX_FORCE_VALUE) {
     annotations[FLUX_FORCE_ANNOTATION] = FLUX_FORCE_VALUE;
     annotations[TOOL_MARKER_ANNOTATION] = "flux";
   } else if (mark.toolMarker === "argocd") {
-    annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] = withSyncOptions(annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]);
-    annotations[TOOL_MARKER_ANNOTATION] = "argocd";
+    const options = syncOptions(annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]);
+    const added = ARGOCD_OPTIONS.filter((o) => !options.includes(o));
+    if (added.length > 0) {
+      annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] = [...options, ...added].join(",");
+      annotations[TOOL_MARKER_ANNOTATION] = `argocd:${added.join(",")}`;
+    }
   }
 }
 
@@ -78,11 +84,9 @@ export function unmarkObject(target: JsonObject): void {
   for (const key of Object.values(MARK_ANNOTATIONS)) delete annotations[key];
   delete annotations[TOOL_MARKER_ANNOTATION];
   if (tool === "flux" && annotations[FLUX_FORCE_ANNOTATION] === FLUX_FORCE_VALUE) delete annotations[FLUX_FORCE_ANNOTATION];
-  if (tool === "argocd") {
-    const left = (annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] ?? "")
-      .split(",")
-      .map((o) => o.trim())
-      .filter((o) => o !== "" && o !== "Replace=true" && o !== "Force=true");
+  if (tool?.startsWith("argocd:")) {
+    const added = new Set(tool.slice("argocd:".length).split(","));
+    const left = syncOptions(annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]).filter((o) => !added.has(o));
     if (left.length > 0) annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] = left.join(",");
     else delete annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION];
   }

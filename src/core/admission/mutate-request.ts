@@ -90,6 +90,18 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
 }
 
 /**
+ * A stale mark: the live object was marked, the owning tool applied it again without the conflict,
+ * and kept the marks (client-side apply keeps unknown annotations). Any other update (a `kubectl
+ * rollout restart`, a controller) leaves the mark alone, and so does a reinvocation right after
+ * marking (the live object has no mark yet): idempotence.
+ */
+function isStaleMark(request: AdmissionRequest, decision: Decision, owner: OwningTool): boolean {
+  const { object, oldObject } = request;
+  if (decision.denial || decision.mode !== "enforce" || !object || !oldObject) return false;
+  return hasMark(oldObject) && hasMark(object) && applyingTool(fieldManagerOf(request)) === owner;
+}
+
+/**
  * /mutate: compare → find → decide → answer. The patch is the diff between the raw incoming object
  * and a modified clone (never hand-written), so it applies cleanly to exactly what arrived.
  */
@@ -106,12 +118,7 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
     .filter((f) => MUTATE_CLASSES.has(f.class));
   const decided = decide({ findings, policy: context.policy, subject: subjectOf(request, owner), live, guardNamespace: context.guardNamespace });
   const rewrites = decided.revert.length > 0 || decided.mark !== undefined;
-  // A stale mark: the live object was marked, the owning tool applied it again without the
-  // conflict, and kept the marks (client-side apply keeps unknown annotations). Any other update
-  // (a `kubectl rollout restart`, a controller) leaves the mark alone, and so does a reinvocation
-  // right after marking (the live object has no mark yet): idempotence.
-  const cleanup = !rewrites && !decided.denial && decided.mode === "enforce" && hasMark(live) && hasMark(object) &&
-    applyingTool(fieldManagerOf(request)) === owner;
+  const cleanup = !rewrites && isStaleMark(request, decided, owner);
   const decision = cleanup ? staleMarkDecision(decided) : decided;
   const patch = rewrites || cleanup ? jsonpatch.compare(object, rewrite(context, request, decision, object, live)) : [];
   return { verdict: verdictFor(decision, patch), decision, owner, patch };

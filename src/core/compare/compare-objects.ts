@@ -1,4 +1,4 @@
-import { isEmptyValue, isJsonObject, semanticEqual, type JsonValue } from "../k8s/json.ts";
+import { isEmptyValue, isJsonObject, semanticEqual, type JsonObject, type JsonValue } from "../k8s/json.ts";
 import type { PathSegment } from "../k8s/field-path.ts";
 
 /**
@@ -46,30 +46,60 @@ export function compareObjects(
   options: CompareOptions = {},
 ): FieldChange[] {
   const changes: FieldChange[] = [];
-  walk(oldValue, newValue, [], options.ignore ?? SERVER_MANAGED_PATHS, changes);
+  const ignore = options.ignore ?? SERVER_MANAGED_PATHS;
+  const ignoreDepth = Math.max(0, ...ignore.map((p) => p.length));
+  walk(oldValue, newValue, [], { ignore, ignoreDepth, out: changes });
   return changes;
 }
 
-function walk(
-  a: JsonValue | undefined,
-  b: JsonValue | undefined,
-  path: PathSegment[],
-  ignore: readonly (readonly PathSegment[])[],
-  out: FieldChange[],
-): void {
-  if (isIgnored(path, ignore)) return;
+interface WalkState {
+  readonly ignore: readonly (readonly PathSegment[])[];
+  /** Ignored paths are at most this deep: deeper nodes skip the check. */
+  readonly ignoreDepth: number;
+  readonly out: FieldChange[];
+}
+
+/**
+ * Depth-first over both documents with one shared path stack: the path is copied only when a
+ * change is recorded (the webhook compares every UPDATE, so allocation per node matters).
+ */
+function walk(a: JsonValue | undefined, b: JsonValue | undefined, path: PathSegment[], state: WalkState): void {
   if (a === b) return;
+  if (path.length <= state.ignoreDepth && isIgnored(path, state.ignore)) return;
   if (isEmptyValue(a) && isEmptyValue(b)) return;
-  if (isJsonObject(a) && isJsonObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const key of keys) walk(a[key], b[key], [...path, key], ignore, out);
-    return;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    const length = Math.max(a.length, b.length);
-    for (let i = 0; i < length; i++) walk(a[i], b[i], [...path, i], ignore, out);
-    return;
-  }
+  if (isJsonObject(a) && isJsonObject(b)) return walkObjects(a, b, path, state);
+  if (Array.isArray(a) && Array.isArray(b)) return walkArrays(a, b, path, state);
   if (semanticEqual(a, b)) return;
-  out.push({ path, from: isEmptyValue(a) && a !== null ? undefined : a, to: isEmptyValue(b) && b !== null ? undefined : b });
+  // A map key holding {} or [] is absent to Kubernetes (omitempty); a list item is there.
+  const inList = typeof path[path.length - 1] === "number";
+  const shown = (v: JsonValue | undefined): JsonValue | undefined => (!inList && isEmptyValue(v) && v !== null ? undefined : v);
+  state.out.push({ path: [...path], from: shown(a), to: shown(b) });
+}
+
+function walkObjects(a: JsonObject, b: JsonObject, path: PathSegment[], state: WalkState): void {
+  for (const key in a) {
+    path.push(key);
+    walk(a[key], Object.hasOwn(b, key) ? b[key] : undefined, path, state);
+    path.pop();
+  }
+  for (const key in b) {
+    if (Object.hasOwn(a, key)) continue;
+    path.push(key);
+    walk(undefined, b[key], path, state);
+    path.pop();
+  }
+}
+
+function walkArrays(a: readonly JsonValue[], b: readonly JsonValue[], path: PathSegment[], state: WalkState): void {
+  const common = Math.min(a.length, b.length);
+  for (let i = 0; i < common; i++) {
+    path.push(i);
+    walk(a[i], b[i], path, state);
+    path.pop();
+  }
+  // A list item that exists on one side only is a change even when it is empty ({} or null):
+  // unlike a map key, its presence shifts the list.
+  for (let i = common; i < Math.max(a.length, b.length); i++) {
+    state.out.push({ path: [...path, i], from: i < a.length ? a[i] : undefined, to: i < b.length ? b[i] : undefined });
+  }
 }

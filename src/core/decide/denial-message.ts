@@ -55,12 +55,19 @@ export function immutableDenial(subject: MessageSubject, findings: readonly Find
 export function dataBearingDenial(subject: MessageSubject, findings: readonly Finding[]): string {
   const object = describeObject(subject.kind, subject.namespace, subject.name);
   const first = findings[0];
-  const why = first ? first.message : "the API server refuses this change";
+  // A rule's or policy's own words may say "is immutable": reword, or Flux would read the denial
+  // as an immutable error and delete the claim when force is enabled.
+  const why = withoutImmutableWording(first ? first.message : "the API server refuses this change");
   const procedure =
     subject.kind === "PersistentVolumeClaim"
       ? "migrate: create a new claim with the new spec, copy the data (or restore a VolumeSnapshot), switch the workload, then delete the old claim"
       : "migrate: create the new object alongside, move what depends on it, then delete the old one by hand";
   return `${object} holds data and cannot be changed in place: ${namedChanges(subject, findings)}: ${why}; ${procedure}; gitops-guard never recreates it automatically [gitops-guard]`;
+}
+
+/** Flux's IsImmutableError phrases (`is\simmutable`, `immutable\sfield`), reworded. */
+export function withoutImmutableWording(text: string): string {
+  return text.replace(/is\s+immutable/gi, "cannot be changed").replace(/immutable\s+field/gi, "unchangeable field");
 }
 
 /** The second call of a `recreate` mark: Flux reads 422 + "field is immutable" as its cue to recreate. */
@@ -73,5 +80,6 @@ export function recreateDenial(subject: MessageSubject, findings: readonly Findi
 export const MAX_WARNING_CHARS = 120;
 
 export function shortWarning(text: string): string {
-  return text.length <= MAX_WARNING_CHARS ? text : `${text.slice(0, MAX_WARNING_CHARS - 1)}…`;
+  const chars = Array.from(text);
+  return chars.length <= MAX_WARNING_CHARS ? text : `${chars.slice(0, MAX_WARNING_CHARS - 1).join("")}…`;
 }

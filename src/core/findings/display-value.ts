@@ -14,6 +14,7 @@ export function isSecretValue(group: string, kind: string, path: readonly (strin
 /** A value as JSON, cut to `maxChars` with an ellipsis; "(absent)" for undefined. */
 export function displayValue(value: JsonValue | undefined, maxChars = 40): string {
   if (value === undefined) return "(absent)";
-  const text = JSON.stringify(value);
-  return text.length <= maxChars ? text : `${text.slice(0, Math.max(1, maxChars - 1))}…`;
+  const chars = Array.from(JSON.stringify(value));
+  // Cut on code points, so no character is split in half before the ellipsis.
+  return chars.length <= maxChars ? chars.join("") : `${chars.slice(0, Math.max(1, maxChars - 1)).join("")}…`;
 }

@@ -41,7 +41,9 @@ function writeChild(parent: JsonValue, segment: PathSegment, value: JsonValue): 
     return true;
   }
   if (typeof segment === "string" && isJsonObject(parent)) {
-    parent[segment] = value;
+    // defineProperty, not assignment: a key named "__proto__" (legal in a custom resource's map)
+    // must become an own key, never the object's prototype.
+    Object.defineProperty(parent, segment, { value, writable: true, enumerable: true, configurable: true });
     return true;
   }
   return false;

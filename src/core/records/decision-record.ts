@@ -64,8 +64,14 @@ export interface DecisionRecord {
 export function truncateValue(value: JsonValue | undefined, maxBytes: number): JsonValue | undefined {
   if (value === undefined) return undefined;
   const text = canonicalJson(value);
-  if (text.length <= maxBytes) return value;
-  return `${text.slice(0, maxBytes)}…(truncated)`;
+  // Fast path: a string of n UTF-16 units is at most 3n bytes of UTF-8.
+  if (text.length * 3 <= maxBytes) return value;
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return value;
+  // Cut on a character boundary: drop UTF-8 continuation bytes (10xxxxxx) at the cut.
+  let end = maxBytes;
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return `${new TextDecoder().decode(bytes.subarray(0, end))}…(truncated)`;
 }
 
 function recordFinding(finding: Finding, group: string, kind: string, maxBytes: number): RecordedFinding {

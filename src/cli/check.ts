@@ -1,0 +1,114 @@
+import { Option } from "commander";
+import { z } from "zod";
+import { AppError } from "../errors.ts";
+import { defaultPolicyPath } from "../adapters/fs/package-root.ts";
+import { readPolicyFile } from "../adapters/fs/read-policy-file.ts";
+import { readManifests } from "../adapters/fs/read-manifests.ts";
+import type { ManifestCache } from "../adapters/fs/parse-manifest-text.ts";
+import { parallelChunkParser } from "../adapters/fs/chunk-parser.ts";
+import { analyzeImpact } from "../core/impact/analyze-impact.ts";
+import { formatImpactJson } from "../core/impact/format-json.ts";
+import { formatImpactText } from "../core/impact/format-text.ts";
+import { formatLocation, type ManifestObject } from "../core/impact/manifest-object.ts";
+import type { DuplicateIdentity } from "../core/impact/pair-objects.ts";
+import { describeObject } from "../core/k8s/kube-object.ts";
+import { customRulesToRules } from "../core/policy/custom-rules.ts";
+import type { CustomRule } from "../core/policy/policy-schema.ts";
+import { createCatalogue, type Catalogue } from "../core/rules/catalogue.ts";
+import { BUILTIN_RULES } from "../core/rules/catalogue/builtin-rules.ts";
+import type { CommandIO } from "./io.ts";
+import { writeAll } from "./io.ts";
+import type { RegisterCommand } from "./main.ts";
+
+const FORMATS = ["text", "json"] as const;
+
+/** commander's parsed options, checked once here (they are input like any other). */
+const checkOptionsSchema = z.object({
+  before: z.string().min(1),
+  after: z.string().min(1),
+  format: z.enum(FORMATS),
+  policyFile: z.string().min(1).optional(),
+});
+
+export type CheckOptions = z.infer<typeof checkOptionsSchema>;
+
+/** How many duplicate identities one error message lists. */
+const MAX_DUPLICATES_SHOWN = 10;
+
+function catalogueWith(customRules: readonly CustomRule[]): Catalogue {
+  const builtin = new Set(BUILTIN_RULES.map((r) => r.id));
+  const clash = customRules.findIndex((r) => builtin.has(r.id));
+  if (clash >= 0) {
+    throw new AppError("ERR_POLICY_INVALID", `customRules[${clash}].id ${customRules[clash]?.id} is the id of a built-in rule`);
+  }
+  const ids = new Set<string>();
+  customRules.forEach((r, i) => {
+    if (ids.has(r.id)) throw new AppError("ERR_POLICY_INVALID", `customRules[${i}].id ${r.id} is used twice`);
+    ids.add(r.id);
+  });
+  return createCatalogue([...BUILTIN_RULES, ...customRulesToRules(customRules)]);
+}
+
+function duplicateError(duplicates: readonly DuplicateIdentity[]): AppError {
+  const lines = duplicates.slice(0, MAX_DUPLICATES_SHOWN).map((d) => {
+    const { group, kind, namespace, name } = d.identity;
+    const object = `${describeObject(kind, namespace, name)}${group ? ` (${group})` : ""}`;
+    return `the ${d.side} set defines ${object} more than once: ${d.locations.map(formatLocation).join(", ")}`;
+  });
+  const more = duplicates.length > lines.length ? `\n  … and ${duplicates.length - lines.length} more` : "";
+  return new AppError("ERR_MANIFEST_DUPLICATE", `${lines.join("\n  ")}${more}`);
+}
+
+/** Colour on a terminal unless NO_COLOR is set to anything (no-color.org). */
+function wantsColor(io: CommandIO): boolean {
+  const noColor = io.env["NO_COLOR"];
+  return io.isTTY && (noColor === undefined || noColor === "");
+}
+
+/** Reads --before, then --after, sharing parsed documents and one parsing worker between them. */
+async function readBothSides(options: CheckOptions, io: CommandIO): Promise<[ManifestObject[], ManifestObject[]]> {
+  const cache: ManifestCache = new Map();
+  const parser = parallelChunkParser();
+  try {
+    const before = await readManifests(options.before, { stdin: io.stdin, cache, parser });
+    const after = await readManifests(options.after, { stdin: io.stdin, cache, parser });
+    return [before, after];
+  } finally {
+    await parser.close();
+  }
+}
+
+/** Runs check and returns its exit code: 0 nothing blocking, 1 blocking findings (errors throw). */
+export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
+  if (options.before === "-" && options.after === "-") {
+    throw new AppError("ERR_USAGE", "--before and --after cannot both read standard input (-)");
+  }
+  const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
+  const catalogue = catalogueWith(policy.customRules);
+  const [before, after] = await readBothSides(options, io);
+  const result = analyzeImpact({ before, after, catalogue });
+  if (!result.ok) throw duplicateError(result.duplicates);
+  const { report } = result;
+  const text = options.format === "json" ? formatImpactJson(report) : formatImpactText(report, { color: wantsColor(io) });
+  await writeAll(io.stdout, text);
+  return report.summary.blocking > 0 ? 1 : 0;
+}
+
+/** `gitops-guard check --before PATH --after PATH [--format text|json] [--policy-file FILE]`. */
+export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
+  program
+    .command("check")
+    .description(
+      "compare two manifest sets (files, folders or - for stdin) and report what the API server would refuse; " +
+        "exit 0 nothing blocking, 1 blocking findings, 2 usage or input error, 3 runtime error",
+    )
+    .requiredOption("--before <path>", "the manifests as they are now (file, folder or -)")
+    .requiredOption("--after <path>", "the manifests as they will be (file, folder or -)")
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
+    .option("--policy-file <file>", "policy whose customRules add declared/risky fields (default: the embedded policy)")
+    .action(async (raw: unknown) => {
+      const parsed = checkOptionsSchema.safeParse(raw);
+      if (!parsed.success) throw new AppError("ERR_USAGE", `check: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+      setExitCode(await runCheck(parsed.data, io));
+    });
+};

@@ -1,0 +1,108 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { formatImpactJson } from "../../../src/core/impact/format-json.ts";
+import type { ImpactReport } from "../../../src/core/impact/impact-report.ts";
+
+const REPORT: ImpactReport = {
+  version: 1,
+  summary: { added: 1, removed: 0, modified: 1, unchanged: 4, blocking: 1, warnings: 0, info: 0 },
+  resources: [
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      namespace: "web",
+      name: "api",
+      change: "modified",
+      findings: [
+        {
+          ruleId: "apps.Deployment.selector",
+          path: "spec.selector.matchLabels.tier",
+          class: "immutable",
+          severity: "blocking",
+          from: "fe",
+          to: "frontend",
+          strategy: "blue-green",
+          message: "selectors are immutable",
+        },
+      ],
+      notes: [],
+      sources: { before: { source: "before.yaml", document: 2, line: 9 }, after: { source: "after.yaml", document: 2, line: 9 } },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      namespace: "",
+      name: "web",
+      change: "added",
+      findings: [],
+      notes: ["a note"],
+      sources: { after: { source: "<stdin>", document: 1, item: 3 } },
+    },
+  ],
+  risk: "medium",
+};
+
+describe("formatImpactJson", () => {
+  const parsed: unknown = JSON.parse(formatImpactJson(REPORT));
+
+  it("keeps the issue's keys first, in order, and adds later keys after them", () => {
+    assert.deepEqual(Object.keys(parsed as object), ["version", "summary", "resources", "risk"]);
+    const { summary, resources } = parsed as { summary: object; resources: { findings: object[]; sources: object }[] };
+    assert.deepEqual(Object.keys(summary), ["added", "removed", "modified", "unchanged", "blocking", "warnings", "info"]);
+    assert.deepEqual(Object.keys(resources[0] ?? {}), ["apiVersion", "kind", "namespace", "name", "change", "findings", "notes", "sources"]);
+    assert.deepEqual(Object.keys(resources[0]?.findings[0] ?? {}), ["ruleId", "path", "class", "severity", "from", "to", "strategy", "message"]);
+  });
+
+  it("prints the issue's example shape", () => {
+    assert.deepEqual(parsed, {
+      version: 1,
+      summary: { added: 1, removed: 0, modified: 1, unchanged: 4, blocking: 1, warnings: 0, info: 0 },
+      resources: [
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          namespace: "web",
+          name: "api",
+          change: "modified",
+          findings: [
+            {
+              ruleId: "apps.Deployment.selector",
+              path: "spec.selector.matchLabels.tier",
+              class: "immutable",
+              severity: "blocking",
+              from: "fe",
+              to: "frontend",
+              strategy: "blue-green",
+              message: "selectors are immutable",
+            },
+          ],
+          notes: [],
+          sources: { before: { file: "before.yaml", document: 2, line: 9 }, after: { file: "after.yaml", document: 2, line: 9 } },
+        },
+        {
+          apiVersion: "v1",
+          kind: "Namespace",
+          namespace: "",
+          name: "web",
+          change: "added",
+          findings: [],
+          notes: ["a note"],
+          sources: { after: { file: "<stdin>", document: 1, item: 3 } },
+        },
+      ],
+      risk: "medium",
+    });
+  });
+
+  it("omits from and to when the value is absent on that side, and keeps null", () => {
+    const added = { ...REPORT.resources[0]!, findings: [{ ...REPORT.resources[0]!.findings[0]!, from: undefined, to: null }] };
+    const text = formatImpactJson({ ...REPORT, resources: [added] });
+    const finding = (JSON.parse(text) as { resources: { findings: Record<string, unknown>[] }[] }).resources[0]?.findings[0];
+    assert.equal(Object.hasOwn(finding ?? {}, "from"), false);
+    assert.equal(finding?.["to"], null);
+  });
+
+  it("ends with a newline", () => {
+    assert.ok(formatImpactJson(REPORT).endsWith("}\n"));
+  });
+});
