@@ -11,6 +11,7 @@ import { watchCertificates } from "../adapters/tls/watch-certificates.ts";
 import { createRecordWriter } from "../adapters/records/record-writer.ts";
 import { createAdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
 import { buildServer } from "../adapters/http/build-server.ts";
+import { gracefulClose } from "../adapters/http/graceful-close.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
 import { loadKubeConfig } from "../adapters/kube/load-kube-config.ts";
 import { createKubeHttp, type KubeHttp } from "../adapters/kube/kube-http.ts";
@@ -170,7 +171,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
       setTimeout(() => {
         reloader.close();
         for (const watch of watches) watch.stop();
-        app.close().then(() => records?.close()).then(() => {
+        gracefulClose(app, { now: () => Date.now() }).then(() => records?.close()).then(() => {
           log.info("stopped");
           log.flush();
           resolve();

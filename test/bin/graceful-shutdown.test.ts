@@ -55,8 +55,14 @@ describe("gitops-guard serve process", () => {
     agent.destroy();
     assert.equal(await exited, 0, logs);
     const ok = outcomes.filter((o) => o === "200").length;
-    const unexpected = outcomes.filter((o) => o !== "200" && o !== "503" && !/^error:(ECONNREFUSED|ECONNRESET|EPIPE)$/.test(o));
-    assert.deepEqual(unexpected, [], "only 200 answers, 503 while closing, or refused connections after close");
+    // After SIGTERM the server answers with `Connection: close`, stops listening, waits for its
+    // connections to finish, then closes. A client still connecting at that instant is refused, or
+    // reset if the kernel had queued its connection in the accept backlog (never seen by the
+    // server): at most one per client connection. Nothing else may happen.
+    const unexpected = outcomes.filter((o) => o !== "200" && o !== "503" && !/^error:(ECONNREFUSED|ECONNRESET)$/.test(o));
+    assert.deepEqual(unexpected, [], "only 200 answers, 503 while closing, or connections refused after close");
+    const resets = outcomes.filter((o) => o === "error:ECONNRESET").length;
+    assert.ok(resets <= 16, `at most one backlog reset per client connection (16), got ${resets}`);
     assert.ok(ok > 20, `expected load before SIGTERM, got ${ok} answers`);
     const lines = readFileSync(recordsPath, "utf8").split("\n").filter((l) => l !== "");
     for (const line of lines) JSON.parse(line);
