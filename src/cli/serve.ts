@@ -1,28 +1,6 @@
 import { z } from "zod";
-import { basename } from "node:path";
 import type { Command } from "commander";
 import { AppError } from "../errors.ts";
-import { createLogger } from "../adapters/log/create-logger.ts";
-import { readPolicyFile } from "../adapters/fs/read-policy-file.ts";
-import { defaultPolicyPath } from "../adapters/fs/package-root.ts";
-import { ensureCertificates } from "../adapters/tls/ensure-certificates.ts";
-import { serviceHosts } from "../adapters/tls/service-hosts.ts";
-import { watchCertificates } from "../adapters/tls/watch-certificates.ts";
-import { createRecordWriter } from "../adapters/records/record-writer.ts";
-import { createAdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
-import { buildServer } from "../adapters/http/build-server.ts";
-import { gracefulClose } from "../adapters/http/graceful-close.ts";
-import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
-import { loadKubeConfig } from "../adapters/kube/load-kube-config.ts";
-import { createKubeHttp, type KubeHttp } from "../adapters/kube/kube-http.ts";
-import type { KubeConfig } from "@kubernetes/client-node";
-import { isJsonObject, type JsonObject } from "../core/k8s/json.ts";
-import { watchPolicyConfigMap } from "../adapters/kube/policy-configmap-source.ts";
-import { watchCrdRules } from "../adapters/kube/crd-rules-source.ts";
-import { postEvent, type EventSubject } from "../adapters/kube/post-event.ts";
-import type { ListWatch } from "../adapters/kube/list-watch.ts";
-import type { AdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
-import type { Logger } from "../adapters/log/create-logger.ts";
 import type { RegisterCommand } from "./main.ts";
 import type { CommandIO } from "./io.ts";
 
@@ -30,7 +8,7 @@ import type { CommandIO } from "./io.ts";
  * Shortest drain before the listener closes: long enough for every busy keep-alive connection to
  * get one answer with `Connection: close` (a request takes about a millisecond here).
  */
-const DRAIN_MS = 250;
+export const DRAIN_MS = 250;
 
 /** Flags of `serve`, parsed once (commander gives strings). */
 const serveOptionsSchema = z.object({
@@ -58,134 +36,6 @@ function parseOptions(raw: unknown): ServeOptions {
   return parsed.data;
 }
 
-function eventSubject(namespace: string, name: string, configMap: JsonObject): EventSubject {
-  const meta = isJsonObject(configMap["metadata"]) ? configMap["metadata"] : {};
-  const uid = meta["uid"];
-  const resourceVersion = meta["resourceVersion"];
-  return {
-    apiVersion: "v1", kind: "ConfigMap", namespace, name,
-    ...(typeof uid === "string" ? { uid } : {}),
-    ...(typeof resourceVersion === "string" ? { resourceVersion } : {}),
-  };
-}
-
-function watchPolicy(target: { kc: KubeConfig; http: KubeHttp; namespace: string; name: string }, provider: DynamicPolicyProvider, log: Logger, metrics: AdmissionMetrics): ListWatch {
-  const { http, namespace, name } = target;
-  return watchPolicyConfigMap({
-    ...target,
-    handlers: {
-      onPolicy: (loaded, source) => {
-        const active = provider.setPolicy(loaded, source);
-        metrics.policy(active.version, "configmap");
-        log.info({ policyVersion: active.version, mode: loaded.policy.mode }, "policy loaded");
-      },
-      onInvalid: (issues, configMap) => {
-        const summary = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join("; ");
-        log.error({ configMap: `${namespace}/${name}`, issues: summary, policyVersion: provider.current()?.version ?? "none" }, "invalid policy rejected; the last good policy stays in force");
-        const message = `gitops-guard rejected this policy (the last good one stays in force): ${summary}`;
-        void postEvent(http, eventSubject(namespace, name, configMap), { type: "Warning", reason: "InvalidPolicy", message, now: new Date() })
-          .then((failed) => failed && log.warn({ reason: failed }, "could not record the InvalidPolicy event"));
-      },
-      onMissing: () => log.warn({ configMap: `${namespace}/${name}` }, "policy ConfigMap not found; the last good policy stays in force"),
-      onError: (err, retryInMs) => log.warn({ err, retryInMs }, "policy watch failed; retrying"),
-    },
-  });
-}
-
-function watchCrds(target: { kc: KubeConfig; http: KubeHttp }, provider: DynamicPolicyProvider, log: Logger): ListWatch {
-  return watchCrdRules({
-    ...target,
-    onRules: (rules, crdCount) => {
-      provider.setCrdRules(rules);
-      log.info({ crds: crdCount, rules: rules.length }, "CRD-declared rules loaded");
-    },
-    onInvalid: (name, error) => log.warn({ crd: name, reason: error }, "CRD not understood; its rules are skipped"),
-    onError: (err, retryInMs) => log.warn({ err, retryInMs }, "CRD watch failed; retrying"),
-  });
-}
-
-/** The policy (file or watched ConfigMap) and CRD-declared rules, kept current by watches. */
-async function startPolicySources(options: ServeOptions, io: CommandIO, log: Logger, metrics: AdmissionMetrics): Promise<{ provider: DynamicPolicyProvider; watches: ListWatch[] }> {
-  const provider = dynamicPolicyProvider();
-  if (options.policyConfigmap === undefined) {
-    const policyPath = options.policyFile ?? defaultPolicyPath();
-    const active = provider.setPolicy(await readPolicyFile(policyPath), `file:${options.policyFile ? basename(policyPath) : "embedded-default"}`);
-    metrics.policy(active.version, "file");
-  }
-  if (options.policyConfigmap === undefined && !options.watchCrds) return { provider, watches: [] };
-  const kc = loadKubeConfig({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), env: io.env });
-  const http = createKubeHttp(kc);
-  const watches: ListWatch[] = [];
-  if (options.policyConfigmap !== undefined) {
-    const [namespace = "", name = ""] = options.policyConfigmap.split("/");
-    watches.push(watchPolicy({ kc, http, namespace, name }, provider, log, metrics));
-  }
-  if (options.watchCrds) watches.push(watchCrds({ kc, http }, provider, log));
-  return { provider, watches };
-}
-
-/** Starts the webhook and resolves when it has shut down gracefully (SIGTERM/SIGINT). */
-export async function runServe(options: ServeOptions, io: CommandIO): Promise<void> {
-  const log = createLogger({ level: options.logLevel, destination: io.stderr });
-  const guardNamespace = options.namespace ?? io.env["POD_NAMESPACE"] ?? "gitops-guard";
-  const metrics = createAdmissionMetrics();
-  const { provider, watches } = await startPolicySources(options, io, log, metrics);
-  const hosts = serviceHosts({ service: options.service, namespace: guardNamespace, extraHosts: options.host === "0.0.0.0" || options.host === "::" ? [] : [options.host] });
-  const certs = await ensureCertificates(options.certDir, { hosts, now: new Date(), renew: "when-due" });
-  if (certs.generated) log.info({ dir: options.certDir, reason: certs.reason, notAfter: certs.leaf.notAfter }, "generated serving certificate");
-  const records = options.records === "off" ? undefined : createRecordWriter(options.records);
-  let draining = false;
-  const app = buildServer({
-    draining: () => draining,
-    tls: { key: certs.material.key, cert: certs.material.cert },
-    readiness: () => (provider.current() ? undefined : "no valid policy loaded yet"),
-    policy: provider,
-    guardNamespace,
-    records,
-    metrics,
-    log,
-    now: () => Date.now(),
-    monotonicNs: () => process.hrtime.bigint(),
-  });
-  const reloader = watchCertificates({
-    dir: options.certDir,
-    current: certs.material,
-    onChange: (material, leaf) => {
-      app.server.setSecureContext({ cert: material.cert, key: material.key });
-      log.info({ notAfter: leaf.notAfter }, "serving a replaced certificate");
-    },
-    onError: (err) => log.error({ err }, "certificate reload failed; still serving the previous certificate"),
-  });
-  await app.listen({ host: options.host, port: options.port });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : options.port;
-  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records }, "gitops-guard serving");
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      if (draining) return;
-      draining = true;
-      log.info({ delaySeconds: options.shutdownDelaySeconds }, "shutting down: draining in-flight requests");
-      // The delay lets endpoints controllers drop this pod before it stops accepting connections;
-      // meanwhile (and at least DRAIN_MS) every answer carries `Connection: close`, so clients stop
-      // reusing connections and none is closed with a request in it.
-      setTimeout(() => {
-        reloader.close();
-        for (const watch of watches) watch.stop();
-        gracefulClose(app, { now: () => Date.now() }).then(() => records?.close()).then(() => {
-          log.info("stopped");
-          log.flush();
-          resolve();
-        }, (err: unknown) => {
-          log.error({ err }, "shutdown failed");
-          resolve();
-        });
-      }, Math.max(DRAIN_MS, options.shutdownDelaySeconds * 1000));
-    };
-    io.onSignal("SIGTERM", stop);
-    io.onSignal("SIGINT", stop);
-  });
-}
-
 export const registerServe: RegisterCommand = (program: Command, io: CommandIO) => {
   program
     .command("serve")
@@ -202,5 +52,11 @@ export const registerServe: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--service <name>", "the webhook Service name (certificate SANs)", "gitops-guard")
     .option("--log-level <level>", "trace|debug|info|warn|error|fatal", "info")
     .option("--shutdown-delay-seconds <s>", "wait before closing the listener on SIGTERM", "0")
-    .action(async (raw: unknown) => runServe(parseOptions(raw), io));
+    .action(async (raw: unknown) => {
+      const options = parseOptions(raw);
+      // The server's libraries (fastify, client-node, prom-client) load only when serve runs:
+      // `check` and the other commands start in a fraction of the time.
+      const { runServe } = await import("./run-serve.ts");
+      return runServe(options, io);
+    });
 };
