@@ -38,7 +38,8 @@ demo: build
 	bash examples/demo.sh
 
 bench: build
-	node bench/run.ts
+	node bench/check-5000.ts --runs 5
+	node bench/serve-bench.ts
 
 certs: build
 	node dist/src/bin/gitops-guard.js certs --dir certs

@@ -98,7 +98,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   const hosts = serviceHosts({ service: options.service, namespace: guardNamespace, extraHosts: options.host === "0.0.0.0" || options.host === "::" ? [] : [options.host] });
   const certs = await ensureCertificates(options.certDir, { hosts, now: new Date(), renew: "when-due" });
   if (certs.generated) log.info({ dir: options.certDir, reason: certs.reason, notAfter: certs.leaf.notAfter }, "generated serving certificate");
-  const records = options.records === "off" ? undefined : createRecordWriter(options.records);
+  const records = options.records === "off" ? undefined : await createRecordWriter(options.records);
   let draining = false;
   const app = buildServer({
     draining: () => draining,

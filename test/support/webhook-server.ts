@@ -48,7 +48,7 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
   const provider = options.provider ?? staticPolicyProvider(activePolicy({ policy, contentHash: "test" }, "test", []));
   const dir = mkdtempSync(join(tmpdir(), "gg-webhook-"));
   const recordsPath = join(dir, "decisions.jsonl");
-  const records = createRecordWriter(recordsPath);
+  const records = await createRecordWriter(recordsPath);
   const logStream = new PassThrough();
   let logs = "";
   logStream.on("data", (c: Buffer) => (logs += c.toString("utf8")));

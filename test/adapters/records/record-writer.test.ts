@@ -53,7 +53,7 @@ describe("createRecordWriter", () => {
   it("writes 10,000 records as 10,000 JSON lines, in order, each exactly the record", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "records.jsonl");
-      const writer = createRecordWriter(path);
+      const writer = await createRecordWriter(path);
       for (let i = 0; i < 10_000; i++) {
         writer.write(numbered(i));
         if (i % 500 === 499) await nextTurn(); // requests arrive over time, not in one synchronous burst
@@ -68,7 +68,7 @@ describe("createRecordWriter", () => {
   it("writes no pino fields (level, time, pid, hostname, msg)", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "records.jsonl");
-      const writer = createRecordWriter(path, { sync: true });
+      const writer = await createRecordWriter(path);
       writer.write(RECORD);
       await writer.close();
       const [line] = lines(await readFile(path, "utf8"));
@@ -79,7 +79,7 @@ describe("createRecordWriter", () => {
   it("creates missing folders of the destination", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "nested", "deeper", "records.jsonl");
-      const writer = createRecordWriter(path, { sync: true });
+      const writer = await createRecordWriter(path);
       writer.write(RECORD);
       await writer.close();
       assert.equal(lines(await readFile(path, "utf8")).length, 1);
@@ -89,7 +89,7 @@ describe("createRecordWriter", () => {
   it("flush() makes every written line visible synchronously", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "records.jsonl");
-      const writer = createRecordWriter(path);
+      const writer = await createRecordWriter(path);
       await nextTurn();
       await new Promise((resolve) => setTimeout(resolve, 20));
       for (let i = 0; i < 3; i++) writer.write(numbered(i));
@@ -102,7 +102,7 @@ describe("createRecordWriter", () => {
   it("flush() works right after the writer is created (a SIGTERM at startup)", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "records.jsonl");
-      const writer = createRecordWriter(path);
+      const writer = await createRecordWriter(path);
       writer.write(RECORD);
       let flushed: string | Error;
       try {
@@ -123,7 +123,7 @@ describe("createRecordWriter", () => {
   it("close() right after the writer is created keeps the records written", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "records.jsonl");
-      const writer = createRecordWriter(path);
+      const writer = await createRecordWriter(path);
       writer.write(RECORD);
       const closed = await writer.close().then(() => undefined, (err: unknown) => err);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -135,7 +135,7 @@ describe("createRecordWriter", () => {
   it("ignores writes and flushes after close, and closes once", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "records.jsonl");
-      const writer = createRecordWriter(path, { sync: true });
+      const writer = await createRecordWriter(path);
       writer.write(numbered(1));
       await writer.close();
       writer.write(numbered(2));
@@ -149,7 +149,7 @@ describe("createRecordWriter", () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "records.jsonl");
       for (const i of [1, 2]) {
-        const writer = createRecordWriter(path, { sync: true });
+        const writer = await createRecordWriter(path);
         writer.write(numbered(i));
         await writer.close();
       }
@@ -160,7 +160,7 @@ describe("createRecordWriter", () => {
   it("writes to standard output for \"-\", and close leaves standard output open", async () => {
     const code = `
       import { createRecordWriter } from ${JSON.stringify(WRITER_MODULE)};
-      const writer = createRecordWriter("-");
+      const writer = await createRecordWriter("-");
       for (let i = 0; i < 1000; i++) writer.write({ v: 1, uid: "uid-" + i });
       await writer.close();
       process.stdout.write("after close\\n");
