@@ -16,6 +16,8 @@ import { customRulesToRules } from "../core/policy/custom-rules.ts";
 import type { CustomRule } from "../core/policy/policy-schema.ts";
 import { createCatalogue, type Catalogue } from "../core/rules/catalogue.ts";
 import { BUILTIN_RULES } from "../core/rules/catalogue/builtin-rules.ts";
+import { declaredRulesFromCrd } from "../core/crd/declared-rules-from-crd.ts";
+import type { Rule } from "../core/rules/rule.ts";
 import type { CommandIO } from "./io.ts";
 import { writeAll } from "./io.ts";
 import type { RegisterCommand } from "./main.ts";
@@ -28,6 +30,7 @@ const checkOptionsSchema = z.object({
   after: z.string().min(1),
   format: z.enum(FORMATS),
   policyFile: z.string().min(1).optional(),
+  crds: z.string().min(1).optional(),
 });
 
 export type CheckOptions = z.infer<typeof checkOptionsSchema>;
@@ -35,7 +38,27 @@ export type CheckOptions = z.infer<typeof checkOptionsSchema>;
 /** How many duplicate identities one error message lists. */
 const MAX_DUPLICATES_SHOWN = 10;
 
-function catalogueWith(customRules: readonly CustomRule[]): Catalogue {
+/**
+ * The declared rules of the CustomResourceDefinitions given with --crds and found among the
+ * manifests, one CRD per name: --crds first, then the after set (Flux applies CRDs before the
+ * resources that use them), then the before set.
+ */
+function crdRules(sources: readonly (readonly ManifestObject[])[]): Rule[] {
+  const seen = new Set<string>();
+  const rules: Rule[] = [];
+  for (const objects of sources) {
+    for (const crd of objects.filter((o) => o.kind === "CustomResourceDefinition" && o.apiVersion.startsWith("apiextensions.k8s.io/"))) {
+      if (seen.has(crd.name)) continue;
+      seen.add(crd.name);
+      const result = declaredRulesFromCrd(crd.object);
+      if (!result.ok) throw new AppError("ERR_MANIFEST_INVALID", `${formatLocation(crd.location)}: not a valid CustomResourceDefinition: ${result.error}`);
+      rules.push(...result.rules);
+    }
+  }
+  return rules;
+}
+
+function catalogueWith(customRules: readonly CustomRule[], declared: readonly Rule[]): Catalogue {
   const builtin = new Set(BUILTIN_RULES.map((r) => r.id));
   const clash = customRules.findIndex((r) => builtin.has(r.id));
   if (clash >= 0) {
@@ -46,7 +69,7 @@ function catalogueWith(customRules: readonly CustomRule[]): Catalogue {
     if (ids.has(r.id)) throw new AppError("ERR_POLICY_INVALID", `customRules[${i}].id ${r.id} is used twice`);
     ids.add(r.id);
   });
-  return createCatalogue([...BUILTIN_RULES, ...customRulesToRules(customRules)]);
+  return createCatalogue([...BUILTIN_RULES, ...customRulesToRules(customRules), ...declared]);
 }
 
 function duplicateError(duplicates: readonly DuplicateIdentity[]): AppError {
@@ -84,8 +107,9 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     throw new AppError("ERR_USAGE", "--before and --after cannot both read standard input (-)");
   }
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
-  const catalogue = catalogueWith(policy.customRules);
   const [before, after] = await readBothSides(options, io);
+  const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
+  const catalogue = catalogueWith(policy.customRules, crdRules([crds, after, before]));
   const result = analyzeImpact({ before, after, catalogue });
   if (!result.ok) throw duplicateError(result.duplicates);
   const { report } = result;
@@ -94,7 +118,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   return report.summary.blocking > 0 ? 1 : 0;
 }
 
-/** `gitops-guard check --before PATH --after PATH [--format text|json] [--policy-file FILE]`. */
+/** `gitops-guard check --before PATH --after PATH [--format text|json] [--policy-file FILE] [--crds PATH]`. */
 export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
   program
     .command("check")
@@ -106,6 +130,7 @@ export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
     .requiredOption("--after <path>", "the manifests as they will be (file, folder or -)")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
     .option("--policy-file <file>", "policy whose customRules add declared/risky fields (default: the embedded policy)")
+    .option("--crds <path>", "CustomResourceDefinitions whose x-kubernetes-validations immutability rules apply (CRDs among the manifests are read too)")
     .action(async (raw: unknown) => {
       const parsed = checkOptionsSchema.safeParse(raw);
       if (!parsed.success) throw new AppError("ERR_USAGE", `check: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
