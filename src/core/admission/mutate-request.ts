@@ -1,5 +1,6 @@
 import jsonpatch, { type Operation as PatchOperation } from "fast-json-patch";
-import { cloneJson, type JsonObject } from "../k8s/json.ts";
+import type { JsonObject } from "../k8s/json.ts";
+import { draftOf } from "../k8s/own-path.ts";
 import { metaMap } from "../k8s/kube-object.ts";
 import type { Finding } from "../findings/finding.ts";
 import type { Catalogue } from "../rules/catalogue.ts";
@@ -72,14 +73,16 @@ function blockingOrRestorable(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => MUTATE_CLASSES.has(f.class) && (f.severity === "blocking" || f.class === "server-assigned"));
 }
 
-/** Applies a restore/mark decision to a clone of the incoming object; returns the modified clone. */
+/** Applies a restore/mark decision to a copy-on-write draft of the incoming object; returns the draft. */
 function rewrite(context: AdmissionContext, request: AdmissionRequest, decision: Decision, object: JsonObject, live: JsonObject): JsonObject {
-  const draft = cloneJson(object);
+  const { draft, own } = draftOf(object);
   let pending: readonly Finding[] = decision.revert;
   for (let round = 0; round < MAX_REVERT_ROUNDS && pending.length > 0; round++) {
+    for (const finding of pending) own(finding.segments);
     revertPaths(draft, live, pending.map((f) => f.segments));
     pending = blockingOrRestorable(findFindings(context.catalogue, { old: live, new: draft, ...(context.cluster ? { cluster: context.cluster } : {}) }));
   }
+  own(["metadata", "annotations"]);
   if (decision.mark) {
     const conflicts = decision.findings.filter((f) => f.class === "immutable" || f.class === "declared");
     markObject(draft, decision.mark, conflicts, { group: request.kind.group, kind: request.kind.kind });

@@ -195,3 +195,16 @@ describe("mutateRequest: server-assigned values", () => {
     assert.deepEqual(answer.patch, []);
   });
 });
+
+describe("mutateRequest: the request stays as it arrived", () => {
+  it("never modifies the incoming object or the live object (patches are computed from a copy-on-write draft)", () => {
+    for (const file of ["deployment-selector-change.json", "job-template-change.json", "job-replace-drops-selector.json", "pvc-shrink.json", "service-drops-clusterip.json"]) {
+      const raw = rawReview(file);
+      const review = admissionReviewSchema.parse(raw);
+      const before = JSON.stringify([review.request.object, review.request.oldObject]);
+      const outcome = mutateRequest(review.request, context());
+      assert.equal(JSON.stringify([review.request.object, review.request.oldObject]), before, file);
+      if (outcome.patch.length > 0) assert.ok(outcome.patch.every((op) => op.path.startsWith("/")), file);
+    }
+  });
+});
