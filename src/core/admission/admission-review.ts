@@ -18,8 +18,10 @@ const rawObject = z
   .custom<JsonObject>((value) => isJsonObject(value), { message: "must be a JSON object" })
   .nullish();
 
-const groupVersionKind = z.object({ group: z.string(), version: z.string(), kind: z.string().min(1) }).loose();
-const groupVersionResource = z.object({ group: z.string(), version: z.string(), resource: z.string().min(1) }).loose();
+// kube-apiserver always sends group and version ("" for the core group); tolerate their absence
+// in hand-made or older captured reviews rather than refusing the request.
+const groupVersionKind = z.object({ group: z.string().default(""), version: z.string().default(""), kind: z.string().min(1) }).loose();
+const groupVersionResource = z.object({ group: z.string().default(""), version: z.string().default(""), resource: z.string().min(1) }).loose();
 
 const userInfo = z
   .object({
