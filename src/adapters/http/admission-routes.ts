@@ -73,7 +73,7 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, request: Fasti
       deps.records.write(decisionRecord(admission, { ...outcome, allowed: outcome.verdict.allowed, ...(status ? { code: status.code } : {}) }, facts));
     }
   });
-  return reply.send(body);
+  return body;
 }
 
 /** POST /mutate and POST /validate: decode → core → encode. */
