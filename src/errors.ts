@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   ERR_POLICY_INVALID: { httpStatus: 400, exitCode: 2 },
   /** Serving certificates cannot be read, generated or parsed. */
   ERR_TLS: { httpStatus: 500, exitCode: 3 },
+  /** The webhook was asked to decide before any valid policy had loaded (answered by the failure mode). */
+  ERR_POLICY_NOT_LOADED: { httpStatus: 503, exitCode: 3 },
   /** The Kubernetes API server cannot be reached or answered with an error. */
   ERR_KUBE_UNAVAILABLE: { httpStatus: 503, exitCode: 3 },
   /** An unexpected failure inside gitops-guard (a bug). */

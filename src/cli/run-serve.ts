@@ -96,14 +96,16 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   const metrics = createAdmissionMetrics();
   const { provider, watches } = await startPolicySources(options, io, log, metrics);
   const hosts = serviceHosts({ service: options.service, namespace: guardNamespace, extraHosts: options.host === "0.0.0.0" || options.host === "::" ? [] : [options.host] });
-  const certs = await ensureCertificates(options.certDir, { hosts, now: new Date(), renew: "when-due" });
+  const certs = await ensureCertificates(options.certDir, { hosts, now: new Date(), renew: "never" });
   if (certs.generated) log.info({ dir: options.certDir, reason: certs.reason, notAfter: certs.leaf.notAfter }, "generated serving certificate");
-  const records = options.records === "off" ? undefined : await createRecordWriter(options.records);
+  // Mounted certificates (a Secret, cert-manager) are served as they are, never rewritten here.
+  if (certs.missingHosts.length > 0) log.warn({ missingHosts: certs.missingHosts.join(",") }, "the serving certificate does not name every expected host");
+  const records = options.records === "off" ? undefined : await createRecordWriter(options.records, (err) => log.error({ err }, "decision records stopped: the writer failed"));
   let draining = false;
   const app = buildServer({
     draining: () => draining,
     tls: { key: certs.material.key, cert: certs.material.cert },
-    readiness: () => (provider.current() ? undefined : "no valid policy loaded yet"),
+    readiness: () => (draining ? "shutting down" : provider.current() ? undefined : "no valid policy loaded yet"),
     policy: provider,
     guardNamespace,
     records,

@@ -221,7 +221,7 @@ describe("check --policy-file", () => {
     assert.match(invalid.stderr, /ERR_POLICY_INVALID: .*customRules\[0\]\.class/s);
     const clash = await run(["check", ...sides, "--policy-file", join(POLICY, "clashing-policy.yaml")]);
     assert.equal(clash.code, 2);
-    assert.match(clash.stderr, /ERR_POLICY_INVALID: customRules\[0\]\.id apps\.Deployment\.selector is the id of a built-in rule/);
+    assert.match(clash.stderr, /ERR_POLICY_INVALID: .*customRules\[0\]\.id: apps\.Deployment\.selector is the id of a built-in rule/s);
   });
 });
 

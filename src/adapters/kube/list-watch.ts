@@ -28,7 +28,7 @@ export interface ListWatch {
   stop(): void;
 }
 
-type WatchEnd = { readonly relist: boolean; readonly error?: Error };
+type WatchEnd = { readonly relist: boolean; readonly error?: Error; readonly delivered?: boolean };
 
 function queryString(query: Readonly<Record<string, string>>): string {
   const params = new URLSearchParams(query).toString();
@@ -73,6 +73,7 @@ export function listWatch(options: ListWatchOptions): ListWatch {
   async function watchFrom(resourceVersion: string): Promise<WatchEnd & { resourceVersion: string }> {
     let rv = resourceVersion;
     let relist = false;
+    let delivered = false;
     const ended = new Promise<WatchEnd>((resolve) => {
       const handle = (phase: string, apiObj: unknown): void => {
         if (!isJsonObject(apiObj)) return;
@@ -82,7 +83,15 @@ export function listWatch(options: ListWatchOptions): ListWatch {
           return;
         }
         rv = resourceVersionOf(apiObj) ?? rv;
-        if (phase === "ADDED" || phase === "MODIFIED" || phase === "DELETED") options.onEvent(phase, apiObj);
+        delivered = true;
+        if (phase === "ADDED" || phase === "MODIFIED" || phase === "DELETED") {
+          try {
+            options.onEvent(phase, apiObj);
+          } catch (err) {
+            // A handler that throws must be heard: client-node's watch would swallow it silently.
+            options.onError(err instanceof Error ? err : new Error(String(err)), 0);
+          }
+        }
       };
       new Watch(options.kc)
         .watch(options.path, { ...query, resourceVersion: rv, allowWatchBookmarks: true }, handle, (err: unknown) =>
@@ -94,7 +103,7 @@ export function listWatch(options: ListWatchOptions): ListWatch {
         }, (err: unknown) => resolve({ relist: true, error: err instanceof Error ? err : new Error(String(err)) }));
     });
     const end = await ended;
-    return { ...end, resourceVersion: rv };
+    return { ...end, delivered, resourceVersion: rv };
   }
 
   async function run(): Promise<void> {
@@ -102,11 +111,17 @@ export function listWatch(options: ListWatchOptions): ListWatch {
     while (!stopped) {
       try {
         let rv = await list();
-        delay = backoff.initialMs;
         for (;;) {
           if (stopped) return;
           const end = await watchFrom(rv);
+          // Backoff resets only once a watch has delivered something: a server that lists but
+          // refuses or ends every watch at once (RBAC without watch) is retried ever more slowly.
+          if (end.delivered) delay = backoff.initialMs;
           if (end.error && !stopped) throw end.error;
+          if (!end.delivered && !stopped) {
+            await sleep(delay);
+            delay = Math.min(backoff.maxMs, delay * 2);
+          }
           if (end.relist) break;
           rv = end.resourceVersion;
         }

@@ -35,7 +35,7 @@ export interface RecordWriter {
  * synchronously on its own thread, so after `flush()` the lines are on disk. A line is exactly
  * the record (schema "v": 1, README "Decision records"), without pino's level/time/pid fields.
  */
-export async function createRecordWriter(destination: RecordDestination): Promise<RecordWriter> {
+export async function createRecordWriter(destination: RecordDestination, onError: (err: Error) => void = () => undefined): Promise<RecordWriter> {
   if (destination !== "-") mkdirSync(dirname(destination), { recursive: true });
   const stream = pino.transport({
     target: recordFileTargetPath(),
@@ -48,6 +48,12 @@ export async function createRecordWriter(destination: RecordDestination): Promis
     stream.once("error", reject);
   });
   let closed = false;
+  // A writer that dies later (disk full) must never take the server down: the error is reported
+  // once and records stop; answers go on.
+  stream.on("error", (err: Error) => {
+    if (!closed) onError(err);
+    closed = true;
+  });
   return {
     write(record) {
       // The record is the whole line: one JSON.stringify, one copy into the worker's buffer.

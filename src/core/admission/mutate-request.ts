@@ -74,7 +74,9 @@ function blockingOrRestorable(findings: readonly Finding[]): Finding[] {
 }
 
 /** Applies a restore/mark decision to a copy-on-write draft of the incoming object; returns the draft. */
-function rewrite(context: AdmissionContext, request: AdmissionRequest, decision: Decision, object: JsonObject, live: JsonObject): JsonObject {
+function rewrite(context: AdmissionContext, request: AdmissionRequest, decision: Decision, stale: boolean): JsonObject {
+  const object = request.object ?? {};
+  const live = request.oldObject ?? {};
   const { draft, own } = draftOf(object);
   let pending: readonly Finding[] = decision.revert;
   for (let round = 0; round < MAX_REVERT_ROUNDS && pending.length > 0; round++) {
@@ -86,7 +88,7 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
   if (decision.mark) {
     const conflicts = decision.findings.filter((f) => f.class === "immutable" || f.class === "declared");
     markObject(draft, decision.mark, conflicts, { group: request.kind.group, kind: request.kind.kind });
-  } else if (hasMark(draft)) {
+  } else if (stale) {
     unmarkObject(draft);
   }
   return draft;
@@ -123,6 +125,6 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   const rewrites = decided.revert.length > 0 || decided.mark !== undefined;
   const cleanup = !rewrites && isStaleMark(request, decided, owner);
   const decision = cleanup ? staleMarkDecision(decided) : decided;
-  const patch = rewrites || cleanup ? jsonpatch.compare(object, rewrite(context, request, decision, object, live)) : [];
+  const patch = rewrites || cleanup ? jsonpatch.compare(object, rewrite(context, request, decision, cleanup)) : [];
   return { verdict: verdictFor(decision, patch), decision, owner, patch };
 }

@@ -35,7 +35,8 @@ export function decideDeletion(input: {
     }
     return { ...base, action: "deny", enforcedAction: "deny", mode: "enforce", denial: { code: 403, message }, reason: "deletion protected" };
   }
-  if (isDataBearing(subject.group, subject.kind) && policy.mode === "enforce") {
+  if (isDataBearing(subject.group, subject.kind)) {
+    if (policy.mode === "audit") return { ...base, action: "allow", enforcedAction: "warn", mode: "audit", reason: "audit: data-bearing deletion" };
     const warnings = [shortWarning(`deleting ${object} deletes its data`)];
     return { ...base, warnings, action: "warn", enforcedAction: "warn", mode: "enforce", reason: "data-bearing deletion" };
   }

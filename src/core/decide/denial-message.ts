@@ -76,10 +76,21 @@ export function recreateDenial(subject: MessageSubject, findings: readonly Findi
   return `${object}: field is immutable: ${namedChanges(subject, findings)}; marked for recreate by gitops-guard (gitops-guard.io/replace: recreate) [gitops-guard]`;
 }
 
+/** Control characters (code points below 32, and 127) become spaces; runs of spaces collapse. */
+function withoutControlCharacters(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    out += code < 32 || code === 127 ? " " : char;
+  }
+  return out.replace(/ {2,}/g, " ").trim();
+}
+
 /** Warnings are cut to the length the AdmissionReview API recommends (120 characters). */
 export const MAX_WARNING_CHARS = 120;
 
 export function shortWarning(text: string): string {
-  const chars = Array.from(text);
-  return chars.length <= MAX_WARNING_CHARS ? text : `${chars.slice(0, MAX_WARNING_CHARS - 1).join("")}…`;
+  // kube-apiserver drops any warning holding control characters (a newline from a YAML `>` message).
+  const chars = Array.from(withoutControlCharacters(text));
+  return chars.length <= MAX_WARNING_CHARS ? chars.join("") : `${chars.slice(0, MAX_WARNING_CHARS - 1).join("")}…`;
 }

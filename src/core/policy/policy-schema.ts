@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OWNING_TOOLS } from "../owner/detect-owner.ts";
+import { BUILTIN_RULES } from "../rules/catalogue/builtin-rules.ts";
 
 /**
  * The policy: one YAML document (file or ConfigMap key `policy.yaml`), validated once at the edge.
@@ -123,8 +124,16 @@ export const policySchema = z.strictObject({
   defaults: defaultsSchema,
   /** Per-match overrides; the first matching entry wins. */
   overrides: z.array(overrideSchema).default([]),
-  /** Fields policy declares immutable (`declared`) or risky, for any kind. */
-  customRules: z.array(customRuleSchema).default([]),
+  /** Fields policy declares immutable (`declared`) or risky, for any kind. Ids unique, never a built-in id. */
+  customRules: z.array(customRuleSchema).default([]).superRefine((rules, ctx) => {
+    const builtin = new Set(BUILTIN_RULES.map((r) => r.id));
+    const seen = new Set<string>();
+    rules.forEach((rule, i) => {
+      if (builtin.has(rule.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `${rule.id} is the id of a built-in rule` });
+      else if (seen.has(rule.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `${rule.id} is used twice` });
+      seen.add(rule.id);
+    });
+  }),
   deletionProtection: deletionProtectionSchema,
   records: recordsSchema,
   watch: watchSchema,

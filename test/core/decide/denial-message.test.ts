@@ -9,6 +9,10 @@ import { customRulesToRules } from "../../../src/core/policy/custom-rules.ts";
 import { createCatalogue } from "../../../src/core/rules/catalogue.ts";
 import { findFindings } from "../../../src/core/rules/find-findings.ts";
 import { loadPair } from "../../support/load-yaml.ts";
+
+function hasControlCharacters(text: string): boolean {
+  return Array.from(text).some((c) => (c.codePointAt(0) ?? 0) < 32 || c.codePointAt(0) === 127);
+}
 import { findingsFor } from "../../support/rule-case.ts";
 
 const FLUX_IMMUTABLE = [/is\simmutable/, /immutable\sfield/];
@@ -156,10 +160,22 @@ describe("shortWarning", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), (text) => {
         const warning = shortWarning(text);
-        assert.ok(warning.length <= MAX_WARNING_CHARS);
-        if (text.length <= MAX_WARNING_CHARS) assert.equal(warning, text);
-        else assert.ok(text.startsWith(warning.slice(0, -1)));
+        assert.ok(Array.from(warning).length <= MAX_WARNING_CHARS);
+        assert.ok(!hasControlCharacters(warning), "no control characters");
+        // Plain text (no control characters, no runs of spaces, no edge spaces) is kept as it is, or cut.
+        const plain = !hasControlCharacters(text) && !/ {2}|^ | $/.test(text);
+        if (plain && Array.from(text).length <= MAX_WARNING_CHARS) assert.equal(warning, text);
+        else if (plain) assert.ok(text.startsWith(warning.slice(0, -1)));
       }),
     );
+  });
+});
+
+describe("shortWarning and control characters", () => {
+  it("turns newlines and tabs into single spaces (kube-apiserver drops warnings holding control characters)", async () => {
+    const { shortWarning } = await import("../../../src/core/decide/denial-message.ts");
+    assert.equal(shortWarning("selector changed\n"), "selector changed");
+    assert.equal(shortWarning("a\tb\n\nc\u007f"), "a b c");
+    assert.ok(!hasControlCharacters(shortWarning(`${"x".repeat(200)}\n`)));
   });
 });

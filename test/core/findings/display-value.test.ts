@@ -11,7 +11,12 @@ describe("isSecretValue", () => {
     ["", "Secret", ["data"], true],
     ["", "Secret", ["type"], false],
     ["", "Secret", ["metadata", "labels", "data"], false],
-    ["", "Secret", [], false],
+    // The whole object, and the paths above data, hold the data: secret too.
+    ["", "Secret", [], true],
+    ["", "Secret", ["metadata"], true],
+    ["", "Secret", ["metadata", "annotations"], true],
+    ["", "Secret", ["metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration"], true],
+    ["", "Secret", ["metadata", "annotations", "team"], false],
     ["", "ConfigMap", ["data", "password"], false],
     ["example.io", "Secret", ["data", "password"], false],
   ];
