@@ -94,13 +94,17 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   const log = createLogger({ level: options.logLevel, destination: io.stderr });
   const guardNamespace = options.namespace ?? io.env["POD_NAMESPACE"] ?? "gitops-guard";
   const metrics = createAdmissionMetrics();
-  const { provider, watches } = await startPolicySources(options, io, log, metrics);
   const hosts = serviceHosts({ service: options.service, namespace: guardNamespace, extraHosts: options.host === "0.0.0.0" || options.host === "::" ? [] : [options.host] });
   const certs = await ensureCertificates(options.certDir, { hosts, now: new Date(), renew: "never" });
   if (certs.generated) log.info({ dir: options.certDir, reason: certs.reason, notAfter: certs.leaf.notAfter }, "generated serving certificate");
   // Mounted certificates (a Secret, cert-manager) are served as they are, never rewritten here.
   if (certs.missingHosts.length > 0) log.warn({ missingHosts: certs.missingHosts.join(",") }, "the serving certificate does not name every expected host");
   const records = options.records === "off" ? undefined : await createRecordWriter(options.records, (err) => log.error({ err }, "decision records stopped: the writer failed"));
+  // Watches start last before listening: a failure from here on stops them again (no hanging process).
+  const { provider, watches } = await startPolicySources(options, io, log, metrics).catch(async (err: unknown) => {
+    await records?.close();
+    throw err;
+  });
   let draining = false;
   const app = buildServer({
     draining: () => draining,
@@ -123,7 +127,14 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
     },
     onError: (err) => log.error({ err }, "certificate reload failed; still serving the previous certificate"),
   });
-  await app.listen({ host: options.host, port: options.port });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (err) {
+    reloader.close();
+    for (const watch of watches) watch.stop();
+    await records?.close();
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records }, "gitops-guard serving");
