@@ -8,12 +8,14 @@ import { watchCertificates } from "../adapters/tls/watch-certificates.ts";
 import { createRecordWriter } from "../adapters/records/record-writer.ts";
 import { createAdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
 import { buildServer } from "../adapters/http/build-server.ts";
+import { tlsServerOptions } from "../adapters/tls/tls-server-options.ts";
 import { gracefulClose } from "../adapters/http/graceful-close.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
 import { loadKubeConfig } from "../adapters/kube/load-kube-config.ts";
 import { createKubeHttp, type KubeHttp } from "../adapters/kube/kube-http.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { isJsonObject, type JsonObject } from "../core/k8s/json.ts";
+import type { JsonObject } from "../core/k8s/json.ts";
+import { metaString } from "../core/k8s/kube-object.ts";
 import { watchPolicyConfigMap } from "../adapters/kube/policy-configmap-source.ts";
 import { watchCrdRules } from "../adapters/kube/crd-rules-source.ts";
 import { postEvent, type EventSubject } from "../adapters/kube/post-event.ts";
@@ -24,13 +26,12 @@ import type { CommandIO } from "./io.ts";
 import { DRAIN_MS, type ServeOptions } from "./serve.ts";
 
 function eventSubject(namespace: string, name: string, configMap: JsonObject): EventSubject {
-  const meta = isJsonObject(configMap["metadata"]) ? configMap["metadata"] : {};
-  const uid = meta["uid"];
-  const resourceVersion = meta["resourceVersion"];
+  const uid = metaString(configMap, "uid");
+  const resourceVersion = metaString(configMap, "resourceVersion");
   return {
     apiVersion: "v1", kind: "ConfigMap", namespace, name,
-    ...(typeof uid === "string" ? { uid } : {}),
-    ...(typeof resourceVersion === "string" ? { resourceVersion } : {}),
+    ...(uid !== undefined ? { uid } : {}),
+    ...(resourceVersion !== undefined ? { resourceVersion } : {}),
   };
 }
 
@@ -122,7 +123,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
     dir: options.certDir,
     current: certs.material,
     onChange: (material, leaf) => {
-      app.server.setSecureContext({ cert: material.cert, key: material.key });
+      app.server.setSecureContext(tlsServerOptions(material));
       log.info({ notAfter: leaf.notAfter }, "serving a replaced certificate");
     },
     onError: (err) => log.error({ err }, "certificate reload failed; still serving the previous certificate"),

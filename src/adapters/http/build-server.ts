@@ -1,6 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server as HttpsServer } from "node:https";
+import { tlsServerOptions } from "../tls/tls-server-options.ts";
+import type { TlsMaterial } from "../tls/load-tls-material.ts";
 import type { Logger } from "pino";
 import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
 import { registerAdmissionRoutes, type AdmissionRouteDeps } from "./admission-routes.ts";
@@ -14,7 +16,7 @@ export type ReadinessCheck = () => string | undefined;
 
 export interface ServerDeps extends AdmissionRouteDeps {
   /** TLS material; the server speaks HTTPS only, TLS 1.2 minimum. */
-  readonly tls: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  readonly tls: Pick<TlsMaterial, "cert" | "key">;
   readonly readiness: ReadinessCheck;
   /** True once shutdown has begun (answers then carry `Connection: close`). Default: never. */
   readonly draining?: () => boolean;
@@ -43,7 +45,7 @@ function bodyErrorReply(error: FastifyError): { status: number; code: string; me
  */
 export function buildServer(deps: ServerDeps): WebhookServer {
   const app = Fastify<HttpsServer, IncomingMessage, ServerResponse, FastifyBaseLogger>({
-    https: { key: deps.tls.key, cert: deps.tls.cert, minVersion: "TLSv1.2" },
+    https: tlsServerOptions(deps.tls),
     bodyLimit: MAX_REVIEW_BYTES,
     requestTimeout: REQUEST_TIMEOUT_MS,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,

@@ -1,13 +1,13 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
+import type { JsonObject } from "../../core/k8s/json.ts";
+import { metaString } from "../../core/k8s/kube-object.ts";
 import { declaredRulesFromCrd } from "../../core/crd/declared-rules-from-crd.ts";
 import type { Rule } from "../../core/rules/rule.ts";
 import type { KubeHttp } from "./kube-http.ts";
 import { listWatch, type ListWatch, type ListWatchOptions } from "./list-watch.ts";
 
 function nameOf(object: JsonObject): string {
-  const metadata = object["metadata"];
-  return isJsonObject(metadata) && typeof metadata["name"] === "string" ? metadata["name"] : "";
+  return metaString(object, "name") ?? "";
 }
 
 /**

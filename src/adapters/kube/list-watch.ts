@@ -1,5 +1,6 @@
 import { Watch, type KubeConfig } from "@kubernetes/client-node";
 import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
+import { metaString } from "../../core/k8s/kube-object.ts";
 import { AppError } from "../../errors.ts";
 import { statusMessage, type KubeHttp } from "./kube-http.ts";
 
@@ -36,9 +37,7 @@ function queryString(query: Readonly<Record<string, string>>): string {
 }
 
 function resourceVersionOf(object: JsonObject): string | undefined {
-  const metadata = object["metadata"];
-  const rv = isJsonObject(metadata) ? metadata["resourceVersion"] : undefined;
-  return typeof rv === "string" ? rv : undefined;
+  return metaString(object, "resourceVersion");
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
+import { metaString } from "../../core/k8s/kube-object.ts";
 import type { LoadedPolicy, PolicyIssue } from "../../core/policy/parse-policy.ts";
 import { parsePolicyText, POLICY_CONFIGMAP_KEY } from "../fs/read-policy-file.ts";
 import type { KubeHttp } from "./kube-http.ts";
@@ -17,11 +18,7 @@ export interface PolicyConfigMapHandlers {
 }
 
 function metadataOf(object: JsonObject): { name: string; resourceVersion: string } {
-  const metadata = isJsonObject(object["metadata"]) ? object["metadata"] : {};
-  return {
-    name: typeof metadata["name"] === "string" ? metadata["name"] : "",
-    resourceVersion: typeof metadata["resourceVersion"] === "string" ? metadata["resourceVersion"] : "",
-  };
+  return { name: metaString(object, "name") ?? "", resourceVersion: metaString(object, "resourceVersion") ?? "" };
 }
 
 /**

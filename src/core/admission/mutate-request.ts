@@ -1,7 +1,7 @@
 import jsonpatch, { type Operation as PatchOperation } from "fast-json-patch";
 import type { JsonObject } from "../k8s/json.ts";
 import { draftOf } from "../k8s/own-path.ts";
-import { metaMap } from "../k8s/kube-object.ts";
+import { metaMap, metaString } from "../k8s/kube-object.ts";
 import type { Finding } from "../findings/finding.ts";
 import type { Catalogue } from "../rules/catalogue.ts";
 import { findFindings } from "../rules/find-findings.ts";
@@ -41,7 +41,7 @@ const MAX_REVERT_ROUNDS = 3;
 
 export function subjectOf(request: AdmissionRequest, owner: OwningTool): Parameters<typeof decide>[0]["subject"] {
   const object = request.object ?? request.oldObject ?? undefined;
-  const name = request.name ?? (object ? String(metaMapName(object)) : "");
+  const name = request.name ?? (object ? metaString(object, "name") ?? "" : "");
   return {
     group: request.kind.group,
     kind: request.kind.kind,
@@ -52,12 +52,6 @@ export function subjectOf(request: AdmissionRequest, owner: OwningTool): Paramet
     ...(request.userInfo.username !== undefined ? { username: request.userInfo.username } : {}),
     groups: request.userInfo.groups ?? [],
   };
-}
-
-function metaMapName(object: JsonObject): string {
-  const metadata = object["metadata"];
-  const name = typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) ? metadata["name"] : undefined;
-  return typeof name === "string" ? name : "";
 }
 
 /** Why a request is not a main-resource change the mutating webhook judges, or undefined. */

@@ -66,6 +66,12 @@ function metaOf(obj: JsonObject): JsonObject | undefined {
   return typeof meta === "object" && meta !== null && !Array.isArray(meta) ? meta : undefined;
 }
 
+/** A string field of a raw object's metadata (name, uid, resourceVersion…), or undefined. */
+export function metaString(obj: JsonObject | undefined, field: string): string | undefined {
+  const value = obj ? metaOf(obj)?.[field] : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
 /** labels/annotations of a raw object (non-string values are ignored). */
 export function metaMap(obj: JsonObject | undefined, field: "labels" | "annotations"): Record<string, string> {
   const meta = obj ? metaOf(obj) : undefined;

@@ -1,4 +1,5 @@
 import type { JsonValue } from "../k8s/json.ts";
+import { metaString } from "../k8s/kube-object.ts";
 import { canonicalJson } from "../hash/fnv1a.ts";
 import { isSecretValue, REDACTED } from "../findings/display-value.ts";
 import type { Finding } from "../findings/finding.ts";
@@ -109,8 +110,7 @@ export function decisionRecord(
   const kind = request.kind.kind;
   const fieldManager = fieldManagerOf(request);
   const object = request.object ?? request.oldObject ?? undefined;
-  const metadata = object?.["metadata"];
-  const objectName = typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) && typeof metadata["name"] === "string" ? metadata["name"] : "";
+  const objectName = metaString(object, "name") ?? "";
   return {
     v: RECORD_VERSION,
     time: facts.time,
