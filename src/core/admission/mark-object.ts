@@ -7,6 +7,7 @@ import {
   FLUX_FORCE_ANNOTATION,
   FLUX_FORCE_VALUE,
   MARK_ANNOTATIONS,
+  ANNOTATIONS_BUDGET_BYTES,
   MAX_DESIRED_ANNOTATION_BYTES,
 } from "../decide/mark-annotations.ts";
 
@@ -29,6 +30,17 @@ function annotationsOf(target: JsonObject): Record<string, string> {
 
 const ARGOCD_OPTIONS = ["Replace=true", "Force=true"] as const;
 
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** Bytes the API server counts against the annotation limit: every key and value. */
+function annotationsBytes(annotations: Record<string, string>): number {
+  let total = 0;
+  for (const [key, value] of Object.entries(annotations)) total += utf8Length(key) + utf8Length(String(value));
+  return total;
+}
+
 function syncOptions(value: string | undefined): string[] {
   return (value ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
 }
@@ -49,9 +61,12 @@ export function markObject(
   annotations[MARK_ANNOTATIONS.fields] = conflicts.map((f) => f.path).join(",");
   annotations[MARK_ANNOTATIONS.digest] = mark.digest;
   const secret = conflicts.some((f) => isSecretValue(subject.group, subject.kind, f.segments));
+  delete annotations[MARK_ANNOTATIONS.desired];
   const desired = JSON.stringify(Object.fromEntries(conflicts.map((f) => [f.path, f.to ?? null])));
-  if (!secret && desired.length <= MAX_DESIRED_ANNOTATION_BYTES) annotations[MARK_ANNOTATIONS.desired] = desired;
-  else delete annotations[MARK_ANNOTATIONS.desired];
+  const desiredBytes = utf8Length(MARK_ANNOTATIONS.desired) + utf8Length(desired);
+  if (!secret && desiredBytes <= MAX_DESIRED_ANNOTATION_BYTES && annotationsBytes(annotations) + desiredBytes <= ANNOTATIONS_BUDGET_BYTES) {
+    annotations[MARK_ANNOTATIONS.desired] = desired;
+  }
   // The tool marker annotation records only what gitops-guard added, so unmarking never takes away
   // a marker a person had set (TOOL_MARKER_ANNOTATION: "flux", or "argocd:<options added>").
   if (mark.toolMarker === "flux" && (annotations[FLUX_FORCE_ANNOTATION] ?? "").toLowerCase() !== FLUX_FORCE_VALUE) {

@@ -20,5 +20,12 @@ export const FLUX_FORCE_VALUE = "enabled";
 /** Argo CD ≥ 3.3 reads Replace/Force from the live object too (argo-cd#26110). */
 export const ARGOCD_SYNC_OPTIONS_ANNOTATION = "argocd.argoproj.io/sync-options";
 
-/** Upper bound of the desired-values annotation: annotations share a 256 KiB budget per object. */
+/**
+ * kube-apiserver refuses an object whose annotations (keys + values) exceed 256 KiB
+ * (ValidateAnnotationsSize, TotalAnnotationSizeLimitB). The desired-values annotation is added
+ * only while all annotations stay under this budget, which leaves room for the other marks.
+ */
+export const ANNOTATIONS_BUDGET_BYTES = 200 * 1024;
+
+/** Upper bound of the desired-values annotation itself, in bytes of UTF-8. */
 export const MAX_DESIRED_ANNOTATION_BYTES = 16 * 1024;

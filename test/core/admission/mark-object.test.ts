@@ -183,3 +183,17 @@ describe("unmarkObject", () => {
     assert.deepEqual(metaMap(target, "annotations"), { "example.com/team": "payments" });
   });
 });
+
+describe("markObject and the annotation size limit", () => {
+  it("leaves out the desired values when the object's annotations are near kube-apiserver's 256 KiB limit", () => {
+    const findings = conflicts(SELECTOR);
+    const big = object(SELECTOR, { "kubectl.kubernetes.io/last-applied-configuration": "x".repeat(210 * 1024) });
+    markObject(big, mark("flux", findings), findings, DEPLOYMENT);
+    const annotations = metaMap(big, "annotations");
+    assert.equal(annotations["gitops-guard.io/replace-desired"], undefined);
+    assert.equal(annotations["gitops-guard.io/replace"], "recreate", "the mark itself is still written");
+    const small = object(SELECTOR, {});
+    markObject(small, mark("flux", findings), findings, DEPLOYMENT);
+    assert.notEqual(metaMap(small, "annotations")["gitops-guard.io/replace-desired"], undefined);
+  });
+});
