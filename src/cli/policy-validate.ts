@@ -2,15 +2,12 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { AppError } from "../errors.ts";
 import { parsePolicyText } from "../adapters/fs/read-policy-file.ts";
+import { readStream } from "../adapters/fs/read-stream.ts";
 import type { RegisterCommand } from "./main.ts";
 import { writeAll, type CommandIO } from "./io.ts";
 
 async function readInput(file: string, io: CommandIO): Promise<string> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks).toString("utf8");
-  }
+  if (file === "-") return readStream(io.stdin);
   try {
     return await readFile(file, "utf8");
   } catch (cause) {

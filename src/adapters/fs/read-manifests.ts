@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
+import { readStream } from "./read-stream.ts";
 import { extname, join } from "node:path";
 import { AppError } from "../../errors.ts";
 import type { ManifestObject } from "../../core/impact/manifest-object.ts";
@@ -53,12 +54,6 @@ async function filesBelow(folder: string): Promise<string[]> {
     }
   }
   return found;
-}
-
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
-  return Buffer.concat(parts).toString("utf8");
 }
 
 function withoutBom(text: string): string {

@@ -10,15 +10,14 @@ export interface DynamicPolicyProvider extends PolicyProvider {
   setCrdRules(rules: readonly Rule[]): void;
 }
 
-export function dynamicPolicyProvider(initial?: { readonly loaded: LoadedPolicy; readonly source: string }): DynamicPolicyProvider {
-  let policy = initial;
+export function dynamicPolicyProvider(): DynamicPolicyProvider {
+  let policy: { readonly loaded: LoadedPolicy; readonly source: string } | undefined;
   let crdRules: readonly Rule[] = [];
   let active: ActivePolicy | undefined;
   const rebuild = (): ActivePolicy | undefined => {
     active = policy ? activePolicy(policy.loaded, policy.source, [...customRulesToRules(policy.loaded.policy.customRules), ...crdRules]) : undefined;
     return active;
   };
-  rebuild();
   return {
     current: () => active,
     setPolicy(loaded, source) {

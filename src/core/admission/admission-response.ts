@@ -1,5 +1,6 @@
 import type { Operation as PatchOperation } from "fast-json-patch";
 import type { AdmissionApiVersion } from "./admission-review.ts";
+import { base64Utf8 } from "../k8s/base64-utf8.ts";
 
 /** The `response` stanza kube-apiserver accepts (admission/v1 types.go; admissionreview.go checks). */
 export interface AdmissionResponse {
@@ -57,13 +58,6 @@ export function denied(
   return { allowed: false, status: { code: Math.max(400, code), message, reason }, patch: [], warnings, auditAnnotations };
 }
 
-function base64Utf8(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  // Chunks keep String.fromCharCode's argument count far below engine limits on 1 MiB patches.
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 /**
  * The AdmissionReview answer: same apiVersion as the request, uid echoed (set here and only here),

@@ -1,22 +1,7 @@
 import { getAt } from "../../k8s/field-path.ts";
 import { isJsonObject, type JsonObject } from "../../k8s/json.ts";
 import type { RuleInput, Violation } from "../rule.ts";
-
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/** Standard base64 (with padding) of the UTF-8 bytes of `text`, as `data` holds it. */
-export function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const [a = 0, b = 0, c = 0] = [bytes[i], bytes[i + 1], bytes[i + 2]];
-    const chunk = (a << 16) | (b << 8) | c;
-    const chars = [18, 12, 6, 0].map((shift) => ALPHABET[(chunk >> shift) & 63] ?? "");
-    const kept = i + 1 >= bytes.length ? 2 : i + 2 >= bytes.length ? 3 : 4;
-    out += chars.slice(0, kept).join("") + "=".repeat(4 - kept);
-  }
-  return out;
-}
+import { base64Utf8 } from "../../k8s/base64-utf8.ts";
 
 function strings(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -27,7 +12,7 @@ function strings(value: unknown): Record<string, string> {
 /** `data` as the API server validates it: `stringData` entries are encoded and override `data`. */
 function effectiveData(secret: JsonObject): Record<string, string> {
   const data = strings(getAt(secret, ["data"]));
-  for (const [key, text] of Object.entries(strings(getAt(secret, ["stringData"])))) data[key] = base64(text);
+  for (const [key, text] of Object.entries(strings(getAt(secret, ["stringData"])))) data[key] = base64Utf8(text);
   return data;
 }
 
