@@ -7,7 +7,7 @@ const CORE_ALLOWED_MESSAGE =
   "src/core imports nothing but zod, fast-json-patch and types: take I/O, clock and environment as parameters";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "certs/**", "records/**", "bench/results/**"] },
+  { ignores: ["dist/**", "node_modules/**", "certs/**", "records/**", "bench/results/**", ".tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

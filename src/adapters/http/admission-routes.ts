@@ -10,6 +10,7 @@ import { decisionRecord } from "../../core/records/decision-record.ts";
 import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
 import type { RecordWriter } from "../records/record-writer.ts";
 import type { ActivePolicy, PolicyProvider } from "./active-policy.ts";
+import { afterAnswerQueue, type AfterAnswer } from "./after-answer-queue.ts";
 
 export type Webhook = "mutate" | "validate";
 
@@ -47,9 +48,9 @@ function decideSafely(webhook: Webhook, review: AdmissionReview, active: ActiveP
   }
 }
 
-async function handle(webhook: Webhook, deps: AdmissionRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function handle(webhook: Webhook, deps: AdmissionRouteDeps, afterAnswer: AfterAnswer, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const started = deps.monotonicNs();
-  const time = new Date(deps.now()).toISOString();
+  const receivedAt = deps.now();
   const parsed = admissionReviewSchema.safeParse(request.body);
   if (!parsed.success) {
     deps.metrics.error(webhook, "ERR_REVIEW_INVALID");
@@ -63,11 +64,12 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, request: Fasti
   const body = answerReview({ apiVersion: review.apiVersion, uid: review.request.uid }, outcome.verdict, { mayPatch: webhook === "mutate" });
   const seconds = Number(deps.monotonicNs() - started) / 1e9;
   // Records and metrics are written after the answer is on its way: never on the response path.
-  setImmediate(() => {
+  afterAnswer(() => {
     const { request: admission } = review;
     deps.metrics.observe({ webhook, operation: admission.operation, group: admission.kind.group, kind: admission.kind.kind, dryRun: admission.dryRun === true, decision: outcome.decision, seconds });
     if (error) deps.metrics.error(webhook, error.code);
     if (deps.records && (admission.dryRun !== true || (active?.policy.records.dryRun ?? true))) {
+      const time = new Date(receivedAt).toISOString();
       const facts = { webhook, time, latencyMs: Math.round(seconds * 1e6) / 1e3, policyVersion: active?.version ?? "none", valueMaxBytes: active?.policy.records.valueMaxBytes ?? 256, ...(error ? { error } : {}) };
       const status = outcome.verdict.status;
       deps.records.write(decisionRecord(admission, { ...outcome, allowed: outcome.verdict.allowed, ...(status ? { code: status.code } : {}) }, facts));
@@ -76,13 +78,14 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, request: Fasti
   return body;
 }
 
-/** POST /mutate and POST /validate: decode → core → encode. */
 /** The part of a fastify instance the routes need (any logger/server type parameters). */
 export interface RouteHost {
   post(path: string, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): unknown;
 }
 
+/** POST /mutate and POST /validate: decode → core → encode. */
 export function registerAdmissionRoutes(app: RouteHost, deps: AdmissionRouteDeps): void {
-  app.post("/mutate", (request, reply) => handle("mutate", deps, request, reply));
-  app.post("/validate", (request, reply) => handle("validate", deps, request, reply));
+  const afterAnswer = afterAnswerQueue((err) => deps.log.error({ err }, "recording a decision failed"));
+  app.post("/mutate", (request, reply) => handle("mutate", deps, afterAnswer, request, reply));
+  app.post("/validate", (request, reply) => handle("validate", deps, afterAnswer, request, reply));
 }

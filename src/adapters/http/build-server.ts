@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
 import { registerAdmissionRoutes, type AdmissionRouteDeps } from "./admission-routes.ts";
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REVIEW_BYTES, REQUEST_TIMEOUT_MS } from "./server-limits.ts";
+import { jsonBodyError } from "./json-body-error.ts";
 
 /** The webhook's fastify instance (HTTPS, our pino logger). */
 export type WebhookServer = FastifyInstance<HttpsServer, IncomingMessage, ServerResponse, FastifyBaseLogger>;
@@ -31,7 +32,7 @@ function bodyErrorReply(error: FastifyError): { status: number; code: string; me
       return { status: 413, code: "ERR_REVIEW_TOO_LARGE", message: `request body is larger than ${MAX_REVIEW_BYTES} bytes (7 MiB)` };
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return { status: 400, code: "ERR_REVIEW_INVALID", message: `body is not JSON: ${error.message}` };
+      return { status: 400, code: "ERR_REVIEW_INVALID", message: error.message };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return { status: 415, code: "ERR_REVIEW_INVALID", message: "Content-Type must be application/json" };
     default:
@@ -60,6 +61,19 @@ export function buildServer(deps: ServerDeps): WebhookServer {
   app.addHook("onSend", (_request, reply, payload, done) => {
     if (deps.draining?.() === true) reply.header("connection", "close");
     done(null, payload);
+  });
+
+  // fastify's own JSON parser (secure-json-parse: refuses prototype poisoning), with an error that
+  // says what is wrong instead of its single "Body is not valid JSON" (see jsonBodyError).
+  const fastifyJson = app.getDefaultJsonParser("error", "error");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    void fastifyJson(request, text, (err: Error | null, value?: unknown) => {
+      const code = err && "code" in err ? err.code : undefined;
+      if (err && code === "FST_ERR_CTP_INVALID_JSON_BODY") err.message = jsonBodyError(text);
+      else if (err && code === "FST_ERR_CTP_EMPTY_JSON_BODY") err.message = "body is empty: expected an AdmissionReview";
+      done(err, value);
+    });
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -26,14 +26,53 @@ export interface AdmissionMetrics {
   policy(version: string, source: string): void;
 }
 
+/** Label values of one series, and the increments not yet handed to prom-client. */
+interface PendingSeries<L extends string> {
+  readonly labels: Record<L, string>;
+  count: number;
+}
+
+/**
+ * Counts per label set, kept in a Map keyed by one joined string and handed to prom-client when
+ * the registry is read (its `collect` callback). prom-client hashes the label object on every
+ * `inc` (sorted names, joined values: about 1 µs for the 7 request labels); at 10,000 answers/s
+ * that is 1 % of a core for one counter. A scrape every 15–60 s sees the same totals.
+ */
+class PendingCounts<L extends string> {
+  private readonly series = new Map<string, PendingSeries<L>>();
+
+  add(key: string, labels: () => Record<L, string>, by = 1): void {
+    const found = this.series.get(key);
+    if (found) found.count += by;
+    else this.series.set(key, { labels: labels(), count: by });
+  }
+
+  /** Hands every pending increment to `inc` and zeroes it (series stay: label sets are few). */
+  drain(inc: (labels: Record<L, string>, count: number) => void): void {
+    for (const entry of this.series.values()) {
+      if (entry.count === 0) continue;
+      inc(entry.labels, entry.count);
+      entry.count = 0;
+    }
+  }
+}
+
+type RequestLabel = "webhook" | "operation" | "group" | "kind" | "action" | "enforced_action" | "dry_run";
+type FindingLabel = "rule_id" | "class" | "severity";
+
 export function createAdmissionMetrics(options: { readonly processMetrics?: boolean } = {}): AdmissionMetrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "gitops_guard_" });
-  const requests = new Counter({
+  const pendingRequests = new PendingCounts<RequestLabel>();
+  const pendingFindings = new PendingCounts<FindingLabel>();
+  new Counter({
     name: "gitops_guard_admission_requests_total",
     help: "Admission requests answered, by webhook, operation, kind, action (what the answer did), enforced action and dry-run.",
     labelNames: ["webhook", "operation", "group", "kind", "action", "enforced_action", "dry_run"],
     registers: [registry],
+    collect() {
+      pendingRequests.drain((labels, count) => this.inc(labels, count));
+    },
   });
   const latency = new Histogram({
     name: "gitops_guard_admission_duration_seconds",
@@ -42,11 +81,14 @@ export function createAdmissionMetrics(options: { readonly processMetrics?: bool
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const findings = new Counter({
+  new Counter({
     name: "gitops_guard_findings_total",
     help: "Findings by rule, class and severity.",
     labelNames: ["rule_id", "class", "severity"],
     registers: [registry],
+    collect() {
+      pendingFindings.drain((labels, count) => this.inc(labels, count));
+    },
   });
   const errors = new Counter({
     name: "gitops_guard_admission_errors_total",
@@ -63,9 +105,14 @@ export function createAdmissionMetrics(options: { readonly processMetrics?: bool
   return {
     registry,
     observe({ webhook, operation, group, kind, dryRun, decision, seconds }) {
-      requests.inc({ webhook, operation, group, kind, action: decision.action, enforced_action: decision.enforcedAction, dry_run: String(dryRun) });
+      const { action, enforcedAction } = decision;
+      pendingRequests.add(`${webhook}\n${operation}\n${group}\n${kind}\n${action}\n${enforcedAction}\n${dryRun}`, () => ({
+        webhook, operation, group, kind, action, enforced_action: enforcedAction, dry_run: String(dryRun),
+      }));
       latency.observe({ webhook }, seconds);
-      for (const f of decision.findings) findings.inc({ rule_id: f.ruleId, class: f.class, severity: f.severity });
+      for (const f of decision.findings) {
+        pendingFindings.add(`${f.ruleId}\n${f.class}\n${f.severity}`, () => ({ rule_id: f.ruleId, class: f.class, severity: f.severity }));
+      }
     },
     error(webhook, code) {
       errors.inc({ webhook, code });

@@ -1,5 +1,6 @@
 import { isEmptyValue, isJsonObject, semanticEqual, type JsonObject, type JsonValue } from "../k8s/json.ts";
 import type { PathSegment } from "../k8s/field-path.ts";
+import { childScope, WHOLE_DOCUMENT, type PathScope } from "./path-scope.ts";
 
 /**
  * One difference between two JSON documents, reported where the two diverge: a leaf whose value
@@ -16,6 +17,8 @@ export interface FieldChange {
 export interface CompareOptions {
   /** Top-level keys not compared. Default: status and the server-managed metadata fields below. */
   readonly ignore?: readonly (readonly PathSegment[])[];
+  /** Only paths in this scope are compared (find: the paths the kind's rules watch). Default: all. */
+  readonly scope?: PathScope;
 }
 
 /**
@@ -48,7 +51,7 @@ export function compareObjects(
   const changes: FieldChange[] = [];
   const ignore = options.ignore ?? SERVER_MANAGED_PATHS;
   const ignoreDepth = Math.max(0, ...ignore.map((p) => p.length));
-  walk(oldValue, newValue, [], { ignore, ignoreDepth, out: changes });
+  walk(oldValue, newValue, [], options.scope ?? WHOLE_DOCUMENT, { ignore, ignoreDepth, out: changes });
   return changes;
 }
 
@@ -63,12 +66,12 @@ interface WalkState {
  * Depth-first over both documents with one shared path stack: the path is copied only when a
  * change is recorded (the webhook compares every UPDATE, so allocation per node matters).
  */
-function walk(a: JsonValue | undefined, b: JsonValue | undefined, path: PathSegment[], state: WalkState): void {
+function walk(a: JsonValue | undefined, b: JsonValue | undefined, path: PathSegment[], scope: PathScope, state: WalkState): void {
   if (a === b) return;
   if (path.length <= state.ignoreDepth && isIgnored(path, state.ignore)) return;
   if (isEmptyValue(a) && isEmptyValue(b)) return;
-  if (isJsonObject(a) && isJsonObject(b)) return walkObjects(a, b, path, state);
-  if (Array.isArray(a) && Array.isArray(b)) return walkArrays(a, b, path, state);
+  if (isJsonObject(a) && isJsonObject(b)) return walkObjects(a, b, path, scope, state);
+  if (Array.isArray(a) && Array.isArray(b)) return walkArrays(a, b, path, scope, state);
   if (semanticEqual(a, b)) return;
   // A map key holding {} or [] is absent to Kubernetes (omitempty); a list item is there.
   const inList = typeof path[path.length - 1] === "number";
@@ -76,30 +79,37 @@ function walk(a: JsonValue | undefined, b: JsonValue | undefined, path: PathSegm
   state.out.push({ path: [...path], from: shown(a), to: shown(b) });
 }
 
-function walkObjects(a: JsonObject, b: JsonObject, path: PathSegment[], state: WalkState): void {
+function walkObjects(a: JsonObject, b: JsonObject, path: PathSegment[], scope: PathScope, state: WalkState): void {
   for (const key in a) {
+    const inner = childScope(scope, key);
+    if (!inner) continue;
     path.push(key);
-    walk(a[key], Object.hasOwn(b, key) ? b[key] : undefined, path, state);
+    walk(a[key], Object.hasOwn(b, key) ? b[key] : undefined, path, inner, state);
     path.pop();
   }
   for (const key in b) {
     if (Object.hasOwn(a, key)) continue;
+    const inner = childScope(scope, key);
+    if (!inner) continue;
     path.push(key);
-    walk(undefined, b[key], path, state);
+    walk(undefined, b[key], path, inner, state);
     path.pop();
   }
 }
 
-function walkArrays(a: readonly JsonValue[], b: readonly JsonValue[], path: PathSegment[], state: WalkState): void {
+function walkArrays(a: readonly JsonValue[], b: readonly JsonValue[], path: PathSegment[], scope: PathScope, state: WalkState): void {
   const common = Math.min(a.length, b.length);
   for (let i = 0; i < common; i++) {
+    const inner = childScope(scope, i);
+    if (!inner) continue;
     path.push(i);
-    walk(a[i], b[i], path, state);
+    walk(a[i], b[i], path, inner, state);
     path.pop();
   }
   // A list item that exists on one side only is a change even when it is empty ({} or null):
   // unlike a map key, its presence shifts the list.
   for (let i = common; i < Math.max(a.length, b.length); i++) {
+    if (!childScope(scope, i)) continue;
     state.out.push({ path: [...path, i], from: i < a.length ? a[i] : undefined, to: i < b.length ? b[i] : undefined });
   }
 }

@@ -1,19 +1,24 @@
 import { parsePathPattern } from "../k8s/field-path.ts";
+import { pathScope, type PathScope } from "../compare/path-scope.ts";
 import type { CompiledRule, Rule } from "./rule.ts";
 
 /** Rules indexed by API group and kind, paths parsed once. Built by the caller, never global. */
 export interface Catalogue {
   /** Rules for one group/kind, wildcard rules (`*`) included. */
   rulesFor(group: string, kind: string): readonly CompiledRule[];
+  /** What find compares for one group/kind: every path its rules watch (root and reads). */
+  scopeFor(group: string, kind: string): PathScope;
   /** Every rule, in catalogue order. */
   readonly all: readonly CompiledRule[];
 }
 
 export function compileRule(rule: Rule): CompiledRule {
+  const root = parsePathPattern(rule.path);
   return {
     ...rule,
-    root: parsePathPattern(rule.path),
+    root,
     mutablePatterns: rule.check.type === "frozen-except" ? rule.check.mutable.map(parsePathPattern) : [],
+    watched: [root, ...(rule.reads ?? []).map(parsePathPattern)],
   };
 }
 
@@ -33,20 +38,23 @@ export function createCatalogue(rules: readonly Rule[]): Catalogue {
     list.push(rule);
     byKind.set(key, list);
   }
-  const cache = new Map<string, readonly CompiledRule[]>();
+  const cache = new Map<string, { readonly rules: readonly CompiledRule[]; readonly scope: PathScope }>();
+  const entryFor = (group: string, kind: string): { readonly rules: readonly CompiledRule[]; readonly scope: PathScope } => {
+    const key = `${group}/${kind}`;
+    let found = cache.get(key);
+    if (!found) {
+      const matchingWildcards = wildcard.filter(
+        (r) => (r.group === "*" || r.group === group) && (r.kind === "*" || r.kind === kind),
+      );
+      const rules = [...matchingWildcards, ...(byKind.get(key) ?? [])];
+      found = { rules, scope: pathScope(rules.flatMap((r) => r.watched)) };
+      cache.set(key, found);
+    }
+    return found;
+  };
   return {
     all: compiled,
-    rulesFor(group: string, kind: string): readonly CompiledRule[] {
-      const key = `${group}/${kind}`;
-      let found = cache.get(key);
-      if (!found) {
-        const matchingWildcards = wildcard.filter(
-          (r) => (r.group === "*" || r.group === group) && (r.kind === "*" || r.kind === kind),
-        );
-        found = [...matchingWildcards, ...(byKind.get(key) ?? [])];
-        cache.set(key, found);
-      }
-      return found;
-    },
+    rulesFor: (group, kind) => entryFor(group, kind).rules,
+    scopeFor: (group, kind) => entryFor(group, kind).scope,
   };
 }

@@ -73,12 +73,19 @@ export interface FindInput {
   readonly cluster?: ClusterFacts;
 }
 
+/**
+ * What find compares: `watched` (default) only the paths the kind's rules watch, `all` the whole
+ * objects. Both give the same findings (test/core/rules/find-findings.test.ts checks it on every
+ * fixture pair); `watched` skips most of a typical object (a Deployment's containers).
+ */
+export type CompareScope = "watched" | "all";
+
 /** find: the rule catalogue turns the changes between old and new into findings. */
-export function findFindings(catalogue: Catalogue, input: FindInput): Finding[] {
+export function findFindings(catalogue: Catalogue, input: FindInput, compare: CompareScope = "watched"): Finding[] {
   const apiVersion = typeof input.new["apiVersion"] === "string" ? input.new["apiVersion"] : "";
   const kind = typeof input.new["kind"] === "string" ? input.new["kind"] : "";
   const group = groupOf(apiVersion);
-  const changes = compareObjects(input.old, input.new);
+  const changes = compareObjects(input.old, input.new, compare === "watched" ? { scope: catalogue.scopeFor(group, kind) } : {});
   if (changes.length === 0) return [];
   const ruleInput: RuleInput = { old: input.old, new: input.new, changes, cluster: input.cluster ?? {} };
   const findings: Finding[] = [];

@@ -52,6 +52,15 @@ export interface Rule {
   readonly kind: string;
   /** Path pattern (`spec.selector`, `spec.containers[*].image`). */
   readonly path: string;
+  /**
+   * Other path patterns a `custom` check reads from the objects (`spec.selector` for the template
+   * labels rule). find compares only the paths the kind's rules watch (their `path` and `reads`)
+   * and judges nothing when none of them changed: the live object passed the same validation, so
+   * a pair equal on everything the checks read is never refused. A missing entry makes a refused
+   * change go unreported (test/core/rules/find-findings.test.ts compares with a whole-object
+   * compare on every fixture pair). Default: none. A `when` condition only narrows: no entry.
+   */
+  readonly reads?: readonly string[];
   readonly class: FindingClass;
   readonly check: Check;
   /** Extra precondition on the pair (e.g. ConfigMap: old `immutable: true`). Default: always. */
@@ -77,4 +86,6 @@ export interface CompiledRule extends Rule {
   readonly root: readonly PathSegment[];
   /** Parsed `frozen-except` mutable paths, relative to root (empty for other checks). */
   readonly mutablePatterns: readonly (readonly PathSegment[])[];
+  /** `root` and the parsed `reads`: where a change makes the rule worth judging. */
+  readonly watched: readonly (readonly PathSegment[])[];
 }

@@ -41,7 +41,22 @@ describe("webhook server over HTTPS", () => {
     const res = await post("/mutate", "{not json");
     assert.equal(res.status, 400);
     assert.match(res.text, /ERR_REVIEW_INVALID/);
-    assert.match(res.text, /not JSON/);
+    assert.match(res.text, /not JSON: syntax error at character 1/);
+  });
+
+  it("rejects a body with a __proto__ key with 400 saying so, and an empty body as empty; never quotes the body", async () => {
+    const review = rawReview("deployment-image-update.json");
+    const poisoned = JSON.stringify(review).replace('"spec":{', '"spec":{"__proto__":{"admin":"s3cr3t-value"},');
+    const res = await post("/mutate", poisoned);
+    assert.equal(res.status, 400);
+    assert.match(res.text, /\\"__proto__\\" key .* prototype poisoning/);
+    assert.doesNotMatch(res.text, /s3cr3t-value/);
+    const broken = await post("/mutate", '{"request": {"object": {"data": {"password": "s3cr3t-value"');
+    assert.equal(broken.status, 400);
+    assert.doesNotMatch(broken.text, /s3cr3t-value/);
+    const empty = await post("/mutate", "");
+    assert.equal(empty.status, 400);
+    assert.match(empty.text, /body is empty/);
   });
 
   it("rejects JSON that is not an AdmissionReview with 400 naming the missing fields", async () => {
@@ -116,7 +131,7 @@ describe("webhook server over HTTPS", () => {
 
   it("fails open with a warning (and records the error) when deciding throws", async () => {
     const policy = await defaultPolicy();
-    const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); } };
+    const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); }, scopeFor: () => { throw new Error("boom"); } };
     const hook2 = await startTestWebhook({ provider: { current: () => ({ ...activePolicy({ policy, contentHash: "x" }, "test", []), catalogue: broken }) } });
     try {
       const raw = rawReview("deployment-selector-change.json");

@@ -4,6 +4,8 @@ import fc from "fast-check";
 import { compareObjects, SERVER_MANAGED_PATHS, type FieldChange } from "../../../src/core/compare/compare-objects.ts";
 import { cloneJson, semanticEqual, type JsonObject, type JsonValue } from "../../../src/core/k8s/json.ts";
 import { setAt } from "../../../src/core/k8s/set-at.ts";
+import { parsePathPattern, pathLeadsTo, patternCovers } from "../../../src/core/k8s/field-path.ts";
+import { pathScope } from "../../../src/core/compare/path-scope.ts";
 import { loadPair } from "../../support/load-yaml.ts";
 
 /** The changes as plain tuples, for deepEqual. */
@@ -155,6 +157,31 @@ describe("compareObjects", () => {
           `got ${JSON.stringify(result)} from changes ${JSON.stringify(plain(changes))}`);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("compares only inside a scope: the way to each pattern and everything under it", () => {
+    const pair = loadPair("rules/apps/deployment-selector-common-labels.yaml");
+    const scope = pathScope([parsePathPattern("spec.selector")]);
+    const paths = compareObjects(pair.old, pair.new, { scope }).map((c) => c.path.join("."));
+    assert.deepEqual(paths, ["spec.selector.matchLabels.tier"]);
+    // A subtree missing on one side is reported where the sides diverge, as without a scope.
+    assert.deepEqual(plain(compareObjects({ spec: { a: 1 } }, { spec: { a: 1, selector: { x: "1" } } }, { scope })), [[["spec", "selector"], undefined, { x: "1" }]]);
+    assert.deepEqual(plain(compareObjects({ spec: { a: 1 } }, {}, { scope })), [[["spec"], { a: 1 }, undefined]]);
+  });
+
+  it("property: with a scope, the changes are exactly those of the whole compare that are in scope", () => {
+    const patterns = fc.array(fc.array(fc.oneof(KEY, fc.constant("*"), fc.nat(2)), { minLength: 1, maxLength: 3 }), { maxLength: 3 });
+    const object = fc.dictionary(KEY, JSON_VALUE, { maxKeys: 6 });
+    fc.assert(
+      fc.property(object, object, patterns, (a, b, list) => {
+        const scope = pathScope(list);
+        const inScope = (path: readonly (string | number)[]): boolean =>
+          list.some((p) => patternCovers(p, path) || pathLeadsTo(path, p));
+        const whole = compareObjects(a as JsonObject, b as JsonObject, { ignore: [] }).filter((c) => inScope(c.path));
+        assert.deepEqual(plain(compareObjects(a as JsonObject, b as JsonObject, { ignore: [], scope })), plain(whole));
+      }),
+      { numRuns: 500 },
     );
   });
 });

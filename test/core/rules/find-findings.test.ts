@@ -5,8 +5,15 @@ import { DATA_BEARING_KINDS, findFindings, isDataBearing } from "../../../src/co
 import type { Rule } from "../../../src/core/rules/rule.ts";
 import type { Finding } from "../../../src/core/findings/finding.ts";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
-import { loadPair } from "../../support/load-yaml.ts";
-import { findingsFor } from "../../support/rule-case.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import fc from "fast-check";
+import { parseAllDocuments } from "yaml";
+import { getAt, type PathSegment } from "../../../src/core/k8s/field-path.ts";
+import { setAt } from "../../../src/core/k8s/set-at.ts";
+import { isJsonObject, type JsonValue } from "../../../src/core/k8s/json.ts";
+import { FIXTURES, loadPair } from "../../support/load-yaml.ts";
+import { builtinCatalogue, findingsFor } from "../../support/rule-case.ts";
 
 const WIDGET = loadPair("rules/engine/widget.yaml");
 
@@ -122,3 +129,98 @@ describe("isDataBearing", () => {
     assert.equal(isDataBearing("", "CustomResourceDefinition"), false);
   });
 });
+
+/**
+ * find compares only what the kind's rules watch (their paths and `reads`). That must never change a
+ * finding: on every fixture pair of the repository (rule fixtures and the conformance corpus), both
+ * ways round, and on random edits of them, `watched` and `all` give the same findings. A custom
+ * check that reads a path it does not declare fails here.
+ */
+describe("findFindings compares only the watched paths, with the same findings as a whole compare", () => {
+  const pairs = fixturePairs();
+
+  it("has fixture pairs to check (rule fixtures and the conformance corpus)", () => {
+    assert.ok(pairs.length > 500, `only ${pairs.length} pairs found`);
+  });
+
+  it("gives the same findings on every fixture pair, both ways round", () => {
+    const catalogue = builtinCatalogue();
+    for (const pair of pairs) {
+      for (const [old, incoming] of [[pair.old, pair.new], [pair.new, pair.old]] as const) {
+        const input = { old, new: incoming };
+        assert.deepEqual(summary(findFindings(catalogue, input, "watched")), summary(findFindings(catalogue, input, "all")), pair.name);
+      }
+    }
+  });
+
+  it("gives the same findings on random edits of the incoming object (the live one stays as stored)", () => {
+    const catalogue = builtinCatalogue();
+    // The live object passed the API server's validation; the incoming one is any edit of a fixture
+    // with values of the type already there (a string field gets a string: the API server's decoder
+    // refuses anything else before validation).
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: pairs.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { minLength: 1, maxLength: 4 }), fc.boolean(), (index, edits, fromLive) => {
+        const pair = pairs[index]!;
+        const old = pair.old;
+        const incoming = structuredClone(fromLive ? pair.old : pair.new);
+        for (const [pick, seed, remove] of edits) {
+          const paths = nodePaths(incoming);
+          const path = paths[pick % paths.length]!;
+          setAt(incoming, path, remove ? undefined : replacementFor(getAt(incoming, path), seed));
+        }
+        const input = { old, new: incoming };
+        assert.deepEqual(summary(findFindings(catalogue, input, "watched")), summary(findFindings(catalogue, input, "all")), pair.name);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+/** Every old/new pair under test/fixtures and test/conformance/pairs (the header document skipped). */
+function fixturePairs(): { readonly name: string; readonly old: JsonObject; readonly new: JsonObject }[] {
+  const out: { name: string; old: JsonObject; new: JsonObject }[] = [];
+  const root = join(FIXTURES, "..");
+  for (const file of yamlFilesUnder(join(root, "fixtures")).concat(yamlFilesUnder(join(root, "conformance", "pairs")))) {
+    let docs: unknown[];
+    try {
+      docs = parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJSON() as unknown).filter((d) => d !== null && d !== undefined);
+    } catch {
+      continue;
+    }
+    const objects = docs.filter((d): d is JsonObject => isJsonObject(d) && typeof d["kind"] === "string" && typeof d["apiVersion"] === "string");
+    if (objects.length !== 2) continue;
+    const [old, incoming] = objects as [JsonObject, JsonObject];
+    if (old["kind"] !== incoming["kind"]) continue;
+    out.push({ name: relative(root, file), old, new: incoming });
+  }
+  return out;
+}
+
+function yamlFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFilesUnder(path);
+    return entry.name.endsWith(".yaml") || entry.name.endsWith(".yml") ? [path] : [];
+  });
+}
+
+/** A new value of the same JSON type as `current` (a fresh object: never shared between edits). */
+function replacementFor(current: JsonValue | undefined, seed: number): JsonValue {
+  const words = ["a", "app", "name", "v2", "100Gi", "1", "ExternalName", "Delete", "enabled"];
+  if (typeof current === "number") return (seed % 7) - 1;
+  if (typeof current === "boolean") return seed % 2 === 0;
+  if (Array.isArray(current)) return seed % 3 === 0 ? [] : current.slice(0, seed % (current.length + 1));
+  if (isJsonObject(current)) return seed % 3 === 0 ? {} : { [words[seed % words.length]!]: words[(seed >> 3) % words.length]! };
+  return words[seed % words.length]!;
+}
+
+/** Paths of every node below the top level (objects, arrays and leaves). */
+function nodePaths(value: JsonValue, prefix: PathSegment[] = []): PathSegment[][] {
+  const out: PathSegment[][] = [];
+  const children: [PathSegment, JsonValue][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : isJsonObject(value) ? Object.entries(value) : [];
+  for (const [key, child] of children) {
+    const path = [...prefix, key];
+    out.push(path, ...nodePaths(child, path));
+  }
+  return out.length > 0 ? out : [[...prefix, "added"]];
+}

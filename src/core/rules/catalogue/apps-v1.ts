@@ -32,6 +32,8 @@ function selectorRules(kind: string, strategy: "blue-green" | "orphan-recreate")
       group: "apps",
       kind,
       path: "spec.template.metadata.labels",
+      // The labels are judged against the new selector.
+      reads: ["spec.selector"],
       class: "immutable",
       check: { type: "custom", evaluate: selectorMatchesTemplate },
       why: "the pod template's labels no longer match the immutable selector",

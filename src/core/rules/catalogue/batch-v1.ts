@@ -60,6 +60,8 @@ export const BATCH_V1_RULES: readonly Rule[] = [
     group: "batch",
     kind: "Job",
     path: "spec.template",
+    // The stored suspend decides which directives may change (status.startTime too, but status is never compared).
+    reads: ["spec.suspend"],
     class: "immutable",
     check: { type: "custom", evaluate: jobTemplateViolations },
     why:
@@ -77,6 +79,8 @@ export const BATCH_V1_RULES: readonly Rule[] = [
     group: "batch",
     kind: "Job",
     path: "spec.template.metadata.labels",
+    // The labels are judged against the new selector.
+    reads: ["spec.selector"],
     class: "immutable",
     check: { type: "custom", evaluate: selectorMatchesTemplate },
     when: (input) => allowsSchedulingDirectiveChanges(input.old),
@@ -90,6 +94,8 @@ export const BATCH_V1_RULES: readonly Rule[] = [
     group: "batch",
     kind: "Job",
     path: "spec.completions",
+    // A nil completions defaults from parallelism; the new completionMode decides what may change.
+    reads: ["spec.parallelism", "spec.completionMode"],
     class: "immutable",
     check: { type: "custom", evaluate: jobCompletionsViolations },
     why:

@@ -16,7 +16,7 @@ import { podTolerationsOnlyAdded } from "./pod-tolerations-only-added.ts";
 import { pvNodeAffinity } from "./pv-node-affinity.ts";
 import { pvVolumeSource } from "./pv-volume-source.ts";
 import { pvcSpecFrozen } from "./pvc-spec-frozen.ts";
-import { pvcStorageClassAnnotation, pvcStorageClassName } from "./pvc-storage-class.ts";
+import { BETA_STORAGE_CLASS_ANNOTATION, pvcStorageClassAnnotation, pvcStorageClassName } from "./pvc-storage-class.ts";
 import { pvcStorageSize } from "./pvc-storage-size.ts";
 import { sameSet } from "./same-set.ts";
 import { secretDataFrozen } from "./secret-data.ts";
@@ -38,6 +38,9 @@ import { needsHealthCheck, serviceType } from "./service-type.ts";
  */
 
 const VALIDATION = "pkg/apis/core/validation/validation.go";
+
+/** The beta storage-class annotation of a claim (read by the storageClassName migration checks). */
+const BETA_CLASS_ANNOTATION_PATH = `metadata.annotations[${BETA_STORAGE_CLASS_ANNOTATION}]`;
 
 function storedImmutable(input: RuleInput): boolean {
   return getAt(input.old, ["immutable"]) === true;
@@ -200,6 +203,8 @@ const SERVICE_RULES: readonly Rule[] = [
     group: "",
     kind: "Service",
     path: "spec.clusterIP",
+    // ExternalName (spec.type) skips the check; the primary IP is clusterIP, else the first of clusterIPs.
+    reads: ["spec.type", "spec.clusterIPs"],
     class: "immutable",
     check: { type: "custom", evaluate: servicePrimaryClusterIP },
     why: "a Service's allocated cluster IP (or None for headless) cannot change; omit it, or switch through ExternalName",
@@ -211,6 +216,8 @@ const SERVICE_RULES: readonly Rule[] = [
     group: "",
     kind: "Service",
     path: "spec.clusterIPs",
+    // ExternalName (spec.type) skips the check; releasing the secondary IP needs ipFamilyPolicy SingleStack.
+    reads: ["spec.type", "spec.ipFamilyPolicy"],
     class: "immutable",
     check: { type: "custom", evaluate: serviceSecondaryClusterIP },
     why: "a Service's secondary cluster IP cannot change, and can be released only with ipFamilyPolicy: SingleStack",
@@ -224,6 +231,8 @@ const SERVICE_RULES: readonly Rule[] = [
     group: "",
     kind: "Service",
     path: "spec.ipFamilies",
+    // Skipped for ExternalName and headless (clusterIP(s) "None"); releasing the secondary needs SingleStack.
+    reads: ["spec.type", "spec.clusterIP", "spec.clusterIPs", "spec.ipFamilyPolicy"],
     class: "immutable",
     check: { type: "custom", evaluate: serviceIPFamilies },
     why: "a Service's primary IP family cannot change, and the secondary can be released only with ipFamilyPolicy: SingleStack",
@@ -317,6 +326,8 @@ const PVC_RULES: readonly Rule[] = [
     group: "",
     kind: "PersistentVolumeClaim",
     path: "spec",
+    // The annotation → storageClassName migration is allowed (status.phase too, but status is never compared).
+    reads: [BETA_CLASS_ANNOTATION_PATH],
     class: "immutable",
     check: { type: "custom", evaluate: pvcSpecFrozen },
     why:
@@ -330,6 +341,8 @@ const PVC_RULES: readonly Rule[] = [
     group: "",
     kind: "PersistentVolumeClaim",
     path: "spec.resources.requests.storage",
+    // Growth needs an expandable class (annotation, else storageClassName; status is never compared).
+    reads: ["spec.storageClassName", BETA_CLASS_ANNOTATION_PATH],
     class: "immutable",
     check: { type: "custom", evaluate: pvcStorageSize },
     why: "a claim's storage request can only grow, for a bound claim whose StorageClass allows volume expansion",
@@ -360,6 +373,8 @@ const PVC_RULES: readonly Rule[] = [
     group: "",
     kind: "PersistentVolumeClaim",
     path: "spec.storageClassName",
+    // Setting it to the beta annotation's value is the allowed migration.
+    reads: [BETA_CLASS_ANNOTATION_PATH],
     class: "immutable",
     check: { type: "custom", evaluate: pvcStorageClassName },
     why: "a claim's storageClassName can only be set when it was nil; it cannot change or be removed",
@@ -398,6 +413,8 @@ const PVC_RULES: readonly Rule[] = [
     group: "",
     kind: "PersistentVolumeClaim",
     path: "metadata.annotations",
+    // Dropping the annotation while spec.storageClassName takes its value is the allowed migration.
+    reads: ["spec.storageClassName"],
     class: "immutable",
     check: { type: "custom", evaluate: pvcStorageClassAnnotation },
     why: "the beta storage-class annotation of a claim cannot change, except migrating it to spec.storageClassName",
@@ -436,6 +453,8 @@ const CONFIG_RULES: readonly Rule[] = [
     group: "",
     kind: "Secret",
     path: "data",
+    // stringData entries override data keys (write-only; the API server merges them into data).
+    reads: ["stringData"],
     class: "immutable",
     when: storedImmutable,
     check: { type: "custom", evaluate: secretDataFrozen },
@@ -464,6 +483,8 @@ const NODE_RULES: readonly Rule[] = [
     group: "",
     kind: "Node",
     path: "spec.podCIDRs",
+    // The legacy single podCIDR stands in for an empty list.
+    reads: ["spec.podCIDR"],
     class: "immutable",
     check: { type: "custom", evaluate: nodePodCIDRs },
     why: "a Node's pod CIDRs can be set once and never changed",

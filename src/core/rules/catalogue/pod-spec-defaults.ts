@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
+import { isEmptyValue, isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import { applyDefaults, dropEmptyStrings, type DefaultTree } from "./apply-defaults.ts";
 import { canonicalResourceList } from "./canonical-quantity.ts";
 
@@ -54,20 +54,26 @@ const POD_SPEC: DefaultTree = {
 
 const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
 
-/** Requests default to limits (SetDefaults_Pod); quantities compare by amount. */
+/** A copy of `target` with `list` at `key`, or without the key when the list is empty. */
+function withResourceList(target: JsonObject, key: string, list: JsonValue | undefined): JsonObject {
+  const out: JsonObject = { ...target };
+  if (isEmptyValue(list)) delete out[key];
+  else if (list !== undefined) out[key] = list;
+  return out;
+}
+
+/**
+ * Requests default to limits (SetDefaults_Pod); quantities compare by amount. An empty list is
+ * left out: `resources` is a struct and its lists are maps, so `resources: {}` (or `limits: {}`)
+ * and no resources are the same value to the API server (Semantic.DeepEqual: nil map = empty map).
+ */
 function defaultResources(container: JsonValue): JsonValue {
   if (!isJsonObject(container) || !isJsonObject(container["resources"])) return container;
   const resources = container["resources"];
   const limits = isJsonObject(resources["limits"]) ? resources["limits"] : {};
   const requests = isJsonObject(resources["requests"]) ? resources["requests"] : {};
-  return {
-    ...container,
-    resources: {
-      ...resources,
-      limits: canonicalResourceList(limits) ?? {},
-      requests: canonicalResourceList({ ...limits, ...requests }) ?? {},
-    },
-  };
+  const withLimits = withResourceList(resources, "limits", canonicalResourceList(limits));
+  return { ...container, resources: withResourceList(withLimits, "requests", canonicalResourceList({ ...limits, ...requests })) };
 }
 
 /** With hostNetwork, a container port's hostPort defaults to its containerPort (SetDefaults_Pod). */

@@ -112,6 +112,8 @@ export const RISKY_RULES: readonly Rule[] = [
     group: "",
     kind: "ReplicationController",
     path: "spec.selector",
+    // An empty selector defaults to the template labels.
+    reads: ["spec.template.metadata.labels"],
     check: { type: "custom", evaluate: frozenNormalised(replicationControllerSelector) },
     why: "changing a ReplicationController's selector orphans the pods it selected and adopts others",
     source: "pkg/apis/core/validation/validation.go (ValidateReplicationControllerUpdate has no selector check)",
@@ -158,6 +160,8 @@ export const RISKY_RULES: readonly Rule[] = [
     group: HELM_RELEASE,
     kind: "HelmRelease",
     path: "spec.releaseName",
+    // Without releaseName the name is derived from targetNamespace and metadata.name.
+    reads: ["spec.targetNamespace", "metadata.name"],
     check: { type: "custom", evaluate: frozenNormalised(helmReleaseName) },
     why: "a new Helm release name (explicit, or derived from targetNamespace) installs a new release and orphans the old one",
     source: "fluxcd/helm-controller api/v2 (GetReleaseName); DESIGN risky",
@@ -166,6 +170,8 @@ export const RISKY_RULES: readonly Rule[] = [
     group: HELM_RELEASE,
     kind: "HelmRelease",
     path: "spec.targetNamespace",
+    // Defaults to the HelmRelease's own namespace.
+    reads: ["metadata.namespace"],
     check: { type: "custom", evaluate: frozenNormalised(helmReleaseNamespace("targetNamespace")) },
     why: "changing a HelmRelease's targetNamespace installs a new release in the new namespace and orphans the old one",
     source: "fluxcd/helm-controller api/v2 (GetReleaseNamespace); DESIGN risky",
@@ -174,6 +180,8 @@ export const RISKY_RULES: readonly Rule[] = [
     group: HELM_RELEASE,
     kind: "HelmRelease",
     path: "spec.storageNamespace",
+    // Defaults to the HelmRelease's own namespace.
+    reads: ["metadata.namespace"],
     check: { type: "custom", evaluate: frozenNormalised(helmReleaseNamespace("storageNamespace")) },
     why: "changing a HelmRelease's storageNamespace loses the release history: Helm installs a new release and orphans the old one",
     source: "fluxcd/helm-controller api/v2 (GetStorageNamespace); DESIGN risky",

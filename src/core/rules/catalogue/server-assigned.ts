@@ -71,6 +71,8 @@ export const SERVER_ASSIGNED_RULES: readonly Rule[] = [
     group: "",
     kind: "Service",
     path: "spec.ports[*].nodePort",
+    // Only while both sides need node ports (spec.type); a stored nodePort is matched by port name.
+    reads: ["spec.type", "spec.ports[*].name"],
     class: "server-assigned",
     check: { type: "custom", evaluate: droppedNodePorts },
     why: "the manifest omits a port's allocated nodePort; the API server keeps the stored one (matched by port name)",
