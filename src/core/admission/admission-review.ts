@@ -23,14 +23,21 @@ const rawObject = z
 const groupVersionKind = z.object({ group: z.string().default(""), version: z.string().default(""), kind: z.string().min(1) }).loose();
 const groupVersionResource = z.object({ group: z.string().default(""), version: z.string().default(""), resource: z.string().min(1) }).loose();
 
+// Only the fields gitops-guard reads are validated; the others (userInfo.uid and extra,
+// requestKind, requestResource…) pass through unread. Each validated field costs on every request
+// (a record schema about 1 µs), and a field nobody reads cannot be wrong in a way that matters.
 const userInfo = z
   .object({
     username: z.string().optional(),
-    uid: z.string().optional(),
     groups: z.array(z.string()).nullish(),
-    extra: z.record(z.string(), z.array(z.string())).nullish(),
   })
   .loose();
+
+/**
+ * CreateOptions/UpdateOptions/DeleteOptions: only fieldManager is read (Flux: kustomize-controller).
+ * A fieldManager that is not a string is ignored rather than failing the whole review.
+ */
+const requestOptions = z.object({ fieldManager: z.string().optional().catch(undefined) }).loose();
 
 export const admissionRequestSchema = z
   .object({
@@ -39,9 +46,6 @@ export const admissionRequestSchema = z
     kind: groupVersionKind,
     resource: groupVersionResource,
     subResource: z.string().nullish(),
-    requestKind: groupVersionKind.nullish(),
-    requestResource: groupVersionResource.nullish(),
-    requestSubResource: z.string().nullish(),
     /** Empty on CREATE with generateName. */
     name: z.string().nullish(),
     /** Absent for cluster-scoped objects. */
@@ -54,7 +58,7 @@ export const admissionRequestSchema = z
     oldObject: rawObject,
     dryRun: z.boolean().nullish(),
     /** CreateOptions/UpdateOptions/DeleteOptions (fieldManager, dryRun, propagationPolicy…). */
-    options: z.record(z.string(), z.unknown()).nullish(),
+    options: requestOptions.nullish(),
   })
   .loose();
 
@@ -71,6 +75,5 @@ export type AdmissionReview = z.infer<typeof admissionReviewSchema>;
 
 /** The fieldManager of the request, when the client sent one (Flux: kustomize-controller). */
 export function fieldManagerOf(request: AdmissionRequest): string | undefined {
-  const manager = request.options?.["fieldManager"];
-  return typeof manager === "string" ? manager : undefined;
+  return request.options?.fieldManager;
 }

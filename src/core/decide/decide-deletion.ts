@@ -1,5 +1,5 @@
 import type { JsonObject } from "../k8s/json.ts";
-import { describeObject, metaMap } from "../k8s/kube-object.ts";
+import { describeObject, metaValue } from "../k8s/kube-object.ts";
 import type { Policy } from "../policy/policy-schema.ts";
 import { exemptionReason, kindRefMatches, type MatchSubject } from "../policy/match-policy.ts";
 import { isDataBearing } from "../rules/find-findings.ts";
@@ -24,7 +24,7 @@ export function decideDeletion(input: {
   const exempt = exemptionReason(policy, subject, input.guardNamespace);
   if (exempt !== undefined) return { ...base, action: "allow", enforcedAction: "allow", mode: policy.mode, reason: exempt };
   const { annotation, kinds } = policy.deletionProtection;
-  const flag = metaMap(live, "annotations")[annotation];
+  const flag = metaValue(live, "annotations", annotation);
   const byKind = kinds.some((ref) => kindRefMatches(ref, subject.group, subject.kind));
   const isProtected = flag === "true" || (byKind && flag !== "false");
   const object = describeObject(subject.kind, subject.namespace, subject.name);

@@ -1,6 +1,6 @@
 import type { JsonObject } from "../k8s/json.ts";
 import { getAt } from "../k8s/field-path.ts";
-import { metaMap } from "../k8s/kube-object.ts";
+import { metaValue } from "../k8s/kube-object.ts";
 import { canonicalJson, fnv1a64 } from "../hash/fnv1a.ts";
 import type { Finding } from "../findings/finding.ts";
 import { isDataBearing } from "../rules/find-findings.ts";
@@ -78,8 +78,8 @@ function decideConflict(input: DecideInput, conflicts: readonly Finding[], resto
     return { ...base, action: "deny", enforcedAction: "deny", revert: [], denial, warnings: [], reason };
   }
   const digest = changeDigest(conflicts);
-  const liveAnnotations = metaMap(live, "annotations");
-  if (liveAnnotations[MARK_ANNOTATIONS.replace] === "recreate" && liveAnnotations[MARK_ANNOTATIONS.digest] === digest && strategy === "recreate") {
+  const marked = metaValue(live, "annotations", MARK_ANNOTATIONS.replace) === "recreate" && metaValue(live, "annotations", MARK_ANNOTATIONS.digest) === digest;
+  if (marked && strategy === "recreate") {
     const denial = { code: 422, message: recreateDenial(messageSubject, conflicts) };
     return { ...base, action: "mark", enforcedAction: "mark", revert: [], strategy, denial, warnings: [], reason: "marked object: same change again, recreate" };
   }

@@ -72,13 +72,30 @@ export function metaString(obj: JsonObject | undefined, field: string): string |
   return typeof value === "string" ? value : undefined;
 }
 
-/** labels/annotations of a raw object (non-string values are ignored). */
+function metaMapOf(obj: JsonObject | undefined, field: "labels" | "annotations"): JsonObject | undefined {
+  const map = obj ? metaOf(obj)?.[field] : undefined;
+  return typeof map === "object" && map !== null && !Array.isArray(map) ? map : undefined;
+}
+
+/** labels/annotations of a raw object (non-string values are ignored). A copy: see metaValue for one key. */
 export function metaMap(obj: JsonObject | undefined, field: "labels" | "annotations"): Record<string, string> {
-  const meta = obj ? metaOf(obj) : undefined;
-  const map = meta?.[field];
+  const map = metaMapOf(obj, field);
   const out: Record<string, string> = {};
-  if (typeof map === "object" && map !== null && !Array.isArray(map)) {
-    for (const [k, v] of Object.entries(map)) if (typeof v === "string") out[k] = v;
+  if (map) {
+    for (const key in map) {
+      const value = map[key];
+      if (Object.hasOwn(map, key) && typeof value === "string") out[key] = value;
+    }
   }
   return out;
+}
+
+/**
+ * One label or annotation of a raw object, or undefined (absent or not a string). No copy: the
+ * webhook looks up a few keys per request on objects whose annotations can hold 256 KiB.
+ */
+export function metaValue(obj: JsonObject | undefined, field: "labels" | "annotations", key: string): string | undefined {
+  const map = metaMapOf(obj, field);
+  const value = map && Object.hasOwn(map, key) ? map[key] : undefined;
+  return typeof value === "string" ? value : undefined;
 }

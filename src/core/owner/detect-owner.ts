@@ -1,5 +1,5 @@
 import type { JsonObject } from "../k8s/json.ts";
-import { metaMap } from "../k8s/kube-object.ts";
+import { metaValue } from "../k8s/kube-object.ts";
 
 /** The GitOps tool that applies an object, as records and policy matches name it. */
 export type OwningTool = "flux" | "argocd" | "helm" | "kapp" | "kubectl" | "other";
@@ -23,15 +23,15 @@ const FIELD_MANAGERS: readonly [RegExp, OwningTool][] = [
  * tracking) or `argocd.argoproj.io/instance` (label tracking with that key); kapp sets `kapp.k14s.io/app`.
  */
 function ownerFromMetadata(obj: JsonObject): OwningTool | undefined {
-  const labels = metaMap(obj, "labels");
-  const annotations = metaMap(obj, "annotations");
-  if (labels["kustomize.toolkit.fluxcd.io/name"] !== undefined) return "flux";
-  if (annotations["argocd.argoproj.io/tracking-id"] !== undefined) return "argocd";
-  if (labels["kapp.k14s.io/app"] !== undefined || annotations["kapp.k14s.io/identity"] !== undefined) return "kapp";
-  if (annotations["meta.helm.sh/release-name"] !== undefined || labels["app.kubernetes.io/managed-by"] === "Helm") {
+  const label = (key: string): string | undefined => metaValue(obj, "labels", key);
+  const annotation = (key: string): string | undefined => metaValue(obj, "annotations", key);
+  if (label("kustomize.toolkit.fluxcd.io/name") !== undefined) return "flux";
+  if (annotation("argocd.argoproj.io/tracking-id") !== undefined) return "argocd";
+  if (label("kapp.k14s.io/app") !== undefined || annotation("kapp.k14s.io/identity") !== undefined) return "kapp";
+  if (annotation("meta.helm.sh/release-name") !== undefined || label("app.kubernetes.io/managed-by") === "Helm") {
     return "helm";
   }
-  if (labels["argocd.argoproj.io/instance"] !== undefined) return "argocd";
+  if (label("argocd.argoproj.io/instance") !== undefined) return "argocd";
   return undefined;
 }
 
@@ -44,7 +44,7 @@ export function detectOwner(objects: readonly (JsonObject | undefined)[], fieldM
     for (const [pattern, tool] of FIELD_MANAGERS) if (pattern.test(fieldManager)) return tool;
   }
   const kubectlApplied = objects.some(
-    (obj) => obj && metaMap(obj, "annotations")["kubectl.kubernetes.io/last-applied-configuration"] !== undefined,
+    (obj) => metaValue(obj, "annotations", "kubectl.kubernetes.io/last-applied-configuration") !== undefined,
   );
   return kubectlApplied ? "kubectl" : "other";
 }

@@ -27,8 +27,9 @@ export function kindRefMatches(ref: string, group: string, kind: string): boolea
 /** Why the subject is exempt, or undefined. */
 export function exemptionReason(policy: Policy, subject: MatchSubject, guardNamespace: string): string | undefined {
   const { exemptions } = policy;
-  const namespaces = new Set<string>([...ALWAYS_EXEMPT_NAMESPACES, guardNamespace, ...exemptions.namespaces]);
-  if (subject.namespace !== "" && namespaces.has(subject.namespace)) return `namespace ${subject.namespace} is exempt`;
+  const { namespace } = subject;
+  const exemptNamespace = namespace === guardNamespace || ALWAYS_EXEMPT_NAMESPACES.some((n) => n === namespace) || exemptions.namespaces.includes(namespace);
+  if (namespace !== "" && exemptNamespace) return `namespace ${namespace} is exempt`;
   if (subject.username !== undefined && exemptions.users.includes(subject.username)) {
     return `user ${subject.username} is exempt`;
   }

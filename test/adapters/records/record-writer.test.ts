@@ -86,6 +86,22 @@ describe("createRecordWriter", () => {
     });
   });
 
+  it("writes records without a flush within a fraction of a second (batched, never held back)", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "records.jsonl");
+      const writer = await createRecordWriter(path);
+      for (let i = 0; i < 3; i++) writer.write(numbered(i));
+      const deadline = Date.now() + 2_000;
+      let written: string[] = [];
+      while (written.length < 3 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        written = lines(readFileSync(path, "utf8"));
+      }
+      assert.deepEqual(written.map((l) => JSON.parse(l).uid), ["uid-0", "uid-1", "uid-2"]);
+      await writer.close();
+    });
+  });
+
   it("flush() makes every written line visible synchronously", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "records.jsonl");

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  describeObject, groupOf, identityKey, kubeObjectSchema, metaMap, versionOf,
+  describeObject, groupOf, identityKey, kubeObjectSchema, metaMap, metaValue, versionOf,
 } from "../../../src/core/k8s/kube-object.ts";
 import { loadPair } from "../../support/load-yaml.ts";
 
@@ -110,5 +110,21 @@ describe("metaMap", () => {
 
   it("skips values that are not strings", () => {
     assert.deepEqual(metaMap({ metadata: { annotations: { a: "1", b: 2, c: null, d: { e: "f" } } } }, "annotations"), { a: "1" });
+  });
+});
+
+describe("metaValue", () => {
+  it("reads one label or annotation of a real object, as metaMap has it", () => {
+    const { old } = loadPair("rules/apps/deployment-selector-common-labels.yaml");
+    for (const [key, value] of Object.entries(metaMap(old, "labels"))) assert.equal(metaValue(old, "labels", key), value);
+  });
+
+  it("is undefined for a missing object, map or key, a value that is not a string, and inherited names", () => {
+    assert.equal(metaValue(undefined, "labels", "app"), undefined);
+    assert.equal(metaValue({ metadata: null }, "labels", "app"), undefined);
+    assert.equal(metaValue({ metadata: { labels: ["app"] } }, "labels", "0"), undefined);
+    assert.equal(metaValue({ metadata: { annotations: { a: 2, b: null } } }, "annotations", "a"), undefined);
+    assert.equal(metaValue({ metadata: { annotations: {} } }, "annotations", "toString"), undefined);
+    assert.equal(metaValue({ metadata: { annotations: { x: "1" } } }, "annotations", "x"), "1");
   });
 });
