@@ -76,14 +76,23 @@ export function recreateDenial(subject: MessageSubject, findings: readonly Findi
   return `${object}: field is immutable: ${namedChanges(subject, findings)}; marked for recreate by gitops-guard (gitops-guard.io/replace: recreate) [gitops-guard]`;
 }
 
-/** Control characters (code points below 32, and 127) become spaces; runs of spaces collapse. */
+function isControl(code: number): boolean {
+  return code < 32 || code === 127;
+}
+
+/**
+ * Control characters (code points below 32, and 127) become spaces; runs of spaces collapse.
+ * They are all single UTF-16 units (surrogates are ≥ 0xD800), so units are scanned directly.
+ */
 function withoutControlCharacters(text: string): string {
   let out = "";
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    out += code < 32 || code === 127 ? " " : char;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!isControl(text.charCodeAt(i))) continue;
+    out += `${text.slice(start, i)} `;
+    start = i + 1;
   }
-  return out.replace(/ {2,}/g, " ").trim();
+  return (start === 0 ? text : out + text.slice(start)).replace(/ {2,}/g, " ").trim();
 }
 
 /** Warnings are cut to the length the AdmissionReview API recommends (120 characters). */
@@ -91,6 +100,9 @@ export const MAX_WARNING_CHARS = 120;
 
 export function shortWarning(text: string): string {
   // kube-apiserver drops any warning holding control characters (a newline from a YAML `>` message).
-  const chars = Array.from(withoutControlCharacters(text));
-  return chars.length <= MAX_WARNING_CHARS ? chars.join("") : `${chars.slice(0, MAX_WARNING_CHARS - 1).join("")}…`;
+  const clean = withoutControlCharacters(text);
+  // At most 120 UTF-16 units is at most 120 characters: no need to split into code points.
+  if (clean.length <= MAX_WARNING_CHARS) return clean;
+  const chars = Array.from(clean);
+  return chars.length <= MAX_WARNING_CHARS ? clean : `${chars.slice(0, MAX_WARNING_CHARS - 1).join("")}…`;
 }

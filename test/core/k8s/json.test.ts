@@ -88,4 +88,23 @@ describe("cloneJson", () => {
     (copy["spec"] as { replicas?: number }).replicas = 99;
     assert.equal(JSON.stringify(old), before);
   });
+
+  it("property: a copy is deep-equal and shares no object or array with the original", () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      const copy = cloneJson(value as JsonValue);
+      assert.deepEqual(copy, value);
+      const shared = (a: unknown, b: unknown): boolean =>
+        typeof a === "object" && a !== null && (a === b || Object.keys(a).some((k) => shared((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])));
+      assert.equal(shared(copy, value), false);
+    }));
+  });
+
+  it("keeps a __proto__ key as an own property and never changes the copy's prototype", () => {
+    const value = JSON.parse('{"a":{"__proto__":{"polluted":"yes"},"b":1}}') as JsonValue;
+    const copy = cloneJson(value) as { a: Record<string, unknown> };
+    assert.equal(Object.getPrototypeOf(copy.a), Object.prototype);
+    assert.equal(copy.a["polluted"], undefined);
+    assert.deepEqual(Object.keys(copy.a), ["__proto__", "b"]);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(copy.a, "__proto__")?.value, { polluted: "yes" });
+  });
 });
