@@ -33,9 +33,9 @@ export interface RecordWriter {
 }
 
 /**
- * Records are written by pino's transport worker thread (thread-stream): `write` copies the line
- * into a shared buffer (about 0.5 µs, measured) and returns; the worker appends it to the file or
- * standard output. The request thread never waits on the disk nor pays for fs.write callbacks:
+ * Records are written by pino's transport worker thread (thread-stream): `write` adds the line to
+ * a batch that goes to the worker's shared buffer (see below); the worker appends it to the file
+ * or standard output. The request thread never waits on the disk nor pays for fs.write callbacks:
  * in the serve benchmark, writing in the request thread (SonicBoom) cost about 15 % of the
  * throughput. One writer means whole lines in order, never a torn line; the worker writes
  * synchronously on its own thread, so after `flush()` the lines are on disk. A line is exactly
@@ -62,8 +62,9 @@ export async function createRecordWriter(destination: RecordDestination, onError
   });
   // Lines go to the worker in batches: every thread-stream write stores into the shared buffer
   // and wakes the worker (a futex syscall, and the worker then competes for the CPU with the
-  // request thread), so the lines of up to BATCH_MS or BATCH_BYTES travel together. Measured in
-  // the serve benchmark (a): a write per event-loop turn cost about 11 % of the throughput.
+  // request thread), so the lines of up to BATCH_MS or BATCH_BYTES travel together. In the serve
+  // benchmark, records cost about 11 % of (a)'s throughput with one write per event-loop turn, and
+  // 0–5 % (within the noise) with these batches.
   let pending = "";
   let timer: NodeJS.Timeout | undefined;
   const drain = (): void => {
