@@ -40,6 +40,7 @@ demo: build
 bench: build
 	node bench/check-5000.ts --runs 5
 	node bench/serve-bench.ts
+	node bench/serve-stages.ts
 
 certs: build
 	node dist/src/bin/gitops-guard.js certs --dir certs

@@ -1,0 +1,125 @@
+/**
+ * Where the webhook's time goes: the request path rebuilt stage by stage (bench/stage-server.ts),
+ * each stage under the same closed-loop load as serve-bench's (a) (10 connections, the Deployment
+ * UPDATE body), then the real `serve` with records off and on, all in one run, round-robin over
+ * the stages so machine drift spreads over all of them. Reports the median req/s per stage, its
+ * ratio to stage 0 (the ceiling) and the server CPU per request.
+ *
+ * Run from the repository root: `node bench/serve-stages.ts [--reps 3]` (about 3 minutes).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { isJsonObject } from "../src/core/k8s/json.ts";
+import { buildPayloads } from "./payloads.ts";
+import { runLoad } from "./load.ts";
+import { STAGES } from "./stage-server.ts";
+
+interface Variant {
+  readonly name: string;
+  readonly args: (certDir: string, tmp: string) => string[];
+}
+
+/** Linux /proc/PID/stat: user + system CPU seconds (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Starts a server process and resolves with it and its port (from `{"listening":N}` or serve's log line). */
+function start(root: string, args: readonly string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolveStart, rejectStart) => {
+    let buffer = "";
+    const onData = (chunk: Buffer): void => {
+      buffer += chunk.toString("utf8");
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        if (!isJsonObject(parsed)) continue;
+        const port = parsed["listening"] ?? (parsed["msg"] === "gitops-guard serving" ? parsed["port"] : undefined);
+        if (typeof port === "number") resolveStart({ child, port });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => rejectStart(new Error(`server exited with ${code} before listening`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(killer);
+}
+
+export async function runServeStages(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({ args: [...argv], options: { reps: { type: "string", default: "3" } } });
+  const reps = Number(values.reps);
+  const root = resolve(import.meta.dirname, "..");
+  const tmp = await mkdtemp(join(tmpdir(), "gitops-guard-stages-"));
+  try {
+    const certDir = join(tmp, "certs");
+    const certs = spawn(process.execPath, ["src/bin/gitops-guard.ts", "certs", "--dir", certDir], { cwd: root, stdio: "ignore" });
+    await new Promise((r) => certs.once("exit", r));
+    const payload = (await buildPayloads(join(root, "examples", "admission"))).deploymentUpdate;
+    const variants: Variant[] = [
+      ...STAGES.map((name, stage) => ({ name: `${stage} ${name}`, args: (dir: string) => ["bench/stage-server.ts", "--cert-dir", dir, "--stage", String(stage)] })),
+      { name: "serve --records off", args: (dir: string) => ["src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", dir, "--records", "off"] },
+      { name: "serve --records FILE", args: (dir: string, t: string) => ["src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", dir, "--records", join(t, "records.jsonl")] },
+    ];
+    const rps = new Map<string, number[]>();
+    const cpu = new Map<string, number[]>();
+    for (let rep = 1; rep <= reps; rep++) {
+      for (const variant of variants) {
+        const { child, port } = await start(root, variant.args(certDir, tmp));
+        let cpuStart = Number.NaN;
+        let cpuEnd = Number.NaN;
+        const load = await runLoad(
+          { url: `https://127.0.0.1:${port}`, requests: [{ path: payload.path, body: payload.body }], connections: 10, warmupSeconds: 2, measureSeconds: 4, rate: 0 },
+          { onMeasureStart: () => { cpuStart = cpuSeconds(child.pid ?? -1); }, onMeasureEnd: () => { cpuEnd = cpuSeconds(child.pid ?? -1); } },
+        );
+        await stop(child);
+        rps.set(variant.name, [...(rps.get(variant.name) ?? []), load.measure.rps]);
+        cpu.set(variant.name, [...(cpu.get(variant.name) ?? []), ((cpuEnd - cpuStart) / (load.measure.rps * load.measure.seconds)) * 1e6]);
+        process.stdout.write(`  ${variant.name.padEnd(44)} rep ${rep}: ${load.measure.rps.toFixed(0).padStart(6)} req/s\n`);
+      }
+    }
+    const base = median(rps.get(variants[0]!.name) ?? []);
+    const baseCpu = median(cpu.get(variants[0]!.name) ?? []);
+    process.stdout.write(`\n| stage | req/s | ratio to ceiling | server CPU µs/request | over the ceiling |\n| --- | ---: | ---: | ---: | ---: |\n`);
+    for (const variant of variants) {
+      const r = median(rps.get(variant.name) ?? []);
+      const c = median(cpu.get(variant.name) ?? []);
+      process.stdout.write(`| ${variant.name} | ${r.toFixed(0)} | ${((r / base) * 100).toFixed(0)} % | ${c.toFixed(1)} | ${(c - baseCpu).toFixed(1)} |\n`);
+    }
+    process.stdout.write(`\nmedians of ${reps}; node bench/serve-stages.ts --reps ${reps}\n`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) await runServeStages(process.argv.slice(2));
