@@ -10,6 +10,7 @@ import { decisionRecord } from "../../core/records/decision-record.ts";
 import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
 import type { RecordWriter } from "../records/record-writer.ts";
 import type { ActivePolicy, PolicyProvider } from "./active-policy.ts";
+import { afterAnswerQueue, type AfterAnswer } from "./after-answer-queue.ts";
 
 export type Webhook = "mutate" | "validate";
 
@@ -47,7 +48,7 @@ function decideSafely(webhook: Webhook, review: AdmissionReview, active: ActiveP
   }
 }
 
-async function handle(webhook: Webhook, deps: AdmissionRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function handle(webhook: Webhook, deps: AdmissionRouteDeps, afterAnswer: AfterAnswer, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const started = deps.monotonicNs();
   const receivedAt = deps.now();
   const parsed = admissionReviewSchema.safeParse(request.body);
@@ -62,11 +63,8 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, request: Fasti
   const { outcome, error } = decideSafely(webhook, review, active, deps);
   const body = answerReview({ apiVersion: review.apiVersion, uid: review.request.uid }, outcome.verdict, { mayPatch: webhook === "mutate" });
   const seconds = Number(deps.monotonicNs() - started) / 1e9;
-  // send() serializes and writes the answer to the socket before it returns (fastify runs the
-  // onSend hook and res.end synchronously), so the record and metrics below never delay it, and
-  // no setImmediate (an extra turn of the event loop per request) is needed to put them after it.
-  reply.send(body);
-  try {
+  // Records and metrics are written after the answer is on its way: never on the response path.
+  afterAnswer(() => {
     const { request: admission } = review;
     deps.metrics.observe({ webhook, operation: admission.operation, group: admission.kind.group, kind: admission.kind.kind, dryRun: admission.dryRun === true, decision: outcome.decision, seconds });
     if (error) deps.metrics.error(webhook, error.code);
@@ -76,11 +74,8 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, request: Fasti
       const status = outcome.verdict.status;
       deps.records.write(decisionRecord(admission, { ...outcome, allowed: outcome.verdict.allowed, ...(status ? { code: status.code } : {}) }, facts));
     }
-  } catch (err) {
-    // The answer is already sent; a failing record or metric is reported, never thrown at fastify.
-    deps.log.error({ err, webhook }, "recording a decision failed");
-  }
-  return reply;
+  });
+  return body;
 }
 
 /** The part of a fastify instance the routes need (any logger/server type parameters). */
@@ -90,6 +85,7 @@ export interface RouteHost {
 
 /** POST /mutate and POST /validate: decode → core → encode. */
 export function registerAdmissionRoutes(app: RouteHost, deps: AdmissionRouteDeps): void {
-  app.post("/mutate", (request, reply) => handle("mutate", deps, request, reply));
-  app.post("/validate", (request, reply) => handle("validate", deps, request, reply));
+  const afterAnswer = afterAnswerQueue((err) => deps.log.error({ err }, "recording a decision failed"));
+  app.post("/mutate", (request, reply) => handle("mutate", deps, afterAnswer, request, reply));
+  app.post("/validate", (request, reply) => handle("validate", deps, afterAnswer, request, reply));
 }
