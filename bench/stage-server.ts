@@ -29,6 +29,7 @@ import { defaultPolicyPath } from "../src/adapters/fs/package-root.ts";
 import { dynamicPolicyProvider } from "../src/adapters/http/dynamic-policy-provider.ts";
 import { createAdmissionMetrics } from "../src/adapters/metrics/admission-metrics.ts";
 import { createRecordWriter } from "../src/adapters/records/record-writer.ts";
+import { afterAnswerQueue } from "../src/adapters/http/after-answer-queue.ts";
 import { TLS_FILE_NAMES } from "../src/adapters/tls/tls-file-names.ts";
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REVIEW_BYTES, REQUEST_TIMEOUT_MS } from "../src/adapters/http/server-limits.ts";
 
@@ -69,10 +70,11 @@ export async function runStageServer(argv: readonly string[]): Promise<void> {
   const metrics = createAdmissionMetrics();
   const recordsDir = stage >= 6 ? await mkdtemp(join(tmpdir(), "stage-records-")) : undefined;
   const records = recordsDir ? await createRecordWriter(join(recordsDir, "records.jsonl")) : undefined;
+  const afterAnswer = afterAnswerQueue((err) => process.stderr.write(`stage-server: ${String(err)}\n`));
   app.post("/mutate", async (request, reply) => {
     const started = process.hrtime.bigint();
     const receivedAt = Date.now();
-    if (stage < 2) return reply.send({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: uidOf(request.body), allowed: true } });
+    if (stage < 2) return { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: uidOf(request.body), allowed: true } };
     const parsed = admissionReviewSchema.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ message: "not an AdmissionReview" });
     const review: AdmissionReview = parsed.data;
@@ -81,14 +83,17 @@ export async function runStageServer(argv: readonly string[]): Promise<void> {
       ? answerReview({ apiVersion: review.apiVersion, uid: review.request.uid }, outcome.verdict, { mayPatch: true })
       : { apiVersion: review.apiVersion, kind: "AdmissionReview", response: { uid: review.request.uid, allowed: true } };
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    reply.send(body);
-    const admission = review.request;
-    if (stage >= 5 && outcome) metrics.observe({ webhook: "mutate", operation: admission.operation, group: admission.kind.group, kind: admission.kind.kind, dryRun: admission.dryRun === true, decision: outcome.decision, seconds });
-    if (records && outcome) {
-      const facts = { webhook: "mutate" as const, time: new Date(receivedAt).toISOString(), latencyMs: Math.round(seconds * 1e6) / 1e3, policyVersion: active.version, valueMaxBytes: active.policy.records.valueMaxBytes };
-      records.write(decisionRecord(admission, { ...outcome, allowed: outcome.verdict.allowed }, facts));
+    // As serve does it: metrics and the record after the answer, one batch per event-loop turn.
+    if (stage >= 5 && outcome) {
+      afterAnswer(() => {
+        const admission = review.request;
+        metrics.observe({ webhook: "mutate", operation: admission.operation, group: admission.kind.group, kind: admission.kind.kind, dryRun: admission.dryRun === true, decision: outcome.decision, seconds });
+        if (!records) return;
+        const facts = { webhook: "mutate" as const, time: new Date(receivedAt).toISOString(), latencyMs: Math.round(seconds * 1e6) / 1e3, policyVersion: active.version, valueMaxBytes: active.policy.records.valueMaxBytes };
+        records.write(decisionRecord(admission, { ...outcome, allowed: outcome.verdict.allowed }, facts));
+      });
     }
-    return reply;
+    return body;
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
