@@ -150,14 +150,18 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
       setTimeout(() => {
         reloader.close();
         for (const watch of watches) watch.stop();
-        gracefulClose(app, { now: () => Date.now() }).then(() => records?.close()).then(() => {
-          log.info("stopped");
-          log.flush();
-          resolve();
-        }, (err: unknown) => {
-          log.error({ err }, "shutdown failed");
-          resolve();
-        });
+        // The records are closed (written out) whether or not the connections drained cleanly.
+        gracefulClose(app, { now: () => Date.now() })
+          .catch((err: unknown) => log.error({ err }, "shutdown failed"))
+          .then(() => records?.close())
+          .then(() => {
+            log.info("stopped");
+            log.flush();
+            resolve();
+          }, (err: unknown) => {
+            log.error({ err }, "closing the decision records failed");
+            resolve();
+          });
       }, Math.max(DRAIN_MS, options.shutdownDelaySeconds * 1000));
     };
     io.onSignal("SIGTERM", stop);

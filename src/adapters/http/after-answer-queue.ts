@@ -16,7 +16,11 @@ export function afterAnswerQueue(onError: (err: unknown) => void): AfterAnswer {
       try {
         task();
       } catch (err) {
-        onError(err);
+        try {
+          onError(err);
+        } catch {
+          // Reporting failed too (a broken log destination): the remaining tasks still run.
+        }
       }
     }
   };

@@ -106,12 +106,13 @@ export function createAdmissionMetrics(options: { readonly processMetrics?: bool
     registry,
     observe({ webhook, operation, group, kind, dryRun, decision, seconds }) {
       const { action, enforcedAction } = decision;
-      pendingRequests.add(`${webhook}\n${operation}\n${group}\n${kind}\n${action}\n${enforcedAction}\n${dryRun}`, () => ({
+      // NUL separates the values: group and kind come from the request and may hold anything else.
+      pendingRequests.add(`${webhook}\0${operation}\0${group}\0${kind}\0${action}\0${enforcedAction}\0${dryRun}`, () => ({
         webhook, operation, group, kind, action, enforced_action: enforcedAction, dry_run: String(dryRun),
       }));
       latency.observe({ webhook }, seconds);
       for (const f of decision.findings) {
-        pendingFindings.add(`${f.ruleId}\n${f.class}\n${f.severity}`, () => ({ rule_id: f.ruleId, class: f.class, severity: f.severity }));
+        pendingFindings.add(`${f.ruleId}\0${f.class}\0${f.severity}`, () => ({ rule_id: f.ruleId, class: f.class, severity: f.severity }));
       }
     },
     error(webhook, code) {

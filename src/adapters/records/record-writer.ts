@@ -75,6 +75,11 @@ export async function createRecordWriter(destination: RecordDestination, onError
     pending = "";
     stream.write(lines);
   };
+  // A process that exits without close() (an uncaught error, a failed shutdown) still writes the
+  // batch in hand: prepended so it runs before pino's own exit hook, which flushes thread-stream
+  // synchronously and ends it.
+  const onExit = (): void => drain();
+  process.prependListener("exit", onExit);
   return {
     write(record) {
       if (closed) return;
@@ -90,6 +95,7 @@ export async function createRecordWriter(destination: RecordDestination, onError
     },
     async close() {
       drain();
+      process.removeListener("exit", onExit);
       if (closed) return;
       closed = true;
       // After flushSync every line is on disk (the worker writes synchronously before it acknowledges).

@@ -55,6 +55,21 @@ describe("createAdmissionMetrics", () => {
     assert.deepEqual(samples(text, "gitops_guard_admission_duration_seconds_sum"), ['gitops_guard_admission_duration_seconds_sum{webhook="mutate"} 0.3015']);
   });
 
+  it("keeps label sets apart whatever their values hold, and counts across scrapes", async () => {
+    const metrics = createAdmissionMetrics({ processMetrics: false });
+    const decision = skipDecision("no findings", "enforce");
+    const observe = (group: string, kind: string): void => metrics.observe({ webhook: "mutate", operation: "UPDATE", group, kind, dryRun: false, decision, seconds: 0.001 });
+    // Joined with a newline these two would be the same key.
+    observe("x\ny", "z");
+    observe("x", "y\nz");
+    const first = samples(await metrics.registry.metrics(), "gitops_guard_admission_requests_total");
+    assert.equal(first.length, 2, first.join("\n"));
+    assert.ok(first.every((l) => l.endsWith(" 1")), first.join("\n"));
+    observe("x", "y\nz");
+    const second = samples(await metrics.registry.metrics(), "gitops_guard_admission_requests_total");
+    assert.deepEqual(second.map((l) => l.slice(l.lastIndexOf(" ") + 1)).sort(), ["1", "2"]);
+  });
+
   it("counts findings by rule, class and severity", async () => {
     const metrics = createAdmissionMetrics({ processMetrics: false });
     const decision = decisionFor("deployment-selector-change.json");

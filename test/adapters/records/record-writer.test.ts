@@ -187,4 +187,18 @@ describe("createRecordWriter", () => {
     assert.deepEqual(out.slice(0, 1000).map((l) => JSON.parse(l).uid), Array.from({ length: 1000 }, (_, i) => `uid-${i}`));
     assert.equal(out[1000], "after close");
   });
+
+  it("writes the batch in hand when the process exits without close() (an uncaught error)", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "records.jsonl");
+      const code = `
+        import { createRecordWriter } from ${JSON.stringify(WRITER_MODULE)};
+        const writer = await createRecordWriter(${JSON.stringify(path)});
+        for (let i = 0; i < 3; i++) writer.write({ v: 1, uid: "uid-" + i });
+        setImmediate(() => { throw new Error("boom"); });
+      `;
+      await promisify(execFile)(process.execPath, ["--input-type=module", "-e", code], { timeout: 20_000 }).catch(() => undefined);
+      assert.deepEqual(lines(readFileSync(path, "utf8")).map((l) => JSON.parse(l).uid), ["uid-0", "uid-1", "uid-2"]);
+    });
+  });
 });
