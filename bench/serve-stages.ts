@@ -1,7 +1,8 @@
 /**
  * Where the webhook's time goes: the request path rebuilt stage by stage (bench/stage-server.ts),
  * each stage under the same closed-loop load as serve-bench's (a) (10 connections, the Deployment
- * UPDATE body), then the real `serve` with records off and on, all in one run, round-robin over
+ * UPDATE body), then the real `serve` with records off and on, and a prototype that moves the
+ * decision to a worker thread (bench/offload-server.ts, not shipped), all in one run, round-robin over
  * the stages so machine drift spreads over all of them. Reports the median req/s per stage, its
  * ratio to stage 0 (the ceiling) and the server CPU per request.
  *
@@ -90,9 +91,11 @@ export async function runServeStages(argv: readonly string[]): Promise<void> {
       ...STAGES.map((name, stage) => ({ name: `${stage} ${name}`, args: (dir: string) => ["bench/stage-server.ts", "--cert-dir", dir, "--stage", String(stage)] })),
       { name: "serve --records off", args: (dir: string) => ["src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", dir, "--records", "off"] },
       { name: "serve --records FILE", args: (dir: string, t: string) => ["src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", dir, "--records", join(t, "records.jsonl")] },
+      { name: "prototype: decisions in a worker thread", args: (dir: string) => ["bench/offload-server.ts", "--cert-dir", dir] },
     ];
     const rps = new Map<string, number[]>();
     const cpu = new Map<string, number[]>();
+    const p99 = new Map<string, number[]>();
     for (let rep = 1; rep <= reps; rep++) {
       for (const variant of variants) {
         const { child, port } = await start(root, variant.args(certDir, tmp));
@@ -105,16 +108,17 @@ export async function runServeStages(argv: readonly string[]): Promise<void> {
         await stop(child);
         rps.set(variant.name, [...(rps.get(variant.name) ?? []), load.measure.rps]);
         cpu.set(variant.name, [...(cpu.get(variant.name) ?? []), ((cpuEnd - cpuStart) / (load.measure.rps * load.measure.seconds)) * 1e6]);
-        process.stdout.write(`  ${variant.name.padEnd(44)} rep ${rep}: ${load.measure.rps.toFixed(0).padStart(6)} req/s\n`);
+        process.stdout.write(`  ${variant.name.padEnd(44)} rep ${rep}: ${load.measure.rps.toFixed(0).padStart(6)} req/s  p99 ${load.measure.p99Ms.toFixed(2)} ms\n`);
+        p99.set(variant.name, [...(p99.get(variant.name) ?? []), load.measure.p99Ms]);
       }
     }
     const base = median(rps.get(variants[0]!.name) ?? []);
     const baseCpu = median(cpu.get(variants[0]!.name) ?? []);
-    process.stdout.write(`\n| stage | req/s | ratio to ceiling | server CPU µs/request | over the ceiling |\n| --- | ---: | ---: | ---: | ---: |\n`);
+    process.stdout.write(`\n| stage | req/s | ratio to ceiling | p99 ms | server CPU µs/request | over the ceiling |\n| --- | ---: | ---: | ---: | ---: | ---: |\n`);
     for (const variant of variants) {
       const r = median(rps.get(variant.name) ?? []);
       const c = median(cpu.get(variant.name) ?? []);
-      process.stdout.write(`| ${variant.name} | ${r.toFixed(0)} | ${((r / base) * 100).toFixed(0)} % | ${c.toFixed(1)} | ${(c - baseCpu).toFixed(1)} |\n`);
+      process.stdout.write(`| ${variant.name} | ${r.toFixed(0)} | ${((r / base) * 100).toFixed(0)} % | ${median(p99.get(variant.name) ?? []).toFixed(2)} | ${c.toFixed(1)} | ${(c - baseCpu).toFixed(1)} |\n`);
     }
     process.stdout.write(`\nmedians of ${reps}; node bench/serve-stages.ts --reps ${reps}\n`);
   } finally {
