@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { main } from "../src/cli/main.ts";
 import { COMMANDS } from "../src/cli/commands.ts";
+import { median } from "./median.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const APPS = 500;
@@ -90,12 +91,6 @@ async function writeSet(folder: string, scenario: Scenario): Promise<number> {
   }
   await Promise.all(byNamespace.map((docs, n) => writeFile(join(folder, `team-${n}.yaml`), `${docs.join("\n---\n")}\n`)));
   return objects;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 interface InProcessRun {

@@ -13,7 +13,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -23,6 +22,8 @@ import { isJsonObject } from "../src/core/k8s/json.ts";
 import { TLS_FILE_NAMES } from "../src/adapters/tls/tls-file-names.ts";
 import { buildPayloads, type Payload, type Payloads } from "./payloads.ts";
 import { runLoad, type LoadResult, type LoadSpec } from "./load.ts";
+import { median } from "./median.ts";
+import { cpuSeconds } from "./cpu-seconds.ts";
 
 /** Targets from the issue; `verdicts` compares the medians with them. */
 const TARGETS = {
@@ -42,9 +43,6 @@ const TARGETS = {
  * contended (its throughput says more about the neighbours than about the server).
  */
 const CONTENDED_BELOW_CPU_PCT = 90;
-
-/** Linux /proc/PID/stat counts CPU time in clock ticks of 1/100 s (USER_HZ, 100 on every mainstream arch). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 interface BenchOptions {
   readonly warmupSeconds: number;
@@ -128,26 +126,8 @@ interface BenchContext {
   readonly log: (line: string) => void;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** CPU seconds (user + system) a process has used, from /proc; undefined where there is no /proc. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
 }
 
 function waitExit(child: ChildProcess): Promise<number | null> {

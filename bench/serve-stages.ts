@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,27 +17,12 @@ import { isJsonObject } from "../src/core/k8s/json.ts";
 import { buildPayloads } from "./payloads.ts";
 import { runLoad } from "./load.ts";
 import { STAGES } from "./stage-server.ts";
+import { median } from "./median.ts";
+import { cpuSeconds } from "./cpu-seconds.ts";
 
 interface Variant {
   readonly name: string;
   readonly args: (certDir: string, tmp: string) => string[];
-}
-
-/** Linux /proc/PID/stat: user + system CPU seconds (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Starts a server process and resolves with it and its port (from `{"listening":N}` or serve's log line). */
@@ -103,7 +87,7 @@ export async function runServeStages(argv: readonly string[]): Promise<void> {
         let cpuEnd = Number.NaN;
         const load = await runLoad(
           { url: `https://127.0.0.1:${port}`, requests: [{ path: payload.path, body: payload.body }], connections: 10, warmupSeconds: 2, measureSeconds: 4, rate: 0 },
-          { onMeasureStart: () => { cpuStart = cpuSeconds(child.pid ?? -1); }, onMeasureEnd: () => { cpuEnd = cpuSeconds(child.pid ?? -1); } },
+          { onMeasureStart: () => { cpuStart = cpuSeconds(child.pid ?? -1) ?? Number.NaN; }, onMeasureEnd: () => { cpuEnd = cpuSeconds(child.pid ?? -1) ?? Number.NaN; } },
         );
         await stop(child);
         rps.set(variant.name, [...(rps.get(variant.name) ?? []), load.measure.rps]);

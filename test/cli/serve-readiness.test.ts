@@ -10,16 +10,7 @@ import { startKubeApiServer } from "../support/kube-apiserver/start-kube-api-ser
 import { httpsRequest } from "../support/https-client.ts";
 import { acceptAnswer } from "../support/apiserver-acceptance.ts";
 import { rawReview } from "../support/load-review.ts";
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { eventually } from "../support/wait-for.ts";
 
 describe("gitops-guard serve before its policy ConfigMap exists", () => {
   it("is not ready and fails open until a valid policy has loaded, then becomes ready", async () => {

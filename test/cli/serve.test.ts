@@ -12,6 +12,7 @@ import { acceptAnswer } from "../support/apiserver-acceptance.ts";
 import { rawReview } from "../support/load-review.ts";
 import { loadObject } from "../support/load-yaml.ts";
 import type { JsonObject } from "../../src/core/k8s/json.ts";
+import { eventually } from "../support/wait-for.ts";
 
 const POLICY = (mode: string): string => `apiVersion: gitops-guard.io/v1alpha1\nkind: Policy\nmode: ${mode}\n`;
 
@@ -30,20 +31,6 @@ function unownedSelectorChange(uid: string): ReturnType<typeof rawReview> {
   }
   raw.request["options"] = { fieldManager: "kubectl-client-side-apply" };
   return raw;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    const value = await probe().catch((err: unknown) => {
-      lastError = err;
-      return undefined;
-    });
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last error: ${String(lastError)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("gitops-guard serve with a policy ConfigMap and CRD-declared rules (simulated API server)", () => {

@@ -8,14 +8,7 @@ import { cloneJson, type JsonObject } from "../../../src/core/k8s/json.ts";
 import type { Rule } from "../../../src/core/rules/rule.ts";
 import { loadObject } from "../../support/load-yaml.ts";
 import { startKubeApiServer, type SimulatedApiServer } from "../../support/kube-apiserver/start-kube-api-server.ts";
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { waitFor } from "../../support/wait-for.ts";
 
 function ruleIds(crd: JsonObject): string[] {
   const result = declaredRulesFromCrd(crd);

@@ -11,20 +11,13 @@ import { isJsonObject, type JsonObject } from "../../../src/core/k8s/json.ts";
 import { AppError } from "../../../src/errors.ts";
 import { loadObject } from "../../support/load-yaml.ts";
 import { startKubeApiServer, type SimulatedApiServer } from "../../support/kube-apiserver/start-kube-api-server.ts";
+import { waitFor } from "../../support/wait-for.ts";
 
 const BACKOFF = { initialMs: 20, maxMs: 100 };
 const CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
 
 function nameOf(obj: JsonObject): string {
   return isJsonObject(obj["metadata"]) && typeof obj["metadata"]["name"] === "string" ? obj["metadata"]["name"] : "";
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** A listWatch whose callbacks are recorded. */
@@ -122,7 +115,7 @@ describe("listWatch", () => {
     try {
       await waitFor("the first list", () => r.lists.length === 1);
       server.store.put(configMap("before-timeout", "info"));
-      await waitFor("the watch to end and restart", () => watchRequests(server) - watchesBefore >= 2, 4000);
+      await waitFor("the watch to end and restart", () => watchRequests(server) - watchesBefore >= 2, { timeoutMs: 4000 });
       server.store.put(configMap("after-timeout", "info"));
       await waitFor("two events", () => r.events.length >= 2);
       assert.deepEqual(r.events.map((e) => e[1]), ["before-timeout", "after-timeout"]);
@@ -144,7 +137,7 @@ describe("listWatch", () => {
       // compaction forgets it, and the watch, restarting after its timeout, is answered 410 Expired.
       server.store.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "unrelated", namespace: "kube-system" }, data: {} });
       server.store.compact();
-      await waitFor("a relist", () => r.lists.length === 2, 4000);
+      await waitFor("a relist", () => r.lists.length === 2, { timeoutMs: 4000 });
       assert.ok(watchRequests(server) > watchesBefore);
       assert.deepEqual(r.errors, [], "an expired watch is not an error");
       server.store.put(configMap("after-relist", "info"));

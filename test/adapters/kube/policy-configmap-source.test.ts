@@ -10,18 +10,11 @@ import { cloneJson, type JsonObject } from "../../../src/core/k8s/json.ts";
 import type { LoadedPolicy, PolicyIssue } from "../../../src/core/policy/parse-policy.ts";
 import { FIXTURES, loadObject } from "../../support/load-yaml.ts";
 import { startKubeApiServer, type SimulatedApiServer } from "../../support/kube-apiserver/start-kube-api-server.ts";
+import { waitFor } from "../../support/wait-for.ts";
 
 const NAMESPACE = "gitops-guard";
 const NAME = "gitops-guard-policy";
 const REF = { apiVersion: "v1", kind: "ConfigMap", namespace: NAMESPACE, name: NAME };
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 type Report =
   | { readonly kind: "policy"; readonly loaded: LoadedPolicy; readonly version: string }

@@ -11,6 +11,7 @@ import { generateCertificates, type GeneratedCertificates } from "../../../src/a
 import { loadTlsMaterial, type TlsMaterial } from "../../../src/adapters/tls/load-tls-material.ts";
 import { tlsServerOptions } from "../../../src/adapters/tls/tls-server-options.ts";
 import { watchCertificates } from "../../../src/adapters/tls/watch-certificates.ts";
+import { waitFor } from "../../support/wait-for.ts";
 
 const HOSTS = ["localhost", "127.0.0.1"];
 // Longer than any test: a change seen here came from a file event, not from the poll.
@@ -66,14 +67,6 @@ function servedSerial(port: number, ca: string): Promise<string> {
   });
 }
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 interface Recorder {
   readonly changes: TlsMaterial[];
   readonly errors: AppError[];
@@ -111,7 +104,7 @@ test("a running fastify server serves a replaced Secret-volume certificate witho
   // A renewed leaf from the same CA arrives by symlink swap.
   const second = await generateCertificates({ hosts: HOSTS, now: new Date(), existingCa: ca });
   writeSecretVolume(dir, secretFiles(second));
-  await waitUntil(() => seen.changes.length === 1, "the renewed certificate");
+  await waitFor("the renewed certificate", () => seen.changes.length === 1, { intervalMs: 20 });
   assert.equal(serialOf(seen.changes[0]!.cert), serialOf(second.cert));
   assert.equal(await servedSerial(port.port, first.caCert), serialOf(second.cert));
   assert.equal(seen.errors.length, 0);
@@ -119,7 +112,7 @@ test("a running fastify server serves a replaced Secret-volume certificate witho
   // A replacement whose key does not match is reported once and not applied.
   const third = await generateCertificates({ hosts: HOSTS, now: new Date(), existingCa: ca });
   writeSecretVolume(dir, secretFiles(third, first.key));
-  await waitUntil(() => seen.errors.length === 1, "the rejection");
+  await waitFor("the rejection", () => seen.errors.length === 1, { intervalMs: 20 });
   assert.equal(seen.errors[0]!.code, "ERR_TLS");
   assert.match(seen.errors[0]!.message, /does not belong to tls\.crt/);
   assert.doesNotMatch(seen.errors[0]!.message, /PRIVATE KEY/);
@@ -130,7 +123,7 @@ test("a running fastify server serves a replaced Secret-volume certificate witho
 
   // Fixing the files recovers without a restart.
   writeSecretVolume(dir, secretFiles(third));
-  await waitUntil(() => seen.changes.length === 2, "the fixed certificate");
+  await waitFor("the fixed certificate", () => seen.changes.length === 2, { intervalMs: 20 });
   assert.equal(await servedSerial(port.port, first.caCert), serialOf(third.cert));
 });
 
@@ -209,7 +202,7 @@ test("the poll alone finds a certificate in a directory replaced under the watch
   const { dir, first, seen } = await startInReplaceableDir(t, { pollIntervalMs: 100, debounceMs: NO_POLL_MS });
   const second = await generateCertificates({ hosts: HOSTS, now: new Date(), existingCa: { cert: first.caCert, key: first.caKey } });
   replaceDirectory(dir, second);
-  await waitUntil(() => seen.changes.length === 1, "the polled certificate");
+  await waitFor("the polled certificate", () => seen.changes.length === 1, { intervalMs: 20 });
   assert.equal(serialOf(seen.changes[0]!.cert), serialOf(second.cert));
 });
 
@@ -220,7 +213,7 @@ test("after the directory is replaced, file events in the new directory are watc
   replaceDirectory(dir, second);
   // What a poll tick does: read, notice the new inode, watch it.
   await reloader.check();
-  await waitUntil(() => seen.changes.length === 1, "the replaced directory's certificate");
+  await waitFor("the replaced directory's certificate", () => seen.changes.length === 1, { intervalMs: 20 });
   // Let checks scheduled by the old directory's deletion events run out first.
   await new Promise((resolve) => setTimeout(resolve, 200));
 
@@ -228,6 +221,6 @@ test("after the directory is replaced, file events in the new directory are watc
   const third = await generateCertificates({ hosts: HOSTS, now: new Date(), existingCa: ca });
   writeFileSync(join(dir, "tls.key"), third.key);
   writeFileSync(join(dir, "tls.crt"), third.cert);
-  await waitUntil(() => seen.changes.length === 2, "a change inside the new directory");
+  await waitFor("a change inside the new directory", () => seen.changes.length === 2, { intervalMs: 20 });
   assert.equal(serialOf(seen.changes[1]!.cert), serialOf(third.cert));
 });

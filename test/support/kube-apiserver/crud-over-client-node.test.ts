@@ -7,6 +7,7 @@ import { metadataOf } from "./object-metadata.ts";
 import { rawRequest } from "./raw-request.ts";
 import { rejectsWithStatus } from "./rejects-with-status.ts";
 import { startKubeApiServer, type SimulatedApiServer } from "./start-kube-api-server.ts";
+import { waitFor } from "../wait-for.ts";
 
 const CONFIGMAP = loadObject("kube-apiserver/configmap.yaml");
 
@@ -132,7 +133,7 @@ describe("simulated API server: ConfigMap CRUD through client-node", () => {
     assert.equal(logged.status, 202);
     assert.equal(logged.query["propagationPolicy"], "Foreground");
     assert.equal(logged.propagationPolicy, "Foreground");
-    await waitFor(async () => !(await exists("foreground")));
+    await waitFor("the foreground deletion", async () => !(await exists("foreground")), { timeoutMs: 2000 });
   });
 
   it("keeps an object with a finalizer until an update removes it (202 Accepted on delete)", async () => {
@@ -186,10 +187,3 @@ describe("simulated API server: ConfigMap CRUD through client-node", () => {
   }
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -8,14 +8,7 @@ import { rejectsWithStatus } from "./rejects-with-status.ts";
 import { rawRequest } from "./raw-request.ts";
 import { startKubeApiServer, type SimulatedApiServer } from "./start-kube-api-server.ts";
 import { forbidden } from "./status-error.ts";
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { waitFor } from "../wait-for.ts";
 
 describe("simulated API server: registry semantics", () => {
   let server: SimulatedApiServer;
@@ -95,13 +88,13 @@ describe("simulated API server: registry semantics", () => {
     await api.core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: "owned", ownerReferences: [ref] } } });
     await api.apps.deleteNamespacedDeployment({ name: "owner", namespace: "default" });
     const owned = { apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "owned" };
-    await eventually(() => server.store.get(owned) === undefined, "the dependent is collected");
+    await waitFor("the dependent is collected", () => server.store.get(owned) === undefined, { timeoutMs: 2000 });
 
     const keeper = await api.apps.createNamespacedDeployment({ namespace: "default", body: { ...loadObject("kube-apiserver/deployment.yaml"), metadata: { name: "keeper" } } });
     await api.core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: "orphan", ownerReferences: [{ ...ref, name: "keeper", uid: keeper.metadata!.uid! }] } } });
     await api.apps.deleteNamespacedDeployment({ name: "keeper", namespace: "default", propagationPolicy: "Orphan" });
     const keeperRef = { apiVersion: "apps/v1", kind: "Deployment", namespace: "default", name: "keeper" };
-    await eventually(() => server.store.get(keeperRef) === undefined, "the owner goes once orphaning is done");
+    await waitFor("the owner goes once orphaning is done", () => server.store.get(keeperRef) === undefined, { timeoutMs: 2000 });
     const orphan = server.store.get({ ...owned, name: "orphan" });
     assert.ok(orphan && isJsonObject(orphan["metadata"]));
     assert.deepEqual(orphan["metadata"]["ownerReferences"], []);
@@ -155,7 +148,7 @@ describe("simulated API server: registry semantics", () => {
       assert.ok(ns);
       assert.deepEqual(ns["status"], { phase: "Terminating" });
       await rejectsWithStatus(clients.core.createNamespacedConfigMap({ namespace: "doomed", body: { metadata: { name: "late" } } }), 403, "Forbidden");
-      await eventually(() => slow.store.get({ apiVersion: "v1", kind: "Namespace", name: "doomed" }) === undefined, "the namespace is finalized");
+      await waitFor("the namespace is finalized", () => slow.store.get({ apiVersion: "v1", kind: "Namespace", name: "doomed" }) === undefined, { timeoutMs: 2000 });
       assert.deepEqual(slow.store.list("v1", "ConfigMap", "doomed"), []);
     } finally {
       await slow.stop();
