@@ -98,6 +98,8 @@ interface AutocannonClient {
   _connect: () => void;
   _doRequest: () => void;
   destroyed: boolean;
+  /** The TLS socket of the current connection (set by _connect). */
+  conn?: { once(event: "secureConnect", listener: () => void): unknown };
 }
 
 interface AutocannonInstance {
@@ -145,6 +147,12 @@ async function runInChild(spec: LoadSpec, send: (message: LoadMessage) => void, 
     let slot: number | undefined;
     /** The server said `Connection: close`: a request written after that is the client's mistake. */
     let closeAnnounced = false;
+    /**
+     * The TLS handshake of the current connection completed. Before it, a "written" request is
+     * only in the client's buffer: not one byte of it can have reached the server (a connection
+     * reset then is a connection the server never accepted, not a request it lost).
+     */
+    let secured = false;
     outstandingOf.push(() => outstanding);
     client.on("headers", (info) => {
       const h = Array.isArray(info.headers) ? info.headers : [];
@@ -180,11 +188,15 @@ async function runInChild(spec: LoadSpec, send: (message: LoadMessage) => void, 
     // Every reconnect passes here: a request still outstanding on the old connection is lost.
     const connect = client._connect;
     client._connect = () => {
-      if (outstanding > 0) bump(dropped, closeAnnounced ? "reused after Connection: close" : lastError ?? "closed", outstanding);
+      if (outstanding > 0) bump(dropped, closeAnnounced ? "reused after Connection: close" : secured ? lastError ?? "closed" : `${lastError ?? "closed"} before TLS handshake`, outstanding);
       outstanding = 0;
       lastError = undefined;
       closeAnnounced = false;
+      secured = false;
       connect.call(client);
+      client.conn?.once("secureConnect", () => {
+        secured = true;
+      });
     };
     if (interval > 0) {
       const doRequest = client._doRequest;

@@ -3,7 +3,8 @@
  * the same run. Run from the repository root: `node bench/serve-bench.ts` (README in bench/).
  *
  * Every server runs in its own child process, started fresh for each run; the load comes from
- * another child process (bench/load.ts, autocannon). Each run: warm-up, then a measure window;
+ * another child process: h2load (bench/h2load.ts) when it is installed, else autocannon
+ * (bench/load.ts); `--load` picks one. Each run: warm-up, then a measure window;
  * each configuration is repeated (round-robin over configurations, so drift on a shared machine
  * spreads over all of them) and the median of the repetitions is reported.
  *
@@ -21,7 +22,8 @@ import { performance } from "node:perf_hooks";
 import { isJsonObject } from "../src/core/k8s/json.ts";
 import { TLS_FILE_NAMES } from "../src/adapters/tls/tls-file-names.ts";
 import { buildPayloads, type Payload, type Payloads } from "./payloads.ts";
-import { runLoad, type LoadResult, type LoadSpec } from "./load.ts";
+import { runLoad, type LoadHooks, type LoadResult, type LoadSpec } from "./load.ts";
+import { h2loadAvailable, runH2load } from "./h2load.ts";
 import { median } from "./median.ts";
 import { cpuSeconds } from "./cpu-seconds.ts";
 
@@ -56,6 +58,8 @@ interface BenchOptions {
   /** Extra closed-loop runs allowed to replace contended repetitions (bounds the run time). */
   readonly retries: number;
   readonly only?: string;
+  /** The scenario runs' load generator (the Secret probe and the SIGTERM check always use autocannon). */
+  readonly load: "h2load" | "autocannon";
 }
 
 type ServerKind = "guard" | "ceiling";
@@ -277,7 +281,8 @@ async function runOne(ctx: BenchContext, config: RunConfig, rep: number): Promis
       measureSeconds: ctx.options.measureSeconds,
       rate: config.rate,
     };
-    const load = await runLoad(spec, {
+    const generate: (spec: LoadSpec, hooks: LoadHooks) => Promise<LoadResult> = ctx.options.load === "h2load" ? runH2load : runLoad;
+    const load = await generate(spec, {
       onMeasureStart: () => {
         cpuStart = cpuSeconds(server.pid);
       },
@@ -473,10 +478,12 @@ async function sigtermCheck(ctx: BenchContext): Promise<Record<string, unknown>>
   const { statuses, dropped, unansweredAtStop, sent } = load.totals;
   const ok200 = statuses["200"] ?? 0;
   const other = Object.entries(statuses).filter(([code]) => code !== "200");
-  // Refused after the listener closed, or written by the client on a connection the server had
-  // announced it would close: neither is a request the server lost.
-  const notLost = new Set(["ECONNREFUSED", "reused after Connection: close"]);
-  const lostInFlight = Object.entries(dropped).filter(([cause]) => !notLost.has(cause)).reduce((sum, [, n]) => sum + n, 0);
+  // Refused after the listener closed; reset before the TLS handshake completed (a connection the
+  // kernel queued and the closing listener never accepted: no byte of the request left the
+  // client, which sees a failed connection, not a lost answer); or written by the client on a
+  // connection the server had announced it would close: none is a request the server lost.
+  const notLost = (cause: string): boolean => cause === "ECONNREFUSED" || cause === "reused after Connection: close" || cause.endsWith(" before TLS handshake");
+  const lostInFlight = Object.entries(dropped).filter(([cause]) => !notLost(cause)).reduce((sum, [, n]) => sum + n, 0);
   return {
     exitCode,
     shutdownMs: Math.round(shutdownMs),
@@ -583,6 +590,8 @@ function buildConfigs(payloads: Payloads, options: BenchOptions): RunConfig[] {
       { key: `c-${records}`, scenario: "(c)", title: payloads.configMap1MiB.title, kind: "guard", records, payload: payloads.configMap1MiB, connections: big, rate: 0, ceilingKey: "ceiling-1mib" },
     );
   }
+  // `--only checks`: no scenario run, only the Secret probe and the SIGTERM check.
+  if (options.only === "checks") return [];
   return options.only ? configs.filter((c) => c.key.startsWith(options.only!) || c.kind === "ceiling") : configs;
 }
 
@@ -598,8 +607,12 @@ function parseOptions(argv: readonly string[]): BenchOptions {
       "big-connections": { type: "string", default: "1" },
       profile: { type: "boolean", default: false },
       only: { type: "string" },
+      load: { type: "string" },
     },
   });
+  const load = values.load ?? (h2loadAvailable() ? "h2load" : "autocannon");
+  if (load !== "h2load" && load !== "autocannon") throw new Error(`serve-bench: --load must be h2load or autocannon, got ${load}`);
+  if (load === "h2load" && !h2loadAvailable()) throw new Error("serve-bench: --load h2load needs h2load on PATH (Debian: apt-get install nghttp2-client)");
   const positive = (name: string, text: string): number => {
     const n = Number(text);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`serve-bench: --${name} must be a positive number, got ${text}`);
@@ -614,6 +627,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     profile: values.profile,
     retries: Number.isInteger(Number(values.retries)) && Number(values.retries) >= 0 ? Number(values.retries) : 8,
     ...(values.only ? { only: values.only } : {}),
+    load,
   };
 }
 
@@ -640,7 +654,8 @@ export async function runServeBench(argv: readonly string[]): Promise<number> {
     const resultsDir = join(root, "bench", "results");
     await mkdir(resultsDir, { recursive: true });
     const load0 = loadavg();
-    log(`serve-bench: node ${process.version}, ${cpus().length} CPUs, load average ${load0.map((l) => l.toFixed(2)).join(" ")}; warm-up ${options.warmupSeconds} s, measure ${options.measureSeconds} s, ${options.reps} reps`);
+    log(`serve-bench: node ${process.version}, ${cpus().length} CPUs, load average ${load0.map((l) => l.toFixed(2)).join(" ")}; warm-up ${options.warmupSeconds} s, measure ${options.measureSeconds} s, ${options.reps} reps, load generator ${options.load}`);
+    if (options.load === "autocannon") log("  (h2load not found: autocannon adds its own event-loop delay to latencies; apt-get install nghttp2-client)");
     log(`payloads: ${[payloads.deploymentUpdate, payloads.immutableDeny, payloads.restorePatch, payloads.configMap1MiB, payloads.secret.payload].map((p) => `${p.id} ${p.body.length} B`).join(", ")}`);
 
     const configs = buildConfigs(payloads, options);
