@@ -55,9 +55,14 @@ export function identityKey(id: ObjectIdentity): string {
   return `${id.group}/${id.kind}/${id.namespace}/${id.name}`;
 }
 
-/** "Deployment web/api", "ClusterRole admin": how messages name an object. */
+/**
+ * "Deployment web/api", "ClusterRole admin": how messages name an object. A Namespace is
+ * cluster-scoped, but kube-apiserver sets request.namespace to its own name on UPDATE and DELETE
+ * (apiserver endpoints/request/requestinfo.go, the /namespaces/{namespace} URL form): shown once.
+ */
 export function describeObject(kind: string, namespace: string | undefined, name: string | undefined): string {
   const shown = name === undefined || name === "" ? "<unnamed>" : name;
+  if (kind === "Namespace" && namespace === name) return `${kind} ${shown}`;
   return namespace ? `${kind} ${namespace}/${shown}` : `${kind} ${shown}`;
 }
 

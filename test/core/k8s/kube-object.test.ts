@@ -85,6 +85,11 @@ describe("describeObject", () => {
     assert.equal(describeObject("ClusterRole", "", "admin"), "ClusterRole admin");
   });
 
+  it("names a Namespace once, though kube-apiserver sends its own name as request.namespace", () => {
+    assert.equal(describeObject("Namespace", "team-a", "team-a"), "Namespace team-a");
+    assert.equal(describeObject("Namespace", undefined, "team-a"), "Namespace team-a");
+  });
+
   it("says <unnamed> when there is no name (CREATE with generateName)", () => {
     assert.equal(describeObject("Pod", "web", undefined), "Pod web/<unnamed>");
     assert.equal(describeObject("Pod", "web", ""), "Pod web/<unnamed>");
