@@ -42,7 +42,7 @@ export interface TestWebhook {
 }
 
 /** A real webhook server on https://127.0.0.1:<random port>, records in a temp file, logs captured. */
-export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined } = {}): Promise<TestWebhook> {
+export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined; readonly draining?: () => boolean } = {}): Promise<TestWebhook> {
   const material = await testTls();
   const policy = options.policy ?? (await defaultPolicy());
   const provider = options.provider ?? staticPolicyProvider(activePolicy({ policy, contentHash: "test" }, "test", []));
@@ -64,6 +64,7 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
     log,
     now: () => Date.now(),
     monotonicNs: () => process.hrtime.bigint(),
+    ...(options.draining ? { draining: options.draining } : {}),
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();

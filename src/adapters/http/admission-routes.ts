@@ -25,6 +25,8 @@ export interface AdmissionRouteDeps {
   readonly now: () => number;
   /** Monotonic clock in ns (latency). */
   readonly monotonicNs: () => bigint;
+  /** True once shutdown has begun: answers then carry `Connection: close`. Default: never. */
+  readonly draining?: () => boolean;
 }
 
 /** The 400 body for a request that is not an AdmissionReview, naming the first problems. */
@@ -48,9 +50,29 @@ function decideSafely(webhook: Webhook, review: AdmissionReview, active: ActiveP
   }
 }
 
-async function handle(webhook: Webhook, deps: AdmissionRouteDeps, afterAnswer: AfterAnswer, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+/** RFC 3339 time of a millisecond, remembered for the next call: at 10,000 answers/s about ten records share each millisecond, and formatting one costs 0.4 µs. */
+function isoTimeCache(): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let lastText = "";
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastText = new Date(ms).toISOString();
+    }
+    return lastText;
+  };
+}
+
+/** What the two routes share: the after-answer queue and the record time cache. */
+interface RouteState {
+  readonly afterAnswer: AfterAnswer;
+  readonly isoTime: (ms: number) => string;
+}
+
+async function handle(webhook: Webhook, deps: AdmissionRouteDeps, { afterAnswer, isoTime }: RouteState, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const started = deps.monotonicNs();
   const receivedAt = deps.now();
+  if (deps.draining?.() === true) reply.header("connection", "close");
   const parsed = admissionReviewSchema.safeParse(request.body);
   if (!parsed.success) {
     deps.metrics.error(webhook, "ERR_REVIEW_INVALID");
@@ -69,7 +91,7 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, afterAnswer: A
     deps.metrics.observe({ webhook, operation: admission.operation, group: admission.kind.group, kind: admission.kind.kind, dryRun: admission.dryRun === true, decision: outcome.decision, seconds });
     if (error) deps.metrics.error(webhook, error.code);
     if (deps.records && (admission.dryRun !== true || (active?.policy.records.dryRun ?? true))) {
-      const time = new Date(receivedAt).toISOString();
+      const time = isoTime(receivedAt);
       const facts = { webhook, time, latencyMs: Math.round(seconds * 1e6) / 1e3, policyVersion: active?.version ?? "none", valueMaxBytes: active?.policy.records.valueMaxBytes ?? 256, ...(error ? { error } : {}) };
       const status = outcome.verdict.status;
       deps.records.write(decisionRecord(admission, { ...outcome, allowed: outcome.verdict.allowed, ...(status ? { code: status.code } : {}) }, facts));
@@ -85,7 +107,10 @@ export interface RouteHost {
 
 /** POST /mutate and POST /validate: decode → core → encode. */
 export function registerAdmissionRoutes(app: RouteHost, deps: AdmissionRouteDeps): void {
-  const afterAnswer = afterAnswerQueue((err) => deps.log.error({ err }, "recording a decision failed"));
-  app.post("/mutate", (request, reply) => handle("mutate", deps, afterAnswer, request, reply));
-  app.post("/validate", (request, reply) => handle("validate", deps, afterAnswer, request, reply));
+  const state: RouteState = {
+    afterAnswer: afterAnswerQueue((err) => deps.log.error({ err }, "recording a decision failed")),
+    isoTime: isoTimeCache(),
+  };
+  app.post("/mutate", (request, reply) => handle("mutate", deps, state, request, reply));
+  app.post("/validate", (request, reply) => handle("validate", deps, state, request, reply));
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import { tlsServerOptions } from "../tls/tls-server-options.ts";
@@ -19,8 +19,6 @@ export interface ServerDeps extends AdmissionRouteDeps {
   /** TLS material; the server speaks HTTPS only, TLS 1.2 minimum. */
   readonly tls: Pick<TlsMaterial, "cert" | "key">;
   readonly readiness: ReadinessCheck;
-  /** True once shutdown has begun (answers then carry `Connection: close`). Default: never. */
-  readonly draining?: () => boolean;
   readonly metrics: AdmissionMetrics;
   readonly log: Logger;
 }
@@ -57,11 +55,12 @@ export function buildServer(deps: ServerDeps): WebhookServer {
   });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
   // While draining for shutdown every answer asks the client to close its connection, so no
-  // keep-alive connection carries a request the closing server would never read.
-  app.addHook("onSend", (_request, reply, payload, done) => {
+  // keep-alive connection carries a request the closing server would never read. Set by each
+  // handler rather than an onSend hook: a hook runs fastify's hook chain on every answer (about
+  // 1 µs at 10,000 answers/s), for a flag that is false until SIGTERM.
+  const closeWhenDraining = (reply: FastifyReply): void => {
     if (deps.draining?.() === true) reply.header("connection", "close");
-    done(null, payload);
-  });
+  };
 
   // fastify's own JSON parser (secure-json-parse: refuses prototype poisoning), with an error that
   // says what is wrong instead of its single "Body is not valid JSON" (see jsonBodyError).
@@ -77,6 +76,7 @@ export function buildServer(deps: ServerDeps): WebhookServer {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    closeWhenDraining(reply);
     const mapped = bodyErrorReply(error);
     const webhook = request.url.startsWith("/validate") ? "validate" : "mutate";
     if (mapped) {
@@ -90,12 +90,17 @@ export function buildServer(deps: ServerDeps): WebhookServer {
   });
 
   registerAdmissionRoutes(app, deps);
-  app.get("/healthz", () => ({ status: "ok" }));
+  app.get("/healthz", (_request, reply) => {
+    closeWhenDraining(reply);
+    return { status: "ok" };
+  });
   app.get("/readyz", (_request, reply) => {
+    closeWhenDraining(reply);
     const notReady = deps.readiness();
     return notReady === undefined ? { status: "ready" } : reply.code(503).send({ status: "not ready", reason: notReady });
   });
   app.get("/metrics", async (_request, reply) => {
+    closeWhenDraining(reply);
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });

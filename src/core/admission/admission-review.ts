@@ -20,24 +20,25 @@ const rawObject = z
 
 // kube-apiserver always sends group and version ("" for the core group); tolerate their absence
 // in hand-made or older captured reviews rather than refusing the request.
-const groupVersionKind = z.object({ group: z.string().default(""), version: z.string().default(""), kind: z.string().min(1) }).loose();
-const groupVersionResource = z.object({ group: z.string().default(""), version: z.string().default(""), resource: z.string().min(1) }).loose();
+const groupVersionKind = z.object({ group: z.string().default(""), version: z.string().default(""), kind: z.string().min(1) });
+const groupVersionResource = z.object({ group: z.string().default(""), version: z.string().default(""), resource: z.string().min(1) });
 
-// Only the fields gitops-guard reads are validated; the others (userInfo.uid and extra,
-// requestKind, requestResource…) pass through unread. Each validated field costs on every request
-// (a record schema about 1 µs), and a field nobody reads cannot be wrong in a way that matters.
+// Only the fields gitops-guard reads are validated and kept; the others (userInfo.uid and extra,
+// requestKind, requestResource…) are left out of the parsed review, unread. Each validated field
+// costs on every request (a record schema about 1 µs), and a field nobody reads cannot be wrong in
+// a way that matters. Plain (stripping) objects take zod's compiled fast path; `.loose()` copied
+// every other key on every request (0.9–1.3 µs against 0.7 µs for the review of bench (a)).
 const userInfo = z
   .object({
     username: z.string().optional(),
     groups: z.array(z.string()).nullish(),
-  })
-  .loose();
+  });
 
 /**
  * CreateOptions/UpdateOptions/DeleteOptions: only fieldManager is read (Flux: kustomize-controller).
  * A fieldManager that is not a string is ignored rather than failing the whole review.
  */
-const requestOptions = z.object({ fieldManager: z.string().optional().catch(undefined) }).loose();
+const requestOptions = z.object({ fieldManager: z.string().optional().catch(undefined) });
 
 export const admissionRequestSchema = z
   .object({
@@ -59,16 +60,14 @@ export const admissionRequestSchema = z
     dryRun: z.boolean().nullish(),
     /** CreateOptions/UpdateOptions/DeleteOptions (fieldManager, dryRun, propagationPolicy…). */
     options: requestOptions.nullish(),
-  })
-  .loose();
+  });
 
 export const admissionReviewSchema = z
   .object({
     apiVersion: z.enum(ADMISSION_API_VERSIONS),
     kind: z.literal("AdmissionReview"),
     request: admissionRequestSchema,
-  })
-  .loose();
+  });
 
 export type AdmissionRequest = z.infer<typeof admissionRequestSchema>;
 export type AdmissionReview = z.infer<typeof admissionReviewSchema>;

@@ -36,10 +36,22 @@ export interface AdmissionOutcome {
 /** Classes the mutating webhook acts on: what the API server refuses (it never reaches validation). */
 const MUTATE_CLASSES = new Set(["immutable", "server-assigned", "declared"]);
 
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** Reverting one path can expose another (a reverted selector no longer matches new template labels). */
 const MAX_REVERT_ROUNDS = 3;
 
-export function subjectOf(request: AdmissionRequest, owner: OwningTool): Parameters<typeof decide>[0]["subject"] {
+/** True when some override of the policy matches on labels: only then are a subject's labels read. */
+export function matchesOnLabels(policy: Policy): boolean {
+  return policy.overrides.some((override) => Object.keys(override.match.labels).length > 0);
+}
+
+/**
+ * The facts policy matching reads. The labels (live merged with new) are copied only when the
+ * policy matches on labels (`withLabels`): most policies do not, and the copy is two objects per
+ * request.
+ */
+export function subjectOf(request: AdmissionRequest, owner: OwningTool, withLabels = true): Parameters<typeof decide>[0]["subject"] {
   const object = request.object ?? request.oldObject ?? undefined;
   const name = request.name ?? (object ? metaString(object, "name") ?? "" : "");
   return {
@@ -47,7 +59,7 @@ export function subjectOf(request: AdmissionRequest, owner: OwningTool): Paramet
     kind: request.kind.kind,
     namespace: request.namespace ?? "",
     name,
-    labels: { ...metaMap(request.oldObject ?? undefined, "labels"), ...metaMap(request.object ?? undefined, "labels") },
+    labels: withLabels ? { ...metaMap(request.oldObject ?? undefined, "labels"), ...metaMap(request.object ?? undefined, "labels") } : NO_LABELS,
     owner,
     ...(request.userInfo.username !== undefined ? { username: request.userInfo.username } : {}),
     groups: request.userInfo.groups ?? [],
@@ -115,7 +127,8 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   }
   const findings = findFindings(context.catalogue, { old: live, new: object, ...(context.cluster ? { cluster: context.cluster } : {}) })
     .filter((f) => MUTATE_CLASSES.has(f.class));
-  const decided = decide({ findings, policy: context.policy, subject: subjectOf(request, owner), live, guardNamespace: context.guardNamespace });
+  const subject = subjectOf(request, owner, matchesOnLabels(context.policy));
+  const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace });
   const rewrites = decided.revert.length > 0 || decided.mark !== undefined;
   const cleanup = !rewrites && isStaleMark(request, decided, owner);
   const decision = cleanup ? staleMarkDecision(decided) : decided;

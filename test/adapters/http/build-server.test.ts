@@ -162,6 +162,25 @@ describe("webhook server over HTTPS", () => {
     }
   });
 
+  it("asks every client to close its connection once draining for shutdown, on every route and error", async () => {
+    let draining = false;
+    const drainingHook = await startTestWebhook({ draining: () => draining });
+    try {
+      const send = (path: string, body?: string): ReturnType<typeof httpsRequest> =>
+        httpsRequest({ url: `${drainingHook.url}${path}`, ca: drainingHook.ca, ...(body !== undefined ? { body } : {}), ...(body === "not a review" ? { contentType: "text/plain" } : {}) });
+      const review = JSON.stringify(rawReview("deployment-image-update.json"));
+      assert.notEqual((await send("/mutate", review)).headers["connection"], "close", "keep-alive before draining");
+      draining = true;
+      for (const [path, body, status] of [["/mutate", review, 200], ["/validate", review, 200], ["/mutate", "not a review", 400], ["/healthz", undefined, 200], ["/readyz", undefined, 200], ["/metrics", undefined, 200]] as const) {
+        const res = await send(path, body);
+        assert.equal(res.status, status, `${path}: ${res.text}`);
+        assert.equal(res.headers["connection"], "close", `${path} (${status}) while draining`);
+      }
+    } finally {
+      await drainingHook.close();
+    }
+  });
+
   it("refuses TLS 1.1 clients", async () => {
     await assert.rejects(
       httpsRequest({ url: `${hook.url}/healthz`, ca: hook.ca, agent: new Agent({ maxVersion: "TLSv1.1", minVersion: "TLSv1" }) }),

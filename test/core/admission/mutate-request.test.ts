@@ -1,6 +1,6 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { mutateRequest, type AdmissionContext } from "../../../src/core/admission/mutate-request.ts";
+import { matchesOnLabels, mutateRequest, type AdmissionContext } from "../../../src/core/admission/mutate-request.ts";
 import { answerReview } from "../../../src/core/admission/admission-response.ts";
 import { admissionReviewSchema } from "../../../src/core/admission/admission-review.ts";
 import { findFindings } from "../../../src/core/rules/find-findings.ts";
@@ -193,6 +193,30 @@ describe("mutateRequest: server-assigned values", () => {
   it("does not restore when the policy switches restore off", () => {
     const answer = run(rawReview("job-replace-drops-selector.json"), context({ restore: false }));
     assert.deepEqual(answer.patch, []);
+  });
+});
+
+describe("mutateRequest: overrides that match on labels", () => {
+  const override = (labels: Record<string, string>): Policy["overrides"][number] => ({
+    name: "payments-deny", match: { kinds: [], namespaces: [], labels, owners: [] }, action: "deny", strategy: "recreate", acceptDataLoss: false,
+  });
+
+  it("applies an override matching a label of the new object (the labels are read only for such policies)", () => {
+    const raw = rawReview("deployment-selector-change.json");
+    const tier = metaMap(raw.request.object as JsonObject, "labels");
+    const [key, value] = Object.entries(tier)[0] ?? [];
+    assert.ok(key !== undefined && value !== undefined, "the fixture's object has labels");
+    const ctx = context({ overrides: [override({ [key]: value })] });
+    assert.equal(matchesOnLabels(ctx.policy), true);
+    assert.equal(run(raw, ctx).outcome.decision.action, "deny");
+    // Without the label the default (mark, for a Flux-owned object) holds.
+    const other = context({ overrides: [override({ [key]: `${value}-not` })] });
+    assert.equal(run(raw, other).outcome.decision.action, "mark");
+  });
+
+  it("says whether a policy matches on labels", () => {
+    assert.equal(matchesOnLabels(policy), policy.overrides.some((o) => Object.keys(o.match.labels).length > 0));
+    assert.equal(matchesOnLabels({ ...policy, overrides: [] }), false);
   });
 });
 
