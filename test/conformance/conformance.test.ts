@@ -1,4 +1,4 @@
-import { describe, it, before } from "node:test";
+import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { findFindings } from "../../src/core/rules/find-findings.ts";
+import { compareObjects } from "../../src/core/compare/compare-objects.ts";
 import { mutateRequest, type AdmissionContext } from "../../src/core/admission/mutate-request.ts";
 import { answerReview } from "../../src/core/admission/admission-response.ts";
 import { admissionReviewSchema } from "../../src/core/admission/admission-review.ts";
@@ -16,7 +17,9 @@ import type { Policy } from "../../src/core/policy/policy-schema.ts";
 import { readPolicyFile } from "../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../src/adapters/fs/package-root.ts";
 import { builtinCatalogue } from "../support/rule-case.ts";
-import { acceptAnswer } from "../support/apiserver-acceptance.ts";
+import { acceptAnswer, type AcceptedAnswer } from "../support/apiserver-acceptance.ts";
+import { httpsRequest } from "../support/https-client.ts";
+import { startTestWebhook, type TestWebhook } from "../support/webhook-server.ts";
 
 /**
  * Conformance of the immutable-field engine with kube-apiserver (v1.33–v1.35, default feature
@@ -187,5 +190,86 @@ describe("/mutate: the answer leaves kube-apiserver nothing to refuse and change
         );
       }
     });
+  });
+});
+
+/**
+ * The same reviews over HTTPS to the real server, as kube-apiserver sends them, twice: applied by
+ * kubectl (the default policy denies an unowned conflict) and applied by Flux's
+ * kustomize-controller with its owner labels on both objects (the default policy marks: the
+ * refused paths are put back at their live values and the object is annotated for replacement).
+ * Either way kube-apiserver must be left nothing to refuse, and an accepted change must pass with
+ * no patch outside metadata.
+ */
+describe("/mutate over HTTPS, applied by kubectl and by Flux", () => {
+  let hook: TestWebhook;
+  before(async () => {
+    hook = await startTestWebhook();
+  });
+  after(async () => {
+    await hook.close();
+  });
+
+  const FLUX_LABELS = { "kustomize.toolkit.fluxcd.io/name": "apps", "kustomize.toolkit.fluxcd.io/namespace": "flux-system" };
+
+  function withFluxLabels(object: JsonObject): JsonObject {
+    const copy = structuredClone(object);
+    const metadata = isJsonObject(copy["metadata"]) ? copy["metadata"] : {};
+    const labels = isJsonObject(metadata["labels"]) ? metadata["labels"] : {};
+    copy["metadata"] = { ...metadata, labels: { ...labels, ...FLUX_LABELS } };
+    return copy;
+  }
+
+  function fluxReview(pair: Pair, index: number): ReturnType<typeof updateReview> {
+    const flux = { ...pair, old: withFluxLabels(pair.old), new: withFluxLabels(pair.new) };
+    const review = updateReview(flux, index + pairs.length);
+    review.request["userInfo"] = { username: "system:serviceaccount:flux-system:kustomize-controller", groups: ["system:serviceaccounts", "system:serviceaccounts:flux-system", "system:authenticated"] };
+    review.request["options"] = { apiVersion: "meta.k8s.io/v1", kind: "UpdateOptions", fieldManager: "kustomize-controller" };
+    return review;
+  }
+
+  /** What kube-apiserver stores for a Secret: stringData folded into data (base64), then dropped. */
+  function asStored(object: JsonObject | undefined): JsonObject | undefined {
+    if (!object || object["kind"] !== "Secret" || !isJsonObject(object["stringData"])) return object;
+    const { stringData, ...rest } = object;
+    const data = { ...(isJsonObject(rest["data"]) ? rest["data"] : {}) };
+    for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), "utf8").toString("base64");
+    return { ...rest, data };
+  }
+
+  function checkAnswer(pair: Pair, answer: AcceptedAnswer, live: JsonObject, label: string): void {
+    const summary = `${label}: ${answer.allowed ? "allowed" : `denied ${answer.code ?? ""}`}; patch ${JSON.stringify(answer.patch.map((op) => op.path))}`;
+    if (pair.header.expect === "accepted") {
+      assert.equal(answer.allowed, true, `accepted change denied (${summary}): ${answer.message ?? ""}`);
+      const outside = answer.patch.filter((op) => !op.path.startsWith("/metadata/") && op.path !== "/metadata");
+      assert.deepEqual(outside.map((op) => op.path), [], `accepted change patched outside metadata (${summary})`);
+      return;
+    }
+    if (!answer.allowed) return;
+    for (const path of pair.header.paths) {
+      const segments = parsePathPattern(path);
+      // Semantically equal, as apiequality.Semantic.DeepEqual judges it: an empty map or list is
+      // the same as none (a reverted nodeSelector key may leave `nodeSelector: {}`).
+      const left = compareObjects(getAt(live, segments), getAt(asStored(answer.patchedObject), segments), { ignore: [] });
+      assert.deepEqual(left.map((c) => c.path.join(".")), [], `refused change allowed with ${path} not at the live value (${summary})`);
+    }
+  }
+
+  it(`answers all ${pairs.length} pairs both ways the way kube-apiserver accepts`, async () => {
+    let marked = 0;
+    let denied = 0;
+    for (const [index, pair] of pairs.entries()) {
+      for (const [label, raw] of [["kubectl", updateReview(pair, index)], ["flux", fluxReview(pair, index)]] as const) {
+        const res = await httpsRequest({ url: `${hook.url}/mutate`, ca: hook.ca, body: JSON.stringify(raw) });
+        assert.equal(res.status, 200, `${pair.name} (${label}): HTTP ${res.status} ${res.text}`);
+        const answer = acceptAnswer(raw, res.json(), "mutating");
+        checkAnswer(pair, answer, raw.request["oldObject"] as JsonObject, `${pair.name} (${label})`);
+        if (pair.header.expect === "refused" && answer.allowed && answer.patch.length > 0) marked++;
+        if (!answer.allowed) denied++;
+      }
+    }
+    // Both outcomes of a refused change are exercised: the Flux-applied ones are mostly marked.
+    assert.ok(marked > 50, `only ${marked} refused changes were patched back`);
+    assert.ok(denied > 50, `only ${denied} changes were denied`);
   });
 });

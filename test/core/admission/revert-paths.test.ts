@@ -36,6 +36,12 @@ describe("revertPaths", () => {
     ["only the listed paths are reverted", { a: 1, b: 1 }, { a: 2, b: 2 }, [["a"]], { a: 1, b: 2 }],
     ["a null live value is written back as null", { a: null }, { a: 1 }, [["a"]], { a: null }],
     ["a path absent on both sides changes nothing", { a: 1 }, { a: 1 }, [["b", "c"]], { a: 1 }],
+    ["parents a removal leaves empty go too when live has none", { spec: {} }, { spec: { affinity: { podAntiAffinity: { preferred: [1] } } } }, [["spec", "affinity", "podAntiAffinity", "preferred"]], { spec: {} }],
+    ["an emptied parent the live object has stays", { spec: { affinity: {} } }, { spec: { affinity: { podAntiAffinity: { preferred: [1] } } } }, [["spec", "affinity", "podAntiAffinity", "preferred"]], { spec: { affinity: {} } }],
+    ["a parent with other keys stays", { spec: {} }, { spec: { affinity: { nodeAffinity: { x: 1 }, podAntiAffinity: { p: 1 } } } }, [["spec", "affinity", "podAntiAffinity"]], { spec: { affinity: { nodeAffinity: { x: 1 } } } }],
+    ["a key inside a list item the live object lacks removes the whole item", { gates: [{ name: "a" }] }, { gates: [{ name: "a" }, { name: "b" }] }, [["gates", 1, "name"]], { gates: [{ name: "a" }] }],
+    ["keys inside two new list items remove both items, highest first", { gates: [{ name: "a" }] }, { gates: [{ name: "a" }, { name: "b" }, { name: "c" }] }, [["gates", 1, "name"], ["gates", 2, "name"], ["gates", 1]], { gates: [{ name: "a" }] }],
+    ["an emptied key of a list item the live object has stays an item (removing it would shift the list)", { c: [{ name: "a" }, {}] }, { c: [{ name: "a" }, { extra: { y: 1 } }] }, [["c", 1, "extra", "y"]], { c: [{ name: "a" }, {}] }],
   ];
   for (const [name, live, incoming, paths, expected] of cases) {
     it(name, () => {
