@@ -255,7 +255,7 @@ describe("/mutate over HTTPS, applied by kubectl and by Flux", () => {
     }
   }
 
-  it(`answers all ${pairs.length} pairs both ways the way kube-apiserver accepts`, async () => {
+  it(`answers all ${pairs.length} pairs both ways the way kube-apiserver accepts, the same as a dry run and in v1beta1`, async () => {
     let marked = 0;
     let denied = 0;
     for (const [index, pair] of pairs.entries()) {
@@ -266,6 +266,18 @@ describe("/mutate over HTTPS, applied by kubectl and by Flux", () => {
         checkAnswer(pair, answer, raw.request["oldObject"] as JsonObject, `${pair.name} (${label})`);
         if (pair.header.expect === "refused" && answer.allowed && answer.patch.length > 0) marked++;
         if (!answer.allowed) denied++;
+        // The same request as a dry run, and as admission.k8s.io/v1beta1, gets the same answer.
+        const dryRun = { ...raw, request: { ...raw.request, uid: `${raw.request.uid}-dry`, dryRun: true, options: { ...(raw.request["options"] as JsonObject), dryRun: ["All"] } } };
+        const v1beta1 = { ...raw, apiVersion: "admission.k8s.io/v1beta1", request: { ...raw.request, uid: `${raw.request.uid}-beta` } };
+        for (const [variant, sent] of [["dry run", dryRun], ["v1beta1", v1beta1]] as const) {
+          const again = await httpsRequest({ url: `${hook.url}/mutate`, ca: hook.ca, body: JSON.stringify(sent) });
+          const same = acceptAnswer(sent, again.json(), "mutating");
+          assert.deepEqual([same.allowed, same.code, same.patch], [answer.allowed, answer.code, answer.patch], `${pair.name} (${label}, ${variant}) answered differently`);
+        }
+        // /validate answers every one of them too, never with a patch.
+        const validated = await httpsRequest({ url: `${hook.url}/validate`, ca: hook.ca, body: JSON.stringify(raw) });
+        assert.equal(validated.status, 200, `${pair.name} (${label}) /validate: HTTP ${validated.status} ${validated.text}`);
+        acceptAnswer(raw, validated.json(), "validating");
       }
     }
     // Both outcomes of a refused change are exercised: the Flux-applied ones are mostly marked.
