@@ -163,6 +163,33 @@ describe("check: findings agree with kube-apiserver", () => {
   }
 });
 
+/** What kube-apiserver stores for a Secret: stringData folded into data (base64), then dropped. */
+function asStored(object: JsonObject | undefined): JsonObject | undefined {
+  if (!object || object["kind"] !== "Secret" || !isJsonObject(object["stringData"])) return object;
+  const { stringData, ...rest } = object;
+  const data = { ...(isJsonObject(rest["data"]) ? rest["data"] : {}) };
+  for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), "utf8").toString("base64");
+  return { ...rest, data };
+}
+
+function checkAnswer(pair: Pair, answer: AcceptedAnswer, live: JsonObject, label: string): void {
+  const summary = `${label}: ${answer.allowed ? "allowed" : `denied ${answer.code ?? ""}`}; patch ${JSON.stringify(answer.patch.map((op) => op.path))}`;
+  if (pair.header.expect === "accepted") {
+    assert.equal(answer.allowed, true, `accepted change denied (${summary}): ${answer.message ?? ""}`);
+    const outside = answer.patch.filter((op) => !op.path.startsWith("/metadata/") && op.path !== "/metadata");
+    assert.deepEqual(outside.map((op) => op.path), [], `accepted change patched outside metadata (${summary})`);
+    return;
+  }
+  if (!answer.allowed) return;
+  for (const path of pair.header.paths) {
+    const segments = parsePathPattern(path);
+    // Semantically equal, as apiequality.Semantic.DeepEqual judges it: an empty map or list is
+    // the same as none (a reverted nodeSelector key may leave `nodeSelector: {}`).
+    const left = compareObjects(getAt(live, segments), getAt(asStored(answer.patchedObject), segments), { ignore: [] });
+    assert.deepEqual(left.map((c) => c.path.join(".")), [], `refused change allowed with ${path} not at the live value (${summary})`);
+  }
+}
+
 describe("/mutate: the answer leaves kube-apiserver nothing to refuse and changes nothing it accepts", () => {
   pairs.forEach((pair, index) => {
     it(`${pair.name} (${pair.header.expect})`, () => {
@@ -173,22 +200,7 @@ describe("/mutate: the answer leaves kube-apiserver nothing to refuse and change
         JSON.stringify(answerReview({ apiVersion: review.apiVersion, uid: review.request.uid }, outcome.verdict, { mayPatch: true })),
       );
       const answer = acceptAnswer(raw, body, "mutating");
-      const summary = `${outcome.decision.action}: ${outcome.decision.reason}; patch ${JSON.stringify(answer.patch.map((op) => op.path))}`;
-      if (pair.header.expect === "accepted") {
-        assert.equal(answer.allowed, true, `accepted change denied (${summary}): ${answer.message ?? ""}`);
-        const outside = answer.patch.filter((op) => !op.path.startsWith("/metadata/") && op.path !== "/metadata");
-        assert.deepEqual(outside.map((op) => op.path), [], `accepted change patched outside metadata (${summary})`);
-        return;
-      }
-      if (!answer.allowed) return;
-      for (const path of pair.header.paths) {
-        const segments = parsePathPattern(path);
-        assert.deepEqual(
-          getAt(answer.patchedObject, segments),
-          getAt(pair.old, segments),
-          `refused change allowed with ${path} not at the live value (${summary})`,
-        );
-      }
+      checkAnswer(pair, answer, pair.old, `${outcome.decision.action}: ${outcome.decision.reason}`);
     });
   });
 });
@@ -226,33 +238,6 @@ describe("/mutate over HTTPS, applied by kubectl and by Flux", () => {
     review.request["userInfo"] = { username: "system:serviceaccount:flux-system:kustomize-controller", groups: ["system:serviceaccounts", "system:serviceaccounts:flux-system", "system:authenticated"] };
     review.request["options"] = { apiVersion: "meta.k8s.io/v1", kind: "UpdateOptions", fieldManager: "kustomize-controller" };
     return review;
-  }
-
-  /** What kube-apiserver stores for a Secret: stringData folded into data (base64), then dropped. */
-  function asStored(object: JsonObject | undefined): JsonObject | undefined {
-    if (!object || object["kind"] !== "Secret" || !isJsonObject(object["stringData"])) return object;
-    const { stringData, ...rest } = object;
-    const data = { ...(isJsonObject(rest["data"]) ? rest["data"] : {}) };
-    for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), "utf8").toString("base64");
-    return { ...rest, data };
-  }
-
-  function checkAnswer(pair: Pair, answer: AcceptedAnswer, live: JsonObject, label: string): void {
-    const summary = `${label}: ${answer.allowed ? "allowed" : `denied ${answer.code ?? ""}`}; patch ${JSON.stringify(answer.patch.map((op) => op.path))}`;
-    if (pair.header.expect === "accepted") {
-      assert.equal(answer.allowed, true, `accepted change denied (${summary}): ${answer.message ?? ""}`);
-      const outside = answer.patch.filter((op) => !op.path.startsWith("/metadata/") && op.path !== "/metadata");
-      assert.deepEqual(outside.map((op) => op.path), [], `accepted change patched outside metadata (${summary})`);
-      return;
-    }
-    if (!answer.allowed) return;
-    for (const path of pair.header.paths) {
-      const segments = parsePathPattern(path);
-      // Semantically equal, as apiequality.Semantic.DeepEqual judges it: an empty map or list is
-      // the same as none (a reverted nodeSelector key may leave `nodeSelector: {}`).
-      const left = compareObjects(getAt(live, segments), getAt(asStored(answer.patchedObject), segments), { ignore: [] });
-      assert.deepEqual(left.map((c) => c.path.join(".")), [], `refused change allowed with ${path} not at the live value (${summary})`);
-    }
   }
 
   it(`answers all ${pairs.length} pairs both ways the way kube-apiserver accepts, the same as a dry run and in v1beta1`, async () => {
