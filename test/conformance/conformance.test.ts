@@ -1,18 +1,13 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
-import { z } from "zod";
 import { findFindings } from "../../src/core/rules/find-findings.ts";
 import { compareObjects } from "../../src/core/compare/compare-objects.ts";
 import { mutateRequest, type AdmissionContext } from "../../src/core/admission/mutate-request.ts";
 import { answerReview } from "../../src/core/admission/admission-response.ts";
 import { admissionReviewSchema } from "../../src/core/admission/admission-review.ts";
 import { getAt, parsePathPattern, type PathSegment } from "../../src/core/k8s/field-path.ts";
-import { isJsonObject, type JsonObject, type JsonValue } from "../../src/core/k8s/json.ts";
-import { groupOf, versionOf } from "../../src/core/k8s/kube-object.ts";
+import type { JsonObject } from "../../src/core/k8s/json.ts";
+import { groupOf } from "../../src/core/k8s/kube-object.ts";
 import type { Policy } from "../../src/core/policy/policy-schema.ts";
 import { readPolicyFile } from "../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../src/adapters/fs/package-root.ts";
@@ -20,6 +15,8 @@ import { builtinCatalogue } from "../support/rule-case.ts";
 import { acceptAnswer, type AcceptedAnswer } from "../support/apiserver-acceptance.ts";
 import { httpsRequest } from "../support/https-client.ts";
 import { startTestWebhook, type TestWebhook } from "../support/webhook-server.ts";
+import { conformancePairs, type ConformancePair } from "../support/conformance-pairs.ts";
+import { asStored, updateReview } from "../support/update-review.ts";
 
 /**
  * Conformance of the immutable-field engine with kube-apiserver (v1.33–v1.35, default feature
@@ -27,54 +24,8 @@ import { startTestWebhook, type TestWebhook } from "../support/webhook-server.ts
  * the API server does with the UPDATE (reference/k8s-immutable-fields.md, or the Kubernetes source
  * it names), the live object as the API server stores it, and the object it is asked to store.
  */
-const PAIRS = join(dirname(fileURLToPath(import.meta.url)), "pairs");
-
-const headerSchema = z
-  .object({
-    expect: z.enum(["refused", "accepted"]),
-    /** Field paths the API server refuses to change (Kubernetes field-path notation); refused only. */
-    paths: z.array(z.string().min(1)).default([]),
-    why: z.string().min(1),
-    source: z.string().min(1),
-  })
-  .strict()
-  .refine((h) => (h.expect === "refused") === (h.paths.length > 0), {
-    message: "refused pairs name at least one path; accepted pairs name none",
-  });
-
-type Header = z.infer<typeof headerSchema>;
-
-interface Pair {
-  readonly name: string;
-  readonly header: Header;
-  readonly old: JsonObject;
-  readonly new: JsonObject;
-}
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return yamlFiles(path);
-      return entry.name.endsWith(".yaml") ? [path] : [];
-    })
-    .sort();
-}
-
-function loadPair(file: string): Pair {
-  const name = relative(PAIRS, file).replace(/\.yaml$/, "");
-  const docs = parseAllDocuments(readFileSync(file, "utf8")).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${name}: ${doc.errors[0]?.message}`);
-    return doc.toJSON() as JsonValue;
-  });
-  const [header, oldDoc, newDoc] = docs;
-  if (docs.length !== 3 || !isJsonObject(oldDoc) || !isJsonObject(newDoc)) {
-    throw new Error(`${name}: expected three documents (header, old, new), found ${docs.length}`);
-  }
-  const parsed = headerSchema.safeParse(header);
-  if (!parsed.success) throw new Error(`${name}: bad header: ${parsed.error.message}`);
-  return { name, header: parsed.data, old: oldDoc, new: newDoc };
-}
+const pairs = conformancePairs();
+type Pair = ConformancePair;
 
 /** True when `path` is `prefix` or lies below it (segment-wise, so label keys with dots are safe). */
 function atOrBelow(path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean {
@@ -85,44 +36,6 @@ function stringAt(object: JsonObject, ...segments: string[]): string {
   const value = getAt(object, segments);
   return typeof value === "string" ? value : "";
 }
-
-/** The REST resource of a kind: lower-case plural (Endpoints stays, -ss → -sses, -y → -ies). */
-function resourceOf(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (lower === "endpoints") return lower;
-  if (lower.endsWith("s")) return `${lower}es`;
-  if (lower.endsWith("y")) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
-}
-
-/** An UPDATE AdmissionReview v1 as kube-apiserver sends it for `kubectl apply` by a cluster admin. */
-function updateReview(pair: Pair, index: number): { apiVersion: string; kind: string; request: Record<string, unknown> & { uid: string; object: JsonObject } } {
-  const apiVersion = stringAt(pair.new, "apiVersion");
-  const gvk = { group: groupOf(apiVersion), version: versionOf(apiVersion), kind: stringAt(pair.new, "kind") };
-  const gvr = { group: gvk.group, version: gvk.version, resource: resourceOf(gvk.kind) };
-  const namespace = stringAt(pair.old, "metadata", "namespace");
-  return {
-    apiVersion: "admission.k8s.io/v1",
-    kind: "AdmissionReview",
-    request: {
-      uid: `00000000-0000-4000-8000-${String(index + 1).padStart(12, "0")}`,
-      kind: gvk,
-      resource: gvr,
-      requestKind: gvk,
-      requestResource: gvr,
-      name: stringAt(pair.old, "metadata", "name"),
-      ...(namespace !== "" ? { namespace } : {}),
-      operation: "UPDATE",
-      userInfo: { username: "kubernetes-admin", groups: ["kubeadm:cluster-admins", "system:authenticated"] },
-      object: structuredClone(pair.new),
-      oldObject: structuredClone(pair.old),
-      dryRun: false,
-      options: { apiVersion: "meta.k8s.io/v1", kind: "UpdateOptions", fieldManager: "kubectl-client-side-apply" },
-    },
-  };
-}
-
-const pairs = yamlFiles(PAIRS).map(loadPair);
 
 let policy: Policy;
 before(async () => {
@@ -163,15 +76,6 @@ describe("check: findings agree with kube-apiserver", () => {
   }
 });
 
-/** What kube-apiserver stores for a Secret: stringData folded into data (base64), then dropped. */
-function asStored(object: JsonObject | undefined): JsonObject | undefined {
-  if (!object || object["kind"] !== "Secret" || !isJsonObject(object["stringData"])) return object;
-  const { stringData, ...rest } = object;
-  const data = { ...(isJsonObject(rest["data"]) ? rest["data"] : {}) };
-  for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), "utf8").toString("base64");
-  return { ...rest, data };
-}
-
 function checkAnswer(pair: Pair, answer: AcceptedAnswer, live: JsonObject, label: string): void {
   const summary = `${label}: ${answer.allowed ? "allowed" : `denied ${answer.code ?? ""}`}; patch ${JSON.stringify(answer.patch.map((op) => op.path))}`;
   if (pair.header.expect === "accepted") {
@@ -185,7 +89,7 @@ function checkAnswer(pair: Pair, answer: AcceptedAnswer, live: JsonObject, label
     const segments = parsePathPattern(path);
     // Semantically equal, as apiequality.Semantic.DeepEqual judges it: an empty map or list is
     // the same as none (a reverted nodeSelector key may leave `nodeSelector: {}`).
-    const left = compareObjects(getAt(live, segments), getAt(asStored(answer.patchedObject), segments), { ignore: [] });
+    const left = compareObjects(getAt(live, segments), getAt(answer.patchedObject ? asStored(answer.patchedObject) : undefined, segments), { ignore: [] });
     assert.deepEqual(left.map((c) => c.path.join(".")), [], `refused change allowed with ${path} not at the live value (${summary})`);
   }
 }
@@ -193,7 +97,7 @@ function checkAnswer(pair: Pair, answer: AcceptedAnswer, live: JsonObject, label
 describe("/mutate: the answer leaves kube-apiserver nothing to refuse and changes nothing it accepts", () => {
   pairs.forEach((pair, index) => {
     it(`${pair.name} (${pair.header.expect})`, () => {
-      const raw = updateReview(pair, index);
+      const raw = updateReview(pair.old, pair.new, index, "kubectl");
       const review = admissionReviewSchema.parse(raw);
       const outcome = mutateRequest(review.request, context());
       const body: unknown = JSON.parse(
@@ -222,33 +126,15 @@ describe("/mutate over HTTPS, applied by kubectl and by Flux", () => {
     await hook.close();
   });
 
-  const FLUX_LABELS = { "kustomize.toolkit.fluxcd.io/name": "apps", "kustomize.toolkit.fluxcd.io/namespace": "flux-system" };
-
-  function withFluxLabels(object: JsonObject): JsonObject {
-    const copy = structuredClone(object);
-    const metadata = isJsonObject(copy["metadata"]) ? copy["metadata"] : {};
-    const labels = isJsonObject(metadata["labels"]) ? metadata["labels"] : {};
-    copy["metadata"] = { ...metadata, labels: { ...labels, ...FLUX_LABELS } };
-    return copy;
-  }
-
-  function fluxReview(pair: Pair, index: number): ReturnType<typeof updateReview> {
-    const flux = { ...pair, old: withFluxLabels(pair.old), new: withFluxLabels(pair.new) };
-    const review = updateReview(flux, index + pairs.length);
-    review.request["userInfo"] = { username: "system:serviceaccount:flux-system:kustomize-controller", groups: ["system:serviceaccounts", "system:serviceaccounts:flux-system", "system:authenticated"] };
-    review.request["options"] = { apiVersion: "meta.k8s.io/v1", kind: "UpdateOptions", fieldManager: "kustomize-controller" };
-    return review;
-  }
-
   it(`answers all ${pairs.length} pairs both ways the way kube-apiserver accepts, the same as a dry run and in v1beta1`, async () => {
     let marked = 0;
     let denied = 0;
     for (const [index, pair] of pairs.entries()) {
-      for (const [label, raw] of [["kubectl", updateReview(pair, index)], ["flux", fluxReview(pair, index)]] as const) {
+      for (const [label, raw] of [["kubectl", updateReview(pair.old, pair.new, index, "kubectl")], ["flux", updateReview(pair.old, pair.new, index + pairs.length, "flux")]] as const) {
         const res = await httpsRequest({ url: `${hook.url}/mutate`, ca: hook.ca, body: JSON.stringify(raw) });
         assert.equal(res.status, 200, `${pair.name} (${label}): HTTP ${res.status} ${res.text}`);
         const answer = acceptAnswer(raw, res.json(), "mutating");
-        checkAnswer(pair, answer, raw.request["oldObject"] as JsonObject, `${pair.name} (${label})`);
+        checkAnswer(pair, answer, raw.request.oldObject, `${pair.name} (${label})`);
         if (pair.header.expect === "refused" && answer.allowed && answer.patch.length > 0) marked++;
         if (!answer.allowed) denied++;
         // The same request as a dry run, and as admission.k8s.io/v1beta1, gets the same answer.

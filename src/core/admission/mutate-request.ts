@@ -1,5 +1,6 @@
 import jsonpatch, { type Operation as PatchOperation } from "fast-json-patch";
 import type { JsonObject } from "../k8s/json.ts";
+import type { PathSegment } from "../k8s/field-path.ts";
 import { draftOf } from "../k8s/own-path.ts";
 import { metaMap, metaString } from "../k8s/kube-object.ts";
 import type { Finding } from "../findings/finding.ts";
@@ -75,6 +76,21 @@ export function skipReason(request: AdmissionRequest): string | undefined {
   return undefined;
 }
 
+/**
+ * What to put back for a finding. A conflict inside a list is reverted as the whole list: the API
+ * server often matches list items by value or name, not position (tolerations may only be added,
+ * scheduling gates only removed, CSINode drivers are matched by name), so writing the live item
+ * at the finding's index into a list that shifted duplicates or drops items it still refuses.
+ * The object is marked for replacement anyway, so nothing of the manifest's list is lost: it is
+ * applied again on recreation. A server-assigned value (a restore) stays at its own path, so a
+ * restore never undoes the manifest's other changes in that list.
+ */
+function revertTarget(finding: Finding): readonly PathSegment[] {
+  if (finding.class === "server-assigned") return finding.segments;
+  const index = finding.segments.findIndex((segment) => typeof segment === "number");
+  return index < 0 ? finding.segments : finding.segments.slice(0, index);
+}
+
 function blockingOrRestorable(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => MUTATE_CLASSES.has(f.class) && (f.severity === "blocking" || f.class === "server-assigned"));
 }
@@ -86,8 +102,9 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
   const { draft, own } = draftOf(object);
   let pending: readonly Finding[] = decision.revert;
   for (let round = 0; round < MAX_REVERT_ROUNDS && pending.length > 0; round++) {
-    for (const finding of pending) own(finding.segments);
-    revertPaths(draft, live, pending.map((f) => f.segments));
+    const paths = pending.map(revertTarget);
+    for (const path of paths) own(path);
+    revertPaths(draft, live, paths);
     pending = blockingOrRestorable(findFindings(context.catalogue, { old: live, new: draft, ...(context.cluster ? { cluster: context.cluster } : {}) }));
   }
   own(["metadata", "annotations"]);

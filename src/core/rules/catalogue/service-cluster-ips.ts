@@ -10,11 +10,22 @@ import { violationsAt } from "./violations-at.ts";
  */
 export function servicePrimaryClusterIP(input: RuleInput): Violation[] {
   if (!bothNeedClusterIP(input)) return [];
+  const violations: Violation[] = [];
   const before = primaryClusterIP(input.old);
   const after = primaryClusterIP(input.new);
-  if (before === undefined || after === undefined || before === after) return [];
-  const changed = [...changesUnder(input, ["spec", "clusterIP"]), ...changesUnder(input, ["spec", "clusterIPs", 0])];
-  return changed.length > 0 ? changed : [{ path: ["spec", "clusterIPs", 0], from: before, to: after }];
+  if (before !== undefined && after !== undefined && before !== after) {
+    const changed = [...changesUnder(input, ["spec", "clusterIP"]), ...changesUnder(input, ["spec", "clusterIPs", 0])];
+    violations.push(...(changed.length > 0 ? changed : [{ path: ["spec", "clusterIPs", 0], from: before, to: after }]));
+  }
+  // A list the manifest sent is kept as sent (only an empty one is re-filled), so its first item
+  // must equal the stored one even when `clusterIP` alone still names the allocated IP.
+  const beforeList = stringList(input.old, "clusterIPs");
+  const afterList = stringList(input.new, "clusterIPs");
+  const reported = violations.some((v) => v.path.length === 3 && v.path[1] === "clusterIPs" && v.path[2] === 0);
+  if (!reported && beforeList.length > 0 && afterList.length > 0 && afterList[0] !== beforeList[0]) {
+    violations.push({ path: ["spec", "clusterIPs", 0], from: beforeList[0], to: afterList[0] });
+  }
+  return violations;
 }
 
 /**

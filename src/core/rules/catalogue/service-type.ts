@@ -30,17 +30,22 @@ export function bothNeedClusterIP(input: { readonly old: JsonObject; readonly ne
   return needsClusterIP(input.old) && needsClusterIP(input.new);
 }
 
-/** The strings of a list field (`clusterIPs`, `ipFamilies`). */
+/**
+ * The items of a list field (`clusterIPs`, `ipFamilies`) at their positions; a blank or non-string
+ * item is "". Positions matter: kube-apiserver compares `clusterIPs[i]` with the stored `[i]`, and
+ * re-fills only an empty list, not a blank item (`patchAllocatedValues`).
+ */
 export function stringList(service: JsonObject, field: string): string[] {
   const value = getAt(service, ["spec", field]);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v !== "") : [];
+  return Array.isArray(value) ? value.map((v) => (typeof v === "string" ? v : "")) : [];
 }
 
-/** The primary cluster IP the client sent: `clusterIP`, else `clusterIPs[0]`; undefined = omitted. */
+/** The primary cluster IP the client sent: `clusterIP`, else `clusterIPs[0]`; undefined = omitted or blank. */
 export function primaryClusterIP(service: JsonObject): string | undefined {
   const single = getAt(service, ["spec", "clusterIP"]);
   if (typeof single === "string" && single !== "") return single;
-  return stringList(service, "clusterIPs")[0];
+  const first = stringList(service, "clusterIPs")[0];
+  return first === "" ? undefined : first;
 }
 
 /** A policy the client set that is not SingleStack (absent = the server picks; not judged). */
