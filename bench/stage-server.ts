@@ -3,7 +3,7 @@
  * each stage costs (bench/serve-stages.ts). Stage N does everything of the stages below it:
  *
  *   0  the ceiling: parse the body, answer a fixed allowed AdmissionReview (= bench/bare-server.ts)
- *   1  + the webhook's onSend hook (Connection: close while draining)
+ *   1  + the draining check each handler makes (Connection: close while shutting down)
  *   2  + zod decoding of the AdmissionReview
  *   3  + mutateRequest (compare, find, decide) with the embedded default policy
  *   4  + the real answer (answerReview) instead of the fixed one
@@ -36,7 +36,7 @@ import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REVIEW_BYTES, REQUEST_TI
 /** Names of the stages, by number (the table of serve-stages.ts). */
 export const STAGES = [
   "ceiling: parse + fixed answer",
-  "+ onSend hook",
+  "+ draining check",
   "+ zod decode",
   "+ mutateRequest (compare, find, decide)",
   "+ real answer",
@@ -59,12 +59,6 @@ export async function runStageServer(argv: readonly string[]): Promise<void> {
   const app = Fastify({ https: { key, cert, minVersion: "TLSv1.2" }, bodyLimit: MAX_REVIEW_BYTES, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, return503OnClosing: true, logger: false });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
   let draining = false;
-  if (stage >= 1) {
-    app.addHook("onSend", (_request, reply, payload, done) => {
-      if (draining) reply.header("connection", "close");
-      done(null, payload);
-    });
-  }
   const provider = dynamicPolicyProvider();
   const active = provider.setPolicy(await readPolicyFile(defaultPolicyPath()), "file:embedded-default");
   const metrics = createAdmissionMetrics();
@@ -74,6 +68,7 @@ export async function runStageServer(argv: readonly string[]): Promise<void> {
   app.post("/mutate", async (request, reply) => {
     const started = process.hrtime.bigint();
     const receivedAt = Date.now();
+    if (stage >= 1 && draining) reply.header("connection", "close");
     if (stage < 2) return { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: uidOf(request.body), allowed: true } };
     const parsed = admissionReviewSchema.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ message: "not an AdmissionReview" });
