@@ -89,6 +89,14 @@ export function hasMark(target: JsonObject): boolean {
   return isJsonObject(annotations) && typeof annotations[MARK_ANNOTATIONS.replace] === "string";
 }
 
+/** The digest of the conflict a mark describes (MARK_ANNOTATIONS.digest), or undefined when unmarked. */
+export function markDigest(target: JsonObject): string | undefined {
+  const metadata = target["metadata"];
+  const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
+  const digest = isJsonObject(annotations) ? annotations[MARK_ANNOTATIONS.digest] : undefined;
+  return typeof digest === "string" ? digest : undefined;
+}
+
 /**
  * Removes a stale mark (the conflict is gone: Git was reverted, or the object was replaced) and
  * the tool marker gitops-guard added, leaving markers a person set untouched.

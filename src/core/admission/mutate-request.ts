@@ -12,7 +12,7 @@ import { decide, skipDecision, staleMarkDecision } from "../decide/decide.ts";
 import type { Decision } from "../decide/decision.ts";
 import { applyingTool, detectOwner, type OwningTool } from "../owner/detect-owner.ts";
 import { fieldManagerOf, type AdmissionRequest } from "./admission-review.ts";
-import { hasMark, markObject, unmarkObject } from "./mark-object.ts";
+import { hasMark, markDigest, markObject, unmarkObject } from "./mark-object.ts";
 import { revertPaths } from "./revert-paths.ts";
 import { verdictFor } from "./verdict-for.ts";
 import type { Verdict } from "./admission-response.ts";
@@ -119,14 +119,16 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
 
 /**
  * A stale mark: the live object was marked, the owning tool applied it again without the conflict,
- * and kept the marks (client-side apply keeps unknown annotations). Any other update (a `kubectl
- * rollout restart`, a controller) leaves the mark alone, and so does a reinvocation right after
- * marking (the live object has no mark yet): idempotence.
+ * and kept the live object's mark as it was (client-side apply and server-side apply keep
+ * annotations they do not own). Any other update (a `kubectl rollout restart`, a controller)
+ * leaves the mark alone, and so does a reinvocation right after marking: the live object has no
+ * mark yet, or a different one (a new conflict marked over an older mark carries a new digest),
+ * so the same change never gets two different answers.
  */
 function isStaleMark(request: AdmissionRequest, decision: Decision, owner: OwningTool): boolean {
   const { object, oldObject } = request;
   if (decision.denial || decision.mode !== "enforce" || !object || !oldObject) return false;
-  return hasMark(oldObject) && hasMark(object) && applyingTool(fieldManagerOf(request)) === owner;
+  return hasMark(oldObject) && hasMark(object) && markDigest(object) === markDigest(oldObject) && applyingTool(fieldManagerOf(request)) === owner;
 }
 
 /**
@@ -147,8 +149,10 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   const subject = subjectOf(request, owner, matchesOnLabels(context.policy));
   const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace });
   const rewrites = decided.revert.length > 0 || decided.mark !== undefined;
-  const cleanup = !rewrites && isStaleMark(request, decided, owner);
-  const decision = cleanup ? staleMarkDecision(decided) : decided;
-  const patch = rewrites || cleanup ? jsonpatch.compare(object, rewrite(context, request, decision, cleanup)) : [];
+  // A stale mark goes whenever no new mark is set, restore or not: a restore that kept it would be
+  // answered differently on reinvocation (the patched object has nothing left to restore).
+  const stale = decided.mark === undefined && isStaleMark(request, decided, owner);
+  const decision = stale && !rewrites ? staleMarkDecision(decided) : decided;
+  const patch = rewrites || stale ? jsonpatch.compare(object, rewrite(context, request, decision, stale)) : [];
   return { verdict: verdictFor(decision, patch), decision, owner, patch };
 }
