@@ -79,7 +79,7 @@ function splitObjectChange(change: FieldChange): FieldChange[] {
  * change, which is why pod-spec-frozen.ts treats that default differently).
  */
 function withPodDefaults(template: JsonValue | undefined): JsonValue | undefined {
-  return isJsonObject(template) ? { ...template, spec: withDefaultPullPolicies(podSpecDefaults(template["spec"])) } : template;
+  return isJsonObject(template) ? { ...template, spec: withDefaultPullPolicies(podSpecDefaults(template["spec"], "template")) } : template;
 }
 
 /**

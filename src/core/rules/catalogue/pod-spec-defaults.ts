@@ -1,13 +1,16 @@
 import { isEmptyValue, isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import { applyDefaults, dropEmptyStrings, type DefaultTree } from "./apply-defaults.ts";
-import { canonicalResourceList } from "./canonical-quantity.ts";
+import { canonicalQuantity, canonicalResourceList } from "./canonical-quantity.ts";
 
 /*
  * What the API server fills into a Pod when the update body omits it, so that an absent field and
  * its default compare equal. Source: pkg/apis/core/v1/defaults.go (SetDefaults_PodSpec,
  * SetDefaults_Pod, SetDefaults_Container, SetDefaults_ContainerPort, SetDefaults_Probe,
  * SetDefaults_HTTPGetAction, SetDefaults_ObjectFieldSelector, SetDefaults_*VolumeSource,
- * SetDefaults_ServiceAccountTokenProjection). Non-pointer Go bools decode `false` and absent alike.
+ * SetDefaults_ServiceAccountTokenProjection, SetDefaults_PersistentVolumeClaimSpec for ephemeral
+ * volume claim templates). Non-pointer Go bools decode `false` and absent alike. SetDefaults_Pod
+ * (requests from limits, enableServiceLinks, hostNetwork host ports) runs on a Pod only, "not a
+ * v1.PodTemplate" (its own comment): a workload's template does not get those.
  */
 
 const HTTP_GET: DefaultTree = { path: "/", scheme: "HTTP" };
@@ -29,6 +32,7 @@ const CONTAINER: DefaultTree = {
 };
 // 0644 = 420, the default file mode of secret, configMap, downwardAPI and projected volumes.
 const VOLUME: DefaultTree = {
+  ephemeral: { volumeClaimTemplate: { spec: { volumeMode: "Filesystem" } } },
   secret: { defaultMode: 420 },
   configMap: { defaultMode: 420 },
   downwardAPI: { defaultMode: 420, items: { "*": FIELD_REF } },
@@ -42,7 +46,6 @@ const POD_SPEC: DefaultTree = {
   restartPolicy: "Always",
   schedulerName: "default-scheduler",
   terminationGracePeriodSeconds: 30,
-  enableServiceLinks: true,
   hostNetwork: false,
   hostPID: false,
   hostIPC: false,
@@ -63,17 +66,50 @@ function withResourceList(target: JsonObject, key: string, list: JsonValue | und
 }
 
 /**
- * Requests default to limits (SetDefaults_Pod); quantities compare by amount. An empty list is
- * left out: `resources` is a struct and its lists are maps, so `resources: {}` (or `limits: {}`)
- * and no resources are the same value to the API server (Semantic.DeepEqual: nil map = empty map).
+ * `resources` (of a container, of the pod, of an ephemeral claim template) with its quantities
+ * compared by amount (Semantic.DeepEqual compares resource.Quantity values, not their text) and,
+ * on a Pod's containers, requests defaulted to limits (SetDefaults_Pod). An empty list is left out:
+ * `resources` is a struct and its lists are maps, so `resources: {}` (or `limits: {}`) and no
+ * resources are the same value to the API server (nil map = empty map).
  */
-function defaultResources(container: JsonValue): JsonValue {
-  if (!isJsonObject(container) || !isJsonObject(container["resources"])) return container;
-  const resources = container["resources"];
+function canonicalResources(resources: JsonObject, requestsFromLimits: boolean): JsonObject {
   const limits = isJsonObject(resources["limits"]) ? resources["limits"] : {};
   const requests = isJsonObject(resources["requests"]) ? resources["requests"] : {};
   const withLimits = withResourceList(resources, "limits", canonicalResourceList(limits));
-  return { ...container, resources: withResourceList(withLimits, "requests", canonicalResourceList({ ...limits, ...requests })) };
+  return withResourceList(withLimits, "requests", canonicalResourceList(requestsFromLimits ? { ...limits, ...requests } : requests));
+}
+
+function containerResources(requestsFromLimits: boolean): (container: JsonValue) => JsonValue {
+  return (container) => {
+    if (!isJsonObject(container)) return container;
+    const out: JsonObject = { ...container };
+    if (isJsonObject(container["resources"])) out["resources"] = canonicalResources(container["resources"], requestsFromLimits);
+    // A downward-API resource divisor is a Quantity too.
+    if (Array.isArray(container["env"])) out["env"] = container["env"].map(canonicalDivisor);
+    return out;
+  };
+}
+
+function canonicalDivisor(env: JsonValue): JsonValue {
+  if (!isJsonObject(env) || !isJsonObject(env["valueFrom"])) return env;
+  const ref = env["valueFrom"]["resourceFieldRef"];
+  if (!isJsonObject(ref) || ref["divisor"] === undefined) return env;
+  return { ...env, valueFrom: { ...env["valueFrom"], resourceFieldRef: { ...ref, divisor: canonicalQuantity(ref["divisor"]) } } };
+}
+
+/** Volume quantities by amount: an emptyDir's sizeLimit, an ephemeral claim template's resources. */
+function canonicalVolume(volume: JsonValue): JsonValue {
+  if (!isJsonObject(volume)) return volume;
+  const out: JsonObject = { ...volume };
+  const emptyDir = volume["emptyDir"];
+  if (isJsonObject(emptyDir) && emptyDir["sizeLimit"] !== undefined) out["emptyDir"] = { ...emptyDir, sizeLimit: canonicalQuantity(emptyDir["sizeLimit"]) };
+  const ephemeral = volume["ephemeral"];
+  const template = isJsonObject(ephemeral) ? ephemeral["volumeClaimTemplate"] : undefined;
+  const spec = isJsonObject(template) ? template["spec"] : undefined;
+  if (isJsonObject(ephemeral) && isJsonObject(template) && isJsonObject(spec) && isJsonObject(spec["resources"])) {
+    out["ephemeral"] = { ...ephemeral, volumeClaimTemplate: { ...template, spec: { ...spec, resources: canonicalResources(spec["resources"], false) } } };
+  }
+  return out;
 }
 
 /** With hostNetwork, a container port's hostPort defaults to its containerPort (SetDefaults_Pod). */
@@ -96,15 +132,24 @@ function mapContainers(spec: JsonObject, map: (c: JsonValue) => JsonValue): Json
   return out;
 }
 
+/** A Pod's spec gets SetDefaults_Pod too; a template's (`template`) does not. */
+export type PodSpecOwner = "pod" | "template";
+
 /**
- * A Pod spec with the server's defaults filled in, `serviceAccount` (deprecated alias) folded into
- * `serviceAccountName`, and empty strings dropped. Not a spec → an empty object.
+ * A Pod spec with the server's defaults filled in, quantities in one spelling, `serviceAccount`
+ * (deprecated alias) folded into `serviceAccountName`, and empty strings dropped. Not a spec → an
+ * empty object.
  */
-export function podSpecDefaults(spec: JsonValue | undefined): JsonObject {
-  const defaulted = dropEmptyStrings(applyDefaults(spec, POD_SPEC));
+export function podSpecDefaults(spec: JsonValue | undefined, owner: PodSpecOwner): JsonObject {
+  const tree: DefaultTree = owner === "pod" ? { ...POD_SPEC, enableServiceLinks: true } : POD_SPEC;
+  const defaulted = dropEmptyStrings(applyDefaults(spec, tree));
   if (!isJsonObject(defaulted)) return {};
-  let out = mapContainers(defaulted, defaultResources);
-  if (out["hostNetwork"] === true) out = mapContainers(out, defaultHostPorts);
+  let out = mapContainers(defaulted, containerResources(owner === "pod"));
+  if (Array.isArray(out["volumes"])) out["volumes"] = out["volumes"].map(canonicalVolume);
+  // Pod-level resources and the RuntimeClass overhead are ResourceLists as well.
+  if (isJsonObject(out["resources"])) out["resources"] = canonicalResources(out["resources"], false);
+  if (isJsonObject(out["overhead"])) out["overhead"] = canonicalResourceList(out["overhead"]) ?? out["overhead"];
+  if (owner === "pod" && out["hostNetwork"] === true) out = mapContainers(out, defaultHostPorts);
   const alias = out["serviceAccount"];
   if (alias !== undefined) {
     if (out["serviceAccountName"] === undefined) out["serviceAccountName"] = alias;

@@ -102,7 +102,7 @@ function detailFor(path: readonly PathSegment[]): string | undefined {
 
 /** Every change to a Pod spec field the API server does not let an update change. */
 export function podSpecFrozen(input: RuleInput, rule: CompiledRule): Violation[] {
-  const [before, after] = mungePodSpecs(podSpecDefaults(getAt(input.old, rule.root)), podSpecDefaults(getAt(input.new, rule.root)));
+  const [before, after] = mungePodSpecs(podSpecDefaults(getAt(input.old, rule.root), "pod"), podSpecDefaults(getAt(input.new, rule.root), "pod"));
   return normalizedViolations(input, rule.root, before, after).map((violation) => {
     const detail = detailFor(violation.path);
     return detail === undefined ? violation : { ...violation, detail };

@@ -48,6 +48,10 @@ describe("batch/v1 Job rules", () => {
       expectFindings(`${DIR}/job-template-server-defaults.yaml`, { accepted: true });
     });
 
+    it("refuses dropping requests the template stored: requests default to limits on Pods only, not on a template", () => {
+      expectFindings(`${DIR}/job-template-requests-dropped.yaml`, { refused: { ruleId: "batch.Job.template", paths: ["spec.template.spec.containers[0].resources.requests"] } });
+    });
+
     it("accepts a manifest that omits the imagePullPolicy the server derived from each image", () => {
       expectFindings(`${DIR}/job-pull-policy-defaulted.yaml`, { accepted: true });
     });

@@ -1,0 +1,177 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { groupOf } from "../../../src/core/k8s/kube-object.ts";
+import { isJsonObject, type JsonObject } from "../../../src/core/k8s/json.ts";
+import { findFindings } from "../../../src/core/rules/find-findings.ts";
+import { builtinCatalogue } from "../../support/rule-case.ts";
+import { conformancePairs } from "../../support/conformance-pairs.ts";
+import { seededRand, type MutableEdit } from "../../support/mutable-edit.ts";
+import { EQUIVALENT_REWRITES, withQuantityVolumes } from "../../support/equivalent-rewrites.ts";
+import { loadDocuments } from "../../support/load-yaml.ts";
+import { MUTABLE_KIND_EDITS, mutableEditsFor } from "../../support/mutable-edits.ts";
+import { reachesWebhook } from "../../support/random-edits.ts";
+
+/**
+ * Metamorphic hunt for false positives of the immutable-field catalogue: a change that touches
+ * only fields kube-apiserver lets an UPDATE change (test/support/mutable-*-edits.ts, each edit with
+ * its Kubernetes source) must never get a blocking finding, or the webhook would deny (or patch
+ * back) a change the API server accepts. The objects are the conformance corpus' stored objects
+ * (every pair's live object, and the new object of each accepted pair, itself a valid stored
+ * state), edited from themselves or, for accepted pairs, on top of the accepted change.
+ *
+ * A second relation: rewrites that leave the object the same to kube-apiserver (a Quantity spelt
+ * otherwise, a default omitted, null or empty for an absent optional field;
+ * test/support/equivalent-rewrites.ts) on top of mutable edits.
+ *
+ * The hunt that wrote this file ran about 360 000 mutable-edit cases (80 seeds × 5000 runs, half
+ * with lists grown by random-edits.ts' grownPair) and about 300 000 rewrite cases. The mutable
+ * edits found only mistakes of the edit list (fixed: an Indexed Job's parallelism after an elastic
+ * completions change; LoadBalancer → NodePort → LoadBalancer dropping loadBalancerClass), no
+ * catalogue bug. The rewrites found the five false positives pinned below
+ * (test/fixtures/rules/false-positives/), all pod-spec Quantities and one default that
+ * src/core/rules/catalogue/pod-spec-defaults.ts does not normalise (core.Pod.spec, batch.Job.template);
+ * the rewrite property fails with them until that is fixed. Seeds are fixed so CI is
+ * deterministic; fast-check prints the shrunk counterexample.
+ */
+const SEED = 20250923;
+// 3000 runs of each property take about 0.3 s.
+const NUM_RUNS = 3000;
+
+/** One object pair to edit: `live` is stored; the edits start from `base`. */
+interface Base {
+  readonly name: string;
+  readonly live: JsonObject;
+  readonly base: JsonObject;
+}
+
+function kindKey(object: JsonObject): string {
+  const apiVersion = typeof object["apiVersion"] === "string" ? object["apiVersion"] : "";
+  return `${groupOf(apiVersion)}/${String(object["kind"])}`;
+}
+
+function bases(): Base[] {
+  return conformancePairs()
+    .filter((pair) => MUTABLE_KIND_EDITS.has(kindKey(pair.old)))
+    .flatMap((pair) => [
+      { name: `${pair.name} (live)`, live: pair.old, base: pair.old },
+      ...(pair.header.expect === "accepted"
+        ? [
+            { name: `${pair.name} (accepted new as live)`, live: pair.new, base: pair.new },
+            { name: `${pair.name} (on top of the accepted change)`, live: pair.old, base: pair.new },
+          ]
+        : []),
+    ]);
+}
+
+interface Outcome {
+  readonly applied: string[];
+  readonly incoming: JsonObject;
+}
+
+type Picks = readonly (readonly [number, number])[];
+
+/** Applies picked edits to `incoming` (each `[pick, seed]` chooses an edit and its values); returns the fields changed. */
+function applyPicks(edits: readonly MutableEdit[], incoming: JsonObject, live: JsonObject, picks: Picks): string[] {
+  const applied: string[] = [];
+  for (const [pick, seed] of picks) {
+    const edit = edits[pick % edits.length];
+    if (edit && edit.apply(incoming, live, seededRand(seed))) applied.push(edit.field);
+  }
+  return applied;
+}
+
+function editsOf(object: JsonObject): readonly MutableEdit[] {
+  const apiVersion = typeof object["apiVersion"] === "string" ? object["apiVersion"] : "";
+  return mutableEditsFor(groupOf(apiVersion), String(object["kind"]));
+}
+
+/** The base's own object with the picked mutable edits of its kind. */
+function edited(base: Base, picks: Picks): Outcome {
+  const incoming = structuredClone(base.base);
+  return { applied: applyPicks(editsOf(base.live), incoming, base.live, picks), incoming };
+}
+
+function blocking(live: JsonObject, incoming: JsonObject): string[] {
+  return findFindings(builtinCatalogue(), { old: live, new: incoming })
+    .filter((f) => f.severity === "blocking")
+    .map((f) => `${f.ruleId} at ${f.path}`);
+}
+
+const all = bases();
+
+const picksArbitrary = (minLength: number, maxLength: number): fc.Arbitrary<Picks> =>
+  fc.array(fc.tuple(fc.nat({ max: 1 << 16 }), fc.nat({ max: 1 << 30 })), { minLength, maxLength });
+
+const caseArbitrary = fc.record({
+  base: fc.noBias(fc.nat({ max: all.length - 1 })),
+  picks: picksArbitrary(1, 4),
+});
+
+const rewriteArbitrary = fc.record({
+  base: fc.noBias(fc.nat({ max: all.length - 1 })),
+  /** Give both objects' pod specs quantity-bearing volumes and pod-level resources first. */
+  quantityVolumes: fc.boolean(),
+  edits: picksArbitrary(0, 2),
+  rewrites: picksArbitrary(1, 3),
+});
+
+/** The false positives the hunt found, as accepted pairs (header, live, new). */
+const FALSE_POSITIVES = [
+  "job-template-empty-dir-size-limit-respelled",
+  "job-template-ephemeral-volume-mode-omitted",
+  "pod-empty-dir-size-limit-respelled",
+  "pod-ephemeral-claim-storage-respelled",
+  "pod-level-resources-respelled",
+];
+
+describe("catalogue on changes to mutable fields only (property)", () => {
+  it("has corpus objects for every kind of the mutable-field list", () => {
+    const covered = new Set(all.map((b) => kindKey(b.live)));
+    const missing = [...MUTABLE_KIND_EDITS.keys()].filter((key) => !covered.has(key));
+    assert.deepEqual(missing, []);
+  });
+
+  it("finds nothing blocking in the bases themselves (no edit)", () => {
+    // With no edit: an object against itself, or an accepted pair as the corpus has it.
+    const found = all.flatMap((b) => blocking(b.live, b.base).map((f) => `${b.name}: ${f}`));
+    assert.deepEqual(found, []);
+  });
+
+  it("finds nothing blocking when only mutable fields change", () => {
+    fc.assert(
+      fc.property(caseArbitrary, ({ base: index, picks }) => {
+        const base = all[index]!;
+        const { applied, incoming } = edited(base, picks);
+        fc.pre(applied.length > 0 && reachesWebhook(base.live, incoming));
+        const found = blocking(base.live, incoming);
+        assert.deepEqual(found, [], `${base.name}, edits ${applied.join(", ")}`);
+      }),
+      { seed: SEED, numRuns: NUM_RUNS },
+    );
+  });
+
+  it("finds nothing blocking when frozen values are only re-spelt (same object to the API server)", () => {
+    fc.assert(
+      fc.property(rewriteArbitrary, ({ base: index, quantityVolumes, edits, rewrites }) => {
+        const base = all[index]!;
+        const live = quantityVolumes ? withQuantityVolumes(base.live) : base.live;
+        const incoming = quantityVolumes ? withQuantityVolumes(base.base) : structuredClone(base.base);
+        const applied = [...applyPicks(editsOf(live), incoming, live, edits), ...applyPicks(EQUIVALENT_REWRITES, incoming, live, rewrites)];
+        fc.pre(applied.length > 0 && reachesWebhook(live, incoming));
+        assert.deepEqual(blocking(live, incoming), [], `${base.name}${quantityVolumes ? " with quantity volumes" : ""}, edits ${applied.join(", ")}`);
+      }),
+      { seed: SEED, numRuns: NUM_RUNS },
+    );
+  });
+});
+
+describe("false positives the hunt found (kube-apiserver accepts these pairs)", () => {
+  for (const name of FALSE_POSITIVES) {
+    it(`${name}: no blocking finding`, () => {
+      const [header, old, incoming] = loadDocuments(`rules/false-positives/${name}.yaml`);
+      assert.ok(isJsonObject(header) && header["expect"] === "accepted" && isJsonObject(old) && isJsonObject(incoming), `${name}: header, live, new`);
+      assert.deepEqual(blocking(old, incoming), []);
+    });
+  }
+});
