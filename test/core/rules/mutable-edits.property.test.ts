@@ -5,7 +5,7 @@ import { groupOf } from "../../../src/core/k8s/kube-object.ts";
 import { isJsonObject, type JsonObject } from "../../../src/core/k8s/json.ts";
 import { findFindings } from "../../../src/core/rules/find-findings.ts";
 import { builtinCatalogue } from "../../support/rule-case.ts";
-import { conformancePairs } from "../../support/conformance-pairs.ts";
+import { editBases, kindKey, type EditBase } from "../../support/edit-bases.ts";
 import { seededRand, type MutableEdit } from "../../support/mutable-edit.ts";
 import { EQUIVALENT_REWRITES, withQuantityVolumes } from "../../support/equivalent-rewrites.ts";
 import { loadDocuments } from "../../support/load-yaml.ts";
@@ -38,30 +38,8 @@ const SEED = 20250923;
 // 3000 runs of each property take about 0.3 s.
 const NUM_RUNS = 3000;
 
-/** One object pair to edit: `live` is stored; the edits start from `base`. */
-interface Base {
-  readonly name: string;
-  readonly live: JsonObject;
-  readonly base: JsonObject;
-}
-
-function kindKey(object: JsonObject): string {
-  const apiVersion = typeof object["apiVersion"] === "string" ? object["apiVersion"] : "";
-  return `${groupOf(apiVersion)}/${String(object["kind"])}`;
-}
-
-function bases(): Base[] {
-  return conformancePairs()
-    .filter((pair) => MUTABLE_KIND_EDITS.has(kindKey(pair.old)))
-    .flatMap((pair) => [
-      { name: `${pair.name} (live)`, live: pair.old, base: pair.old },
-      ...(pair.header.expect === "accepted"
-        ? [
-            { name: `${pair.name} (accepted new as live)`, live: pair.new, base: pair.new },
-            { name: `${pair.name} (on top of the accepted change)`, live: pair.old, base: pair.new },
-          ]
-        : []),
-    ]);
+function bases(): EditBase[] {
+  return editBases((kind) => MUTABLE_KIND_EDITS.has(kind), { acceptedAsLive: true });
 }
 
 interface Outcome {
@@ -87,7 +65,7 @@ function editsOf(object: JsonObject): readonly MutableEdit[] {
 }
 
 /** The base's own object with the picked mutable edits of its kind. */
-function edited(base: Base, picks: Picks): Outcome {
+function edited(base: EditBase, picks: Picks): Outcome {
   const incoming = structuredClone(base.base);
   return { applied: applyPicks(editsOf(base.live), incoming, base.live, picks), incoming };
 }
