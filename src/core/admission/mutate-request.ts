@@ -49,10 +49,9 @@ export function matchesOnLabels(policy: Policy): boolean {
 
 /**
  * The facts policy matching reads. The labels (live merged with new) are copied only when the
- * policy matches on labels (`withLabels`): most policies do not, and the copy is two objects per
- * request.
+ * policy matches on labels: most policies do not, and the copy is two objects per request.
  */
-export function subjectOf(request: AdmissionRequest, owner: OwningTool, withLabels = true): Parameters<typeof decide>[0]["subject"] {
+export function subjectOf(request: AdmissionRequest, owner: OwningTool, policy: Policy): Parameters<typeof decide>[0]["subject"] {
   const object = request.object ?? request.oldObject ?? undefined;
   const name = request.name ?? (object ? metaString(object, "name") ?? "" : "");
   return {
@@ -60,7 +59,7 @@ export function subjectOf(request: AdmissionRequest, owner: OwningTool, withLabe
     kind: request.kind.kind,
     namespace: request.namespace ?? "",
     name,
-    labels: withLabels ? { ...metaMap(request.oldObject ?? undefined, "labels"), ...metaMap(request.object ?? undefined, "labels") } : NO_LABELS,
+    labels: matchesOnLabels(policy) ? { ...metaMap(request.oldObject ?? undefined, "labels"), ...metaMap(request.object ?? undefined, "labels") } : NO_LABELS,
     owner,
     ...(request.userInfo.username !== undefined ? { username: request.userInfo.username } : {}),
     groups: request.userInfo.groups ?? [],
@@ -146,7 +145,7 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   }
   const findings = findFindings(context.catalogue, { old: live, new: object, ...(context.cluster ? { cluster: context.cluster } : {}) })
     .filter((f) => MUTATE_CLASSES.has(f.class));
-  const subject = subjectOf(request, owner, matchesOnLabels(context.policy));
+  const subject = subjectOf(request, owner, context.policy);
   const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace });
   const rewrites = decided.revert.length > 0 || decided.mark !== undefined;
   // A stale mark goes whenever no new mark is set, restore or not: a restore that kept it would be

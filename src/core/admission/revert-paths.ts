@@ -1,5 +1,5 @@
 import { getAt, type PathSegment } from "../k8s/field-path.ts";
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../k8s/json.ts";
+import { cloneJson, isEmptyValue, type JsonObject } from "../k8s/json.ts";
 import { setAt } from "../k8s/set-at.ts";
 
 /**
@@ -21,13 +21,6 @@ function pathOrder(direction: "removals" | "writes"): (a: readonly PathSegment[]
   };
 }
 
-function isEmptyContainer(value: JsonValue | undefined): boolean {
-  if (Array.isArray(value)) return value.length === 0;
-  if (!isJsonObject(value)) return false;
-  for (const key in value) if (Object.hasOwn(value, key)) return false;
-  return true;
-}
-
 /**
  * After a removal, removes the parents it left empty that the live object does not have: a
  * removed `affinity.podAntiAffinity.preferred…` must not leave `affinity: {podAntiAffinity: {}}`
@@ -39,7 +32,9 @@ function pruneEmptyParents(target: JsonObject, live: JsonObject, path: readonly 
   for (let depth = path.length - 1; depth > 0; depth--) {
     const parent = path.slice(0, depth);
     if (typeof parent[parent.length - 1] === "number") return;
-    if (!isEmptyContainer(getAt(target, parent)) || getAt(live, parent) !== undefined) return;
+    const value = getAt(target, parent);
+    // Only an object or list that is there and empty (isEmptyValue also calls null and absent empty).
+    if (value === undefined || value === null || !isEmptyValue(value) || getAt(live, parent) !== undefined) return;
     setAt(target, parent, undefined);
   }
 }

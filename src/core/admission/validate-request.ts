@@ -4,7 +4,7 @@ import { decideDeletion } from "../decide/decide-deletion.ts";
 import type { Decision } from "../decide/decision.ts";
 import { detectOwner } from "../owner/detect-owner.ts";
 import { fieldManagerOf, type AdmissionRequest } from "./admission-review.ts";
-import { matchesOnLabels, subjectOf, type AdmissionContext, type AdmissionOutcome } from "./mutate-request.ts";
+import { subjectOf, type AdmissionContext, type AdmissionOutcome } from "./mutate-request.ts";
 import { verdictFor } from "./verdict-for.ts";
 
 /** Classes the validating webhook judges: what the API server allows but policy or experience flags. */
@@ -27,7 +27,7 @@ export function validateRequest(request: AdmissionRequest, context: AdmissionCon
   const object = request.object ?? undefined;
   const live = request.oldObject ?? undefined;
   const owner = detectOwner([object, live], fieldManagerOf(request));
-  const subject = subjectOf(request, owner, matchesOnLabels(context.policy));
+  const subject = subjectOf(request, owner, context.policy);
   const base = { policy: context.policy, subject, guardNamespace: context.guardNamespace };
   let decision: Decision;
   if (request.subResource) {
