@@ -85,11 +85,17 @@ function checkAnswer(pair: Pair, answer: AcceptedAnswer, live: JsonObject, label
     return;
   }
   if (!answer.allowed) return;
+  // Semantically equal, as apiequality.Semantic.DeepEqual judges it: an empty map or list is the
+  // same as none (a reverted nodeSelector key may leave `nodeSelector: {}`), an empty struct behind
+  // a pointer is not (a restore must not leave `affinity: {}` where the live object has none).
+  const pointerStructs = builtinCatalogue().pointerStructsFor(groupOf(stringAt(live, "apiVersion")), stringAt(live, "kind"));
+  const stored = answer.patchedObject ? asStored(answer.patchedObject) : undefined;
   for (const path of pair.header.paths) {
     const segments = parsePathPattern(path);
-    // Semantically equal, as apiequality.Semantic.DeepEqual judges it: an empty map or list is
-    // the same as none (a reverted nodeSelector key may leave `nodeSelector: {}`).
-    const left = compareObjects(getAt(live, segments), getAt(answer.patchedObject ? asStored(answer.patchedObject) : undefined, segments), { ignore: [] });
+    const under = pointerStructs
+      .filter((p) => p.length >= segments.length && segments.every((s, i) => p[i] === "*" || p[i] === s))
+      .map((p) => p.slice(segments.length));
+    const left = compareObjects(getAt(live, segments), getAt(stored, segments), { ignore: [], pointerStructs: under });
     assert.deepEqual(left.map((c) => c.path.join(".")), [], `refused change allowed with ${path} not at the live value (${summary})`);
   }
 }

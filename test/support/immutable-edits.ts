@@ -213,6 +213,15 @@ const WORKLOAD_SELECTOR_EDITS = (kind: string): ImmutableEdit[] => [
   selectorValueChanged(kind, ["spec", "selector"], ["spec", "template", "metadata", "labels"], APPS_SELECTOR),
 ];
 
+/** Pointer-to-struct fields: `{}` is a non-nil pointer, which Semantic.DeepEqual tells from nil (k8s.io/api core/v1 types.go). */
+const POINTER = "; `{}` decodes to a non-nil pointer to a zero struct (k8s.io/api core/v1 types.go), unequal to nil for Semantic.DeepEqual";
+const unset = (path: readonly string[]): When => (o) => getAt(o, path) === undefined || getAt(o, path) === null;
+const emptyPointerAdded = (field: string) => (item: JsonObject, stored: JsonObject): boolean => {
+  if (stored[field] !== undefined && stored[field] !== null) return false;
+  item[field] = {};
+  return true;
+};
+
 const VCT = ["spec", "volumeClaimTemplates"];
 
 const STATEFULSET_EDITS: ImmutableEdit[] = [
@@ -230,6 +239,7 @@ const STATEFULSET_EDITS: ImmutableEdit[] = [
     labels[`example.com/k${rand.int(9)}`] = "v";
     return true;
   }, STS_VCT),
+  itemEdit("apps/StatefulSet", VCT, "spec.selector", setIn(["spec", "selector"], pool({})), `${STS_VCT}${POINTER}`),
   itemRemoved("apps/StatefulSet", VCT, STS_VCT),
   itemAdded("apps/StatefulSet", VCT, (stored, rand) => {
     const name = `extra-${rand.int(1000)}`;
@@ -239,6 +249,10 @@ const STATEFULSET_EDITS: ImmutableEdit[] = [
 ];
 
 const JOB_EDITS: ImmutableEdit[] = [
+  setField("batch/Job", ["spec", "template", "spec", "affinity"], pool({}, { podAntiAffinity: {} }), `${JOB_TEMPLATE}${POINTER}`, {
+    when: (o) => !jobTemplateOpen(o) && unset(["spec", "template", "spec", "affinity"])(o),
+  }),
+  itemEdit("batch/Job", ["spec", "template", "spec", "containers"], "lifecycle", emptyPointerAdded("lifecycle"), `${JOB_TEMPLATE}${POINTER}`),
   selectorLabelAdded("batch/Job", ["spec", "selector"], ["spec", "template", "metadata", "labels"], JOB),
   selectorValueChanged("batch/Job", ["spec", "selector"], ["spec", "template", "metadata", "labels"], JOB),
   itemEdit("batch/Job", ["spec", "template", "spec", "containers"], "image", setIn(["image"], (c) => [`${String(c)}-rc1`, "busybox:1.37"]), JOB_TEMPLATE),
@@ -263,6 +277,9 @@ const JOB_EDITS: ImmutableEdit[] = [
 
 const CONTAINERS = ["spec", "containers"];
 const POD_EDITS: ImmutableEdit[] = [
+  setField("/Pod", ["spec", "affinity"], pool({}, { podAffinity: {} }), `${POD}${POINTER}`, { when: unset(["spec", "affinity"]) }),
+  setField("/Pod", ["spec", "dnsConfig"], pool({}), `${POD}${POINTER}`, { when: unset(["spec", "dnsConfig"]) }),
+  itemEdit("/Pod", CONTAINERS, "securityContext", emptyPointerAdded("securityContext"), `${POD}${POINTER}`),
   itemEdit("/Pod", CONTAINERS, "env", (item, _s, rand) => {
     const env = item["env"];
     const added = { name: `EXTRA_${rand.int(100)}`, value: "1" };
@@ -391,6 +408,7 @@ const PVC_EDITS: ImmutableEdit[] = [
   setField("/PersistentVolumeClaim", ["spec", "volumeName"], renamed, PVC, { onlySet: true }),
   setField("/PersistentVolumeClaim", ["spec", "resources", "limits", "storage"], pool("50Gi", "200Gi"), PVC),
   setField("/PersistentVolumeClaim", ["spec", "selector"], pool({ matchLabels: { tier: "a" } }), PVC),
+  setField("/PersistentVolumeClaim", ["spec", "selector"], pool({}), `${PVC}${POINTER}`, { when: unset(["spec", "selector"]) }),
   setField("/PersistentVolumeClaim", ["spec", "dataSource"], pool({ kind: "PersistentVolumeClaim", name: "source-claim" }), PVC),
   setField("/PersistentVolumeClaim", ["spec", "resources", "requests", "storage"], pool("1Gi", "20Gi", "100Gi"), `${PVC}; storage requests only on Bound claims`, {
     when: (o) => pvcPhase(o) !== "Bound",

@@ -19,6 +19,13 @@ export interface CompareOptions {
   readonly ignore?: readonly (readonly PathSegment[])[];
   /** Only paths in this scope are compared (find: the paths the kind's rules watch). Default: all. */
   readonly scope?: PathScope;
+  /**
+   * Paths (relative to the compared values; "*" = any key or index) of Go pointer-to-struct fields,
+   * where `{}` is a set value and differs from absent or null: `affinity: {}` decodes to a non-nil
+   * `*Affinity`, and Semantic.DeepEqual tells a nil pointer from a pointer to a zero struct (only
+   * nil and empty maps and slices are equal to it). Default: none (`{}` equals absent everywhere).
+   */
+  readonly pointerStructs?: readonly (readonly PathSegment[])[];
 }
 
 /**
@@ -33,6 +40,10 @@ export const SERVER_MANAGED_PATHS: readonly (readonly PathSegment[])[] = [
   ["metadata", "creationTimestamp"],
   ["metadata", "selfLink"],
 ];
+
+function isPointerStruct(path: readonly PathSegment[], patterns: readonly (readonly PathSegment[])[]): boolean {
+  return patterns.some((p) => p.length === path.length && p.every((s, i) => s === "*" || s === path[i]));
+}
 
 function isIgnored(path: readonly PathSegment[], ignore: readonly (readonly PathSegment[])[]): boolean {
   return ignore.some((p) => p.length === path.length && p.every((s, i) => s === path[i]));
@@ -51,12 +62,14 @@ export function compareObjects(
   const changes: FieldChange[] = [];
   const ignore = options.ignore ?? SERVER_MANAGED_PATHS;
   const ignoreDepth = Math.max(0, ...ignore.map((p) => p.length));
-  walk(oldValue, newValue, [], options.scope ?? WHOLE_DOCUMENT, { ignore, ignoreDepth, out: changes });
+  const pointerStructs = options.pointerStructs ?? [];
+  walk(oldValue, newValue, [], options.scope ?? WHOLE_DOCUMENT, { ignore, ignoreDepth, pointerStructs, out: changes });
   return changes;
 }
 
 interface WalkState {
   readonly ignore: readonly (readonly PathSegment[])[];
+  readonly pointerStructs: readonly (readonly PathSegment[])[];
   /** Ignored paths are at most this deep: deeper nodes skip the check. */
   readonly ignoreDepth: number;
   readonly out: FieldChange[];
@@ -69,7 +82,13 @@ interface WalkState {
 function walk(a: JsonValue | undefined, b: JsonValue | undefined, path: PathSegment[], scope: PathScope, state: WalkState): void {
   if (a === b) return;
   if (path.length <= state.ignoreDepth && isIgnored(path, state.ignore)) return;
-  if (isEmptyValue(a) && isEmptyValue(b)) return;
+  if (isEmptyValue(a) && isEmptyValue(b)) {
+    // Only `{}` against absent/null can differ, and only at a pointer-to-struct path (rare: checked last).
+    if (isJsonObject(a) !== isJsonObject(b) && !Array.isArray(a) && !Array.isArray(b) && isPointerStruct(path, state.pointerStructs)) {
+      state.out.push({ path: [...path], from: a, to: b });
+    }
+    return;
+  }
   if (isJsonObject(a) && isJsonObject(b)) return walkObjects(a, b, path, scope, state);
   if (Array.isArray(a) && Array.isArray(b)) return walkArrays(a, b, path, scope, state);
   if (semanticEqual(a, b)) return;

@@ -1,4 +1,4 @@
-import { parsePathPattern } from "../k8s/field-path.ts";
+import { parsePathPattern, type PathSegment } from "../k8s/field-path.ts";
 import { pathScope, type PathScope } from "../compare/path-scope.ts";
 import type { CompiledRule, Rule } from "./rule.ts";
 
@@ -8,6 +8,8 @@ export interface Catalogue {
   rulesFor(group: string, kind: string): readonly CompiledRule[];
   /** What find compares for one group/kind: every path its rules watch (root and reads). */
   scopeFor(group: string, kind: string): PathScope;
+  /** The kind's rules' pointer-to-struct fields, as whole-object path patterns (Rule.pointerStructs). */
+  pointerStructsFor(group: string, kind: string): readonly (readonly PathSegment[])[];
   /** Every rule, in catalogue order. */
   readonly all: readonly CompiledRule[];
 }
@@ -20,6 +22,12 @@ export function compileRule(rule: Rule): CompiledRule {
     mutablePatterns: rule.check.type === "frozen-except" ? rule.check.mutable.map(parsePathPattern) : [],
     watched: [root, ...(rule.reads ?? []).map(parsePathPattern)],
   };
+}
+
+interface KindEntry {
+  readonly rules: readonly CompiledRule[];
+  readonly scope: PathScope;
+  readonly pointerStructs: readonly (readonly PathSegment[])[];
 }
 
 export function createCatalogue(rules: readonly Rule[]): Catalogue {
@@ -38,8 +46,8 @@ export function createCatalogue(rules: readonly Rule[]): Catalogue {
     list.push(rule);
     byKind.set(key, list);
   }
-  const cache = new Map<string, { readonly rules: readonly CompiledRule[]; readonly scope: PathScope }>();
-  const entryFor = (group: string, kind: string): { readonly rules: readonly CompiledRule[]; readonly scope: PathScope } => {
+  const cache = new Map<string, KindEntry>();
+  const entryFor = (group: string, kind: string): KindEntry => {
     const key = `${group}/${kind}`;
     let found = cache.get(key);
     if (!found) {
@@ -47,7 +55,8 @@ export function createCatalogue(rules: readonly Rule[]): Catalogue {
         (r) => (r.group === "*" || r.group === group) && (r.kind === "*" || r.kind === kind),
       );
       const rules = [...matchingWildcards, ...(byKind.get(key) ?? [])];
-      found = { rules, scope: pathScope(rules.flatMap((r) => r.watched)) };
+      const pointerStructs = rules.flatMap((r) => (r.pointerStructs ?? []).map((p) => [...r.root, ...p]));
+      found = { rules, scope: pathScope(rules.flatMap((r) => r.watched)), pointerStructs };
       cache.set(key, found);
     }
     return found;
@@ -56,5 +65,6 @@ export function createCatalogue(rules: readonly Rule[]): Catalogue {
     all: compiled,
     rulesFor: (group, kind) => entryFor(group, kind).rules,
     scopeFor: (group, kind) => entryFor(group, kind).scope,
+    pointerStructsFor: (group, kind) => entryFor(group, kind).pointerStructs,
   };
 }

@@ -85,7 +85,8 @@ export function findFindings(catalogue: Catalogue, input: FindInput, compare: Co
   const apiVersion = typeof input.new["apiVersion"] === "string" ? input.new["apiVersion"] : "";
   const kind = typeof input.new["kind"] === "string" ? input.new["kind"] : "";
   const group = groupOf(apiVersion);
-  const changes = compareObjects(input.old, input.new, compare === "watched" ? { scope: catalogue.scopeFor(group, kind) } : {});
+  const pointerStructs = catalogue.pointerStructsFor(group, kind);
+  const changes = compareObjects(input.old, input.new, compare === "watched" ? { scope: catalogue.scopeFor(group, kind), pointerStructs } : { pointerStructs });
   if (changes.length === 0) return [];
   const ruleInput: RuleInput = { old: input.old, new: input.new, changes, cluster: input.cluster ?? {} };
   const findings: Finding[] = [];

@@ -61,6 +61,13 @@ export interface Rule {
    * compare on every fixture pair). Default: none. A `when` condition only narrows: no entry.
    */
   readonly reads?: readonly string[];
+  /**
+   * Go pointer-to-struct fields below `path` (relative to it; "*" = any key or index), where `{}`
+   * is a set value that differs from absent (see CompareOptions.pointerStructs). find's compare
+   * reports `{}` against absent there, so the rule is judged; the check compares them the same way.
+   * Default: none.
+   */
+  readonly pointerStructs?: readonly (readonly PathSegment[])[];
   readonly class: FindingClass;
   readonly check: Check;
   /** Extra precondition on the pair (e.g. ConfigMap: old `immutable: true`). Default: always. */

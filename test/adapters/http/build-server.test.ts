@@ -131,7 +131,7 @@ describe("webhook server over HTTPS", () => {
 
   it("fails open with a warning (and records the error) when deciding throws", async () => {
     const policy = await defaultPolicy();
-    const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); }, scopeFor: () => { throw new Error("boom"); } };
+    const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); }, scopeFor: () => { throw new Error("boom"); }, pointerStructsFor: () => { throw new Error("boom"); } };
     const hook2 = await startTestWebhook({ provider: { current: () => ({ ...activePolicy({ policy, contentHash: "x" }, "test", []), catalogue: broken }) } });
     try {
       const raw = rawReview("deployment-selector-change.json");

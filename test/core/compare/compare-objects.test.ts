@@ -113,6 +113,21 @@ describe("compareObjects", () => {
     assert.deepEqual(plain(compareObjects(a, b, { ignore: [["spec", "replicas"], ["status"]] })), [[["spec", "paused"], false, true]]);
   });
 
+  it("tells {} from absent and null only at the pointer-to-struct paths given", () => {
+    const pointerStructs = [["spec", "affinity"], ["spec", "containers", "*", "securityContext"]];
+    const a: JsonObject = { spec: { containers: [{ name: "a", securityContext: {} }], resources: {} } };
+    const b: JsonObject = { spec: { affinity: {}, containers: [{ name: "a", securityContext: null }], tolerations: [] } };
+    assert.deepEqual(plain(compareObjects(a, b, { pointerStructs })), [
+      [["spec", "containers", 0, "securityContext"], {}, null],
+      [["spec", "affinity"], undefined, {}],
+    ]);
+    // Without the option (and for maps, lists and value structs: resources, tolerations) they are equal.
+    assert.deepEqual(compareObjects(a, b), []);
+    // {} on both sides, or absent against null, is no change at a pointer path either.
+    assert.deepEqual(compareObjects({ spec: { affinity: {} } }, { spec: { affinity: {} } }, { pointerStructs }), []);
+    assert.deepEqual(compareObjects({ spec: { affinity: null } }, { spec: {} }, { pointerStructs }), []);
+  });
+
   it("finds the changes of a real object pair", () => {
     const pair = loadPair("rules/apps/deployment-selector-common-labels.yaml");
     const paths = compareObjects(pair.old, pair.new).map((c) => c.path.join("."));

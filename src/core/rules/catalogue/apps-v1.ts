@@ -1,5 +1,6 @@
 import type { Rule } from "../rule.ts";
 import { selectorMatchesTemplate } from "./selector-matches-template.ts";
+import { CLAIM_SPEC_POINTER_STRUCTS, pointerStructsUnder } from "./pointer-structs.ts";
 import { statefulSetSpecFrozen } from "./statefulset-spec-frozen.ts";
 
 export { STATEFULSET_MUTABLE_SPEC } from "./statefulset-spec-frozen.ts";
@@ -59,6 +60,7 @@ export const APPS_V1_RULES: readonly Rule[] = [
     // Compared after defaulting (podManagementPolicy, claim-template volumeMode/status/type meta) and by
     // quantity amount, as ValidateStatefulSetUpdate sees it: a Git manifest omits what the server stored.
     check: { type: "custom", evaluate: statefulSetSpecFrozen },
+    pointerStructs: pointerStructsUnder(["volumeClaimTemplates", "*", "spec"], CLAIM_SPEC_POINTER_STRUCTS),
     why:
       "the API server refuses StatefulSet spec changes outside replicas, ordinals, template, updateStrategy, " +
       "revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds (selector, serviceName, " +

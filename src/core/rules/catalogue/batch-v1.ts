@@ -4,6 +4,7 @@ import type { Rule } from "../rule.ts";
 import { frozenNormalised } from "./frozen-normalised.ts";
 import { jobCompletionsViolations } from "./job-completions-violations.ts";
 import { allowsSchedulingDirectiveChanges, jobTemplateViolations } from "./job-template-violations.ts";
+import { POD_SPEC_POINTER_STRUCTS, pointerStructsUnder } from "./pointer-structs.ts";
 import { selectorMatchesTemplate } from "./selector-matches-template.ts";
 
 /**
@@ -64,6 +65,7 @@ export const BATCH_V1_RULES: readonly Rule[] = [
     reads: ["spec.suspend"],
     class: "immutable",
     check: { type: "custom", evaluate: jobTemplateViolations },
+    pointerStructs: pointerStructsUnder(["spec"], POD_SPEC_POINTER_STRUCTS),
     why:
       "a Job's pod template is immutable (image, command, env, resources, labels…); only a suspended Job " +
       "that never started may change nodeSelector, tolerations, nodeAffinity, schedulingGates, labels and annotations",

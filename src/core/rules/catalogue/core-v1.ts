@@ -22,6 +22,7 @@ import { sameSet } from "./same-set.ts";
 import { secretDataFrozen } from "./secret-data.ts";
 import { serviceIPFamilies } from "./service-ip-families.ts";
 import { servicePrimaryClusterIP, serviceSecondaryClusterIP } from "./service-cluster-ips.ts";
+import { CLAIM_SPEC_POINTER_STRUCTS, POD_SPEC_POINTER_STRUCTS } from "./pointer-structs.ts";
 import { needsHealthCheck, serviceType } from "./service-type.ts";
 
 /**
@@ -68,6 +69,7 @@ const POD_RULES: readonly Rule[] = [
     path: "spec",
     class: "immutable",
     check: { type: "custom", evaluate: podSpecFrozen },
+    pointerStructs: POD_SPEC_POINTER_STRUCTS,
     why:
       "a Pod's spec is frozen except container images, activeDeadlineSeconds, added tolerations, " +
       "removed scheduling gates and (while gated) added node selection; pods must be replaced",
@@ -330,6 +332,7 @@ const PVC_RULES: readonly Rule[] = [
     reads: [BETA_CLASS_ANNOTATION_PATH],
     class: "immutable",
     check: { type: "custom", evaluate: pvcSpecFrozen },
+    pointerStructs: CLAIM_SPEC_POINTER_STRUCTS,
     why:
       "a claim's spec is frozen except storage requests and volumeAttributesClassName of a bound claim, " +
       "volumeName while unset and storageClassName while nil",

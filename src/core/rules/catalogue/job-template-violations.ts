@@ -5,15 +5,16 @@ import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 import { withDefaultPullPolicies } from "./default-pull-policy.ts";
 import { podSpecDefaults } from "./pod-spec-defaults.ts";
 
+
 /**
  * Pod-template paths (relative to spec.template) a suspended, never-started Job may change
  * (`AllowMutableSchedulingDirectives` in pkg/registry/batch/job/strategy.go, used by Kueue-style
  * admission): the API server copies them from the new template into the old one before comparing.
+ * `spec.affinity.nodeAffinity` is one too, copied with its parent's nil-ness (withNodeAffinityFrom).
  */
 export const JOB_SCHEDULING_DIRECTIVES: readonly (readonly string[])[] = [
   ["spec", "nodeSelector"],
   ["spec", "tolerations"],
-  ["spec", "affinity", "nodeAffinity"],
   ["spec", "schedulingGates"],
   ["metadata", "labels"],
   ["metadata", "annotations"],
@@ -41,17 +42,32 @@ function withValueAt(root: JsonValue | undefined, path: readonly string[], value
   return out;
 }
 
+/** A Go pointer: absent and null are nil, anything else (`{}` included) is set. */
+function isNil(value: JsonValue | undefined): value is undefined | null {
+  return value === undefined || value === null;
+}
+
+const AFFINITY = ["spec", "affinity"] as const;
+const NODE_AFFINITY = ["spec", "affinity", "nodeAffinity"] as const;
+
 /**
- * The old template with one scheduling directive taken from the new template. When the new
- * template lacks both the directive and its parent, a parent left empty goes too: the API server
- * nils an `affinity` that held only nodeAffinity (validatePodTemplateUpdate).
+ * The old template with the new template's node affinity, the way validatePodTemplateUpdate
+ * (pkg/apis/batch/validation) lets it skip the comparison: a cleared affinity clears the stored
+ * one's nodeAffinity, and the stored affinity goes to nil when no other affinity was set in it; a
+ * new affinity on a template that stored none becomes `{nodeAffinity: new}` on the old side (so a
+ * new `affinity: {}` is no change); otherwise the stored nodeAffinity is replaced.
  */
-function withDirectiveFrom(oldTemplate: JsonValue | undefined, newTemplate: JsonValue | undefined, path: readonly string[]): JsonValue | undefined {
-  const value = getAt(newTemplate, path);
-  const out = withValueAt(oldTemplate, path, value);
-  const parent = path.slice(0, -1);
-  if (value !== undefined || getAt(newTemplate, parent) !== undefined || !isEmptyValue(getAt(out, parent))) return out;
-  return withValueAt(out, parent, undefined);
+function withNodeAffinityFrom(oldTemplate: JsonValue | undefined, newTemplate: JsonValue | undefined): JsonValue | undefined {
+  const oldAffinity = getAt(oldTemplate, AFFINITY);
+  const newAffinity = getAt(newTemplate, AFFINITY);
+  if (isNil(newAffinity)) {
+    if (!isJsonObject(oldAffinity)) return oldTemplate;
+    const { nodeAffinity: _cleared, ...rest } = oldAffinity;
+    return withValueAt(oldTemplate, AFFINITY, Object.values(rest).every(isNil) ? undefined : rest);
+  }
+  const nodeAffinity = getAt(newTemplate, NODE_AFFINITY);
+  if (isNil(oldAffinity)) return withValueAt(oldTemplate, AFFINITY, isNil(nodeAffinity) ? {} : { nodeAffinity });
+  return withValueAt(oldTemplate, NODE_AFFINITY, isNil(nodeAffinity) ? undefined : nodeAffinity);
 }
 
 /**
@@ -62,7 +78,8 @@ function withDirectiveFrom(oldTemplate: JsonValue | undefined, newTemplate: Json
  */
 function splitObjectChange(change: FieldChange): FieldChange[] {
   const side = isEmptyValue(change.from) ? change.to : isEmptyValue(change.to) ? change.from : undefined;
-  if (!isJsonObject(side)) return [change];
+  // An empty object stays whole: it is a set pointer-to-struct (`affinity: {}`), with no leaf below.
+  if (!isJsonObject(side) || isEmptyValue(side)) return [change];
   const fromSide = side === change.from;
   return Object.entries(side).flatMap(([key, value]) =>
     splitObjectChange({
@@ -95,9 +112,10 @@ export function jobTemplateViolations(input: RuleInput, rule: CompiledRule): Vio
   const newTemplate = withPodDefaults(getAt(input.new, root));
   let oldTemplate = withPodDefaults(getAt(input.old, root));
   if (allowsSchedulingDirectiveChanges(input.old)) {
-    for (const path of JOB_SCHEDULING_DIRECTIVES) oldTemplate = withDirectiveFrom(oldTemplate, newTemplate, path);
+    oldTemplate = withNodeAffinityFrom(oldTemplate, newTemplate);
+    for (const path of JOB_SCHEDULING_DIRECTIVES) oldTemplate = withValueAt(oldTemplate, path, getAt(newTemplate, path));
   }
-  return compareObjects(oldTemplate, newTemplate, { ignore: [] })
+  return compareObjects(oldTemplate, newTemplate, { ignore: [], pointerStructs: rule.pointerStructs ?? [] })
     .flatMap(splitObjectChange)
     .map((change) => ({ path: [...root, ...change.path], from: change.from, to: change.to }));
 }

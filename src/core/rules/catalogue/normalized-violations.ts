@@ -6,14 +6,16 @@ import type { RuleInput, Violation } from "../rule.ts";
 /**
  * The differences between two normalised (defaulted, munged) copies of the subtree at `root`,
  * reported with the raw values of the pair so a restore or revert writes back what was stored.
+ * `pointerStructs`: see CompareOptions (relative to `root`).
  */
 export function normalizedViolations(
   input: RuleInput,
   root: readonly PathSegment[],
   oldValue: JsonValue | undefined,
   newValue: JsonValue | undefined,
+  pointerStructs?: readonly (readonly PathSegment[])[],
 ): Violation[] {
-  return compareObjects(oldValue, newValue, { ignore: [] }).map((change) => {
+  return compareObjects(oldValue, newValue, { ignore: [], pointerStructs: pointerStructs ?? [] }).map((change) => {
     const path = [...root, ...change.path];
     return { path, from: getAt(input.old, path), to: getAt(input.new, path) };
   });

@@ -145,6 +145,9 @@ export function podSpecDefaults(spec: JsonValue | undefined, owner: PodSpecOwner
   const defaulted = dropEmptyStrings(applyDefaults(spec, tree));
   if (!isJsonObject(defaulted)) return {};
   let out = mapContainers(defaulted, containerResources(owner === "pod"));
+  // SetDefaults_PodSpec: `if obj.SecurityContext == nil { obj.SecurityContext = &v1.PodSecurityContext{} }`
+  // (a pointer to a struct, compared as one: pointer-structs.ts).
+  if (out["securityContext"] === undefined || out["securityContext"] === null) out["securityContext"] = {};
   if (Array.isArray(out["volumes"])) out["volumes"] = out["volumes"].map(canonicalVolume);
   // Pod-level resources and the RuntimeClass overhead are ResourceLists as well.
   if (isJsonObject(out["resources"])) out["resources"] = canonicalResources(out["resources"], false);

@@ -1,5 +1,5 @@
 import { getAt, type PathSegment } from "../../k8s/field-path.ts";
-import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
+import { isJsonObject, semanticEqual, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 import { normalizedViolations } from "./normalized-violations.ts";
 import { podSpecDefaults } from "./pod-spec-defaults.ts";
@@ -60,9 +60,27 @@ function isGated(spec: JsonObject): boolean {
   return Array.isArray(spec["schedulingGates"]) && spec["schedulingGates"].length > 0;
 }
 
-function withNodeAffinity(affinity: JsonValue | undefined, nodeAffinity: JsonValue | undefined): JsonObject {
-  const out: JsonObject = isJsonObject(affinity) ? { ...affinity } : {};
-  setOrDelete(out, "nodeAffinity", nodeAffinity);
+/** A Go pointer: absent and null are nil, anything else (`{}` included) is set. */
+function isNil(value: JsonValue | undefined): value is undefined | null {
+  return value === undefined || value === null;
+}
+
+/**
+ * The new spec's affinity as ValidatePodUpdate munges it for a gated pod, whose node affinity may
+ * change (validateNodeAffinityMutation judges how): when the node affinities differ, the stored one
+ * is put back; an affinity that held only the new node affinity, on a pod that stored none, goes
+ * back to nil. Undefined = no affinity.
+ */
+function mungedAffinity(oldSpec: JsonObject, newSpec: JsonObject): JsonValue | undefined {
+  const affinity = newSpec["affinity"];
+  const oldNodeAffinity = getAt(oldSpec, ["affinity", "nodeAffinity"]);
+  const newNodeAffinity = getAt(newSpec, ["affinity", "nodeAffinity"]);
+  const same = isNil(oldNodeAffinity) ? isNil(newNodeAffinity) : !isNil(newNodeAffinity) && semanticEqual(oldNodeAffinity, newNodeAffinity);
+  if (same) return affinity;
+  if (!isJsonObject(affinity)) return isNil(oldNodeAffinity) ? affinity : { nodeAffinity: oldNodeAffinity };
+  if (isNil(oldSpec["affinity"]) && isNil(affinity["podAntiAffinity"]) && isNil(affinity["podAffinity"])) return undefined;
+  const out: JsonObject = { ...affinity };
+  setOrDelete(out, "nodeAffinity", isNil(oldNodeAffinity) ? undefined : oldNodeAffinity);
   return out;
 }
 
@@ -85,7 +103,7 @@ function mungePodSpecs(oldSpec: JsonObject, newSpec: JsonObject): [JsonObject, J
   }
   if (isGated(oldSpec)) {
     setOrDelete(after, "nodeSelector", oldSpec["nodeSelector"]);
-    after["affinity"] = withNodeAffinity(newSpec["affinity"], getAt(oldSpec, ["affinity", "nodeAffinity"]));
+    setOrDelete(after, "affinity", mungedAffinity(oldSpec, newSpec));
   }
   return [before, after];
 }
@@ -103,7 +121,7 @@ function detailFor(path: readonly PathSegment[]): string | undefined {
 /** Every change to a Pod spec field the API server does not let an update change. */
 export function podSpecFrozen(input: RuleInput, rule: CompiledRule): Violation[] {
   const [before, after] = mungePodSpecs(podSpecDefaults(getAt(input.old, rule.root), "pod"), podSpecDefaults(getAt(input.new, rule.root), "pod"));
-  return normalizedViolations(input, rule.root, before, after).map((violation) => {
+  return normalizedViolations(input, rule.root, before, after, rule.pointerStructs).map((violation) => {
     const detail = detailFor(violation.path);
     return detail === undefined ? violation : { ...violation, detail };
   });

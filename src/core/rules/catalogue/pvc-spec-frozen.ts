@@ -65,5 +65,5 @@ export function pvcSpecFrozen(input: RuleInput, rule: CompiledRule): Violation[]
       setOrDelete(after, "volumeAttributesClassName", before["volumeAttributesClassName"]);
     }
   }
-  return normalizedViolations(input, rule.root, before, after);
+  return normalizedViolations(input, rule.root, before, after, rule.pointerStructs);
 }

@@ -4,6 +4,7 @@ import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 import { canonicalResourceList } from "./canonical-quantity.ts";
 import { normalizedViolations } from "./normalized-violations.ts";
 
+
 /** StatefulSet spec fields a current API server lets an update change. */
 export const STATEFULSET_MUTABLE_SPEC = [
   "replicas",
@@ -62,5 +63,5 @@ function frozenSpec(statefulSet: JsonObject): JsonObject {
  * must equal the stored spec (`updates to statefulset spec for fields other than ... are forbidden`).
  */
 export function statefulSetSpecFrozen(input: RuleInput, rule: CompiledRule): Violation[] {
-  return normalizedViolations(input, rule.root, frozenSpec(input.old), frozenSpec(input.new));
+  return normalizedViolations(input, rule.root, frozenSpec(input.old), frozenSpec(input.new), rule.pointerStructs);
 }
