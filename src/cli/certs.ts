@@ -19,6 +19,7 @@ const CertsOptions = z.object({
   namespace: z.string(),
   hosts: z.string().optional(),
   rotate: z.boolean().optional(),
+  rotateCa: z.boolean().optional(),
   inject: z.array(z.string().min(1)).optional(),
 });
 type CertsOptions = z.infer<typeof CertsOptions>;
@@ -53,6 +54,7 @@ function report(dir: string, result: EnsureCertificatesResult): string {
     `  key          ${paths.key}${result.generated ? "  (mode 0600)" : ""}`,
   ];
   if (ca) lines.push(`  CA           ${paths.ca}  ${ca.subject.replace(/\n/g, ", ")}, valid to ${iso(ca.notAfter)}`);
+  if (result.caBundleSize > 1) lines.push(`  CA bundle    ${result.caBundleSize} certificates in ${paths.ca} (the signing CA first; older CAs stay until they expire)`);
   if (result.generated) lines.push(`  CA key       ${paths.caKey}  (mode 0600)`);
   lines.push(`  hosts        ${leaf.hosts.join(", ")}`);
   return `${lines.join("\n")}\n`;
@@ -66,7 +68,7 @@ function warnings(result: EnsureCertificatesResult, injecting: boolean): string[
   if (result.missingHosts.length > 0) out.push(`the certificate does not cover ${result.missingHosts.join(", ")}`);
   if (result.issuedByCa === false) out.push(`${result.paths.ca} did not sign ${result.paths.cert}: a caBundle from it will not verify the server`);
   if (result.ca?.renewalDue) {
-    out.push(`the CA expires on ${iso(result.ca.notAfter)}: serving certificates are capped at that date; plan a CA rotation`);
+    out.push(`the CA expires on ${iso(result.ca.notAfter)}: serving certificates are capped at that date; rotate it with --rotate-ca --inject FILE`);
   }
   return out.map((w) => `gitops-guard certs: warning: ${w}\n`);
 }
@@ -118,7 +120,8 @@ async function inject(files: readonly string[], result: EnsureCertificatesResult
 async function runCerts(options: CertsOptions, io: CommandIO, now: Date): Promise<number> {
   const extraHosts = (options.hosts ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
   const hosts = serviceHosts({ service: options.service, namespace: options.namespace, extraHosts });
-  const result = await ensureCertificates(options.dir, { hosts, now, renew: options.rotate ? "always" : "when-due" });
+  const renew = options.rotateCa === true ? "new-ca" : options.rotate === true ? "always" : "when-due";
+  const result = await ensureCertificates(options.dir, { hosts, now, renew });
   const injecting = (options.inject ?? []).length > 0;
   await writeAll(io.stdout, report(options.dir, result));
   const warned = warnings(result, injecting);
@@ -141,6 +144,7 @@ export const registerCerts: RegisterCommand = (program, io, setExitCode) => {
     .option("--namespace <namespace>", "namespace of the Service", DEFAULT_NAMESPACE)
     .option("--hosts <hosts>", "more DNS names or IP addresses for the certificate, comma-separated")
     .option("--rotate", "issue a new serving certificate now, signed by the existing CA")
+    .option("--rotate-ca", "issue a new CA and serving certificate now; ca.crt keeps the previous CA until it expires, so an injected caBundle verifies old and new pods during the rollout")
     .option("--inject <files...>", "set webhooks[*].clientConfig.caBundle from ca.crt in these YAML/JSON manifests, in place")
     .action(async (raw: unknown) => {
       setExitCode(await runCerts(parseOptions(raw), io, new Date()));

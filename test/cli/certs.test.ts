@@ -8,6 +8,7 @@ import { PassThrough, Readable } from "node:stream";
 import { parseAllDocuments } from "yaml";
 import { main } from "../../src/cli/main.ts";
 import { registerCerts } from "../../src/cli/certs.ts";
+import { parsePemCertificates } from "../../src/adapters/tls/parse-pem-certificates.ts";
 import type { CommandIO } from "../../src/cli/io.ts";
 import { FIXTURES } from "../support/load-yaml.ts";
 
@@ -81,6 +82,28 @@ test("--rotate issues a new leaf from the same CA; --inject writes the unchanged
   const bundles = docs.flatMap((doc) => (doc.webhooks ?? []).map((w) => w.clientConfig.caBundle));
   assert.deepEqual(bundles, [ca, ca, ca].map((pem) => Buffer.from(pem).toString("base64")));
   assert.match(readFileSync(manifest, "utf8"), /# restores immutable fields/);
+});
+
+test("--rotate-ca issues a new CA; ca.crt and the injected caBundle hold the new and the old CA", async (t) => {
+  const root = tempDir(t);
+  const dir = join(root, "certs");
+  const manifest = join(root, "webhooks.yaml");
+  copyFileSync(join(FIXTURES, "tls", "webhook-configurations.yaml"), manifest);
+  assert.equal((await run(["--dir", dir])).code, 0);
+  const oldCa = readFileSync(join(dir, "ca.crt"), "utf8");
+
+  const rotated = await run(["--dir", dir, "--rotate-ca", "--inject", manifest]);
+  assert.equal(rotated.code, 0, rotated.stderr);
+  assert.match(rotated.stdout, /issued a new CA and serving certificate in .* \(CA rotation requested\)/);
+  assert.match(rotated.stdout, /CA bundle +2 certificates in .*ca\.crt/);
+  const bundle = readFileSync(join(dir, "ca.crt"), "utf8");
+  const inBundle = parsePemCertificates(bundle, "ca.crt").map((c) => c.fingerprint256);
+  assert.equal(inBundle.length, 2);
+  assert.equal(inBundle[1], new X509Certificate(oldCa).fingerprint256, "the previous CA follows the new one");
+  assert.ok(new X509Certificate(readFileSync(join(dir, "tls.crt"))).verify(new X509Certificate(bundle).publicKey), "the new CA (first) signed the new leaf");
+  const docs = parseAllDocuments(readFileSync(manifest, "utf8")).map((doc) => doc.toJS() as { webhooks?: { clientConfig: { caBundle: string } }[] });
+  const bundles = docs.flatMap((doc) => (doc.webhooks ?? []).map((w) => w.clientConfig.caBundle));
+  assert.deepEqual(bundles, [bundle, bundle, bundle].map((pem) => Buffer.from(pem).toString("base64")));
 });
 
 test("usage errors exit 2 and change nothing", async (t) => {

@@ -16,10 +16,14 @@ import { writeFileAtomic } from "./write-file-atomic.ts";
  * - "never": load it (serve: the directory may be a read-only Secret volume);
  * - "when-due": also when it is expired, inside its renewal window, or lacks a requested host
  *   (`gitops-guard certs`, safe to run from a CronJob);
- * - "always": now (`gitops-guard certs --rotate`).
+ * - "always": now (`gitops-guard certs --rotate`);
+ * - "new-ca": now, signed by a new CA (`gitops-guard certs --rotate-ca`, planned CA rotation):
+ *   ca.crt becomes a bundle of the new CA followed by the previous ones that have not expired, so a
+ *   caBundle injected from it verifies both the serving certificate pods still hold and the new one
+ *   while the rollout runs. Expired CAs are dropped from the bundle.
  * A directory without a certificate always gets one.
  */
-export type RenewPolicy = "never" | "when-due" | "always";
+export type RenewPolicy = "never" | "when-due" | "always" | "new-ca";
 
 export interface EnsureCertificatesOptions {
   /** Hosts for a new certificate (serviceHosts()); with "when-due", a missing one triggers a new leaf. */
@@ -59,6 +63,8 @@ export interface EnsureCertificatesResult {
   readonly missingHosts: readonly string[];
   /** Whether a certificate of ca.crt signed tls.crt; undefined without ca.crt. */
   readonly issuedByCa: boolean | undefined;
+  /** Certificates in ca.crt (more than one after --rotate-ca, until the old CAs expire); 0 without it. */
+  readonly caBundleSize: number;
 }
 
 const KEY_MODE = 0o600;
@@ -82,6 +88,7 @@ function missingHosts(hosts: readonly string[], leaf: CertificateInfo): string[]
 function renewalReason(material: TlsMaterial, options: EnsureCertificatesOptions): string | undefined {
   const renew = options.renew ?? "never";
   if (renew === "always") return "rotation requested";
+  if (renew === "new-ca") return "CA rotation requested";
   const leaf = describeCertificate(checkTlsMaterial(material), options.now, options.renewBeforeDays ?? DEFAULT_RENEW_BEFORE_DAYS);
   if (renew === "never") return undefined;
   if (leaf.expired) return `the serving certificate expired on ${leaf.notAfter.toISOString()}`;
@@ -121,8 +128,27 @@ async function signingCa(paths: CertificatePaths, now: Date): Promise<Certificat
   return { cert, key };
 }
 
+/**
+ * ca.crt after a CA rotation: the new CA first, then each previous CA still valid at `now` (PEM as
+ * read, duplicates of the new one left out). A missing or unreadable old bundle adds nothing.
+ */
+async function rotatedBundle(paths: CertificatePaths, newCaPem: string, now: Date): Promise<string> {
+  const old = nonEmpty(await readOptionalFile(paths.ca));
+  if (old === undefined) return newCaPem;
+  let previous: X509Certificate[];
+  try {
+    previous = parsePemCertificates(old, paths.ca);
+  } catch {
+    return newCaPem;
+  }
+  const fresh = parsePemCertificates(newCaPem, "the new CA")[0];
+  const kept = previous.filter((ca) => new Date(ca.validTo).getTime() > now.getTime() && ca.fingerprint256 !== fresh?.fingerprint256);
+  return [newCaPem.trimEnd(), ...kept.map((ca) => ca.toString().trimEnd())].join("\n") + "\n";
+}
+
 async function issue(dir: string, paths: CertificatePaths, options: EnsureCertificatesOptions): Promise<{ material: TlsMaterial; caGenerated: boolean }> {
-  const existingCa = await signingCa(paths, options.now);
+  const rotateCa = options.renew === "new-ca";
+  const existingCa = rotateCa ? undefined : await signingCa(paths, options.now);
   const generated = await generateCertificates({
     hosts: options.hosts,
     now: options.now,
@@ -130,11 +156,14 @@ async function issue(dir: string, paths: CertificatePaths, options: EnsureCertif
     ...(options.leafValidityDays === undefined ? {} : { leafValidityDays: options.leafValidityDays }),
     ...(existingCa ? { existingCa } : {}),
   });
+  let caBundle = generated.caCert;
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (generated.caGenerated) {
+      caBundle = rotateCa ? await rotatedBundle(paths, generated.caCert, options.now) : generated.caCert;
+      // Bundle before key: until the key is replaced the old CA (still in the bundle) matches it.
+      await writeFileAtomic(paths.ca, caBundle, CERT_MODE);
       await writeFileAtomic(paths.caKey, generated.caKey, KEY_MODE);
-      await writeFileAtomic(paths.ca, generated.caCert, CERT_MODE);
     }
     // Key before certificate: a watcher that reads in between sees a mismatched pair and keeps the
     // old one (checkTlsMaterial), then picks up the complete pair on the next event.
@@ -143,7 +172,7 @@ async function issue(dir: string, paths: CertificatePaths, options: EnsureCertif
   } catch (cause) {
     throw new AppError("ERR_TLS", `cannot write certificates to ${dir}: ${(cause as Error).message}`, { cause });
   }
-  const ca = existingCa ? existingCa.cert : generated.caCert;
+  const ca = existingCa ? existingCa.cert : caBundle;
   return { material: { cert: generated.cert, key: generated.key, ca }, caGenerated: generated.caGenerated };
 }
 
@@ -169,6 +198,7 @@ function describeResult(
     ca: ca ? describeCertificate(ca, options.now, renewBeforeDays) : undefined,
     missingHosts: missingHosts(options.hosts, leaf),
     issuedByCa: material.ca === undefined ? undefined : issuer !== undefined,
+    caBundleSize: cas.length,
   };
 }
 

@@ -86,9 +86,11 @@ function loadSigningCa(ca: CertificateAuthorityPem, now: Date): SigningCa {
 }
 
 async function createCa(now: Date, days: number, keyType: "ec" | "rsa"): Promise<SigningCa> {
-  // A CN unique per CA (client-go names its self-signed CA `<host>-ca@<unix seconds>` too): during a
-  // CA rotation the bundle holds two CAs and clients pick the issuer by name.
-  const commonName = `gitops-guard-ca@${Math.floor(now.getTime() / 1000)}`;
+  // A CN unique per CA (client-go names its self-signed CA `<host>-ca@<unix seconds>`; here in
+  // milliseconds, since `certs` then `certs --rotate-ca` may run within one second): during a CA
+  // rotation the bundle holds two CAs, and OpenSSL clients pick the issuer by name (two CAs with one
+  // name fail with "certificate signature failure").
+  const commonName = `gitops-guard-ca@${now.getTime()}`;
   const pems = await generate([{ name: "commonName", value: commonName }], {
     keyType,
     algorithm: "sha256",

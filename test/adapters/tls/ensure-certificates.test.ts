@@ -8,6 +8,8 @@ import { AppError } from "../../../src/errors.ts";
 import { ensureCertificates } from "../../../src/adapters/tls/ensure-certificates.ts";
 import { generateCertificates } from "../../../src/adapters/tls/generate-certificates.ts";
 import { serviceHosts } from "../../../src/adapters/tls/service-hosts.ts";
+import { parsePemCertificates } from "../../../src/adapters/tls/parse-pem-certificates.ts";
+import { connect as tlsConnect, createServer as createTlsServer } from "node:tls";
 
 const NOW = new Date("2026-11-26T08:00:00Z");
 const DAY_MS = 86_400_000;
@@ -112,6 +114,72 @@ test("renew 'when-due' reissues when a requested host is missing; 'never' only r
   assert.equal(reissued.generated, true);
   assert.match(reissued.reason, /does not cover guard\.example\.com/);
   assert.deepEqual(reissued.missingHosts, []);
+});
+
+/** Completes a TLS handshake to a server holding `material`, trusting only `caBundle`; resolves with the error or undefined. */
+async function handshake(material: { cert: string; key: string }, caBundle: string): Promise<Error | undefined> {
+  const server = createTlsServer({ cert: material.cert, key: material.key }, (socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  try {
+    return await new Promise<Error | undefined>((resolve) => {
+      const socket = tlsConnect({ host: "127.0.0.1", port, ca: caBundle, servername: "localhost" }, () => {
+        socket.destroy();
+        resolve(undefined);
+      });
+      socket.once("error", (err) => resolve(err));
+    });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+test("renew 'new-ca' rotates the CA: ca.crt bundles new and old, so clients trust the old and the new serving certificate", async (t) => {
+  const dir = tempDir(t);
+  // The handshakes check validity against the real clock, so the times here are real ones.
+  const created = new Date(Date.now() - 2 * DAY_MS);
+  const first = await ensureCertificates(dir, { hosts, now: created });
+  const oldKey = readFileSync(join(dir, "ca.key"), "utf8");
+  // A day later: each CA's CN carries its creation second, which is how clients tell the two apart.
+  const later = new Date(created.getTime() + DAY_MS);
+  const rotated = await ensureCertificates(dir, { hosts, now: later, renew: "new-ca" });
+
+  assert.equal(rotated.generated, true);
+  assert.equal(rotated.caGenerated, true);
+  assert.equal(rotated.reason, "CA rotation requested");
+  assert.equal(rotated.caBundleSize, 2);
+  assert.notEqual(readFileSync(join(dir, "ca.key"), "utf8"), oldKey);
+  const bundle = readFileSync(join(dir, "ca.crt"), "utf8");
+  assert.equal(rotated.material.ca, bundle);
+  const [newCa, oldCa] = parsePemCertificates(bundle, "ca.crt");
+  assert.ok(newCa && oldCa);
+  const newLeaf = new X509Certificate(rotated.material.cert);
+  const oldLeaf = new X509Certificate(first.material.cert);
+  assert.ok(newLeaf.verify(newCa.publicKey), "the new leaf is signed by the first CA of the bundle");
+  assert.ok(oldLeaf.verify(oldCa.publicKey), "the previous CA stays second");
+  assert.notEqual(newCa.subject, oldCa.subject);
+  assert.equal(rotated.issuedByCa, true);
+  // What the API server does with a caBundle: both serving certificates verify against it.
+  assert.equal(await handshake(first.material, bundle), undefined);
+  assert.equal(await handshake(rotated.material, bundle), undefined);
+  // ... while the old bundle alone refuses the new certificate (why the rotation keeps both).
+  assert.ok(await handshake(rotated.material, first.material.ca ?? ""));
+
+  // Later runs sign with the new CA found in the bundle and keep the bundle as it is.
+  const again = await ensureCertificates(dir, { hosts, now: later, renew: "always" });
+  assert.equal(again.caGenerated, false);
+  assert.equal(readFileSync(join(dir, "ca.crt"), "utf8"), bundle);
+  assert.ok(new X509Certificate(again.material.cert).verify(newCa.publicKey));
+});
+
+test("renew 'new-ca' drops expired CAs from the bundle", async (t) => {
+  const dir = tempDir(t);
+  await ensureCertificates(dir, { hosts, now: NOW, caValidityDays: 30, leafValidityDays: 10 });
+  const later = new Date(NOW.getTime() + 40 * DAY_MS);
+  const rotated = await ensureCertificates(dir, { hosts, now: later, renew: "new-ca" });
+  assert.equal(rotated.caBundleSize, 1);
+  assert.equal(parsePemCertificates(readFileSync(join(dir, "ca.crt"), "utf8"), "ca.crt").length, 1);
 });
 
 test("an expired CA is replaced when the leaf must be renewed", async (t) => {
