@@ -1,6 +1,6 @@
 /**
  * A benchmark prototype, not part of serve: the architecture the serve targets would push toward.
- * The main thread only does TLS and HTTP and passes raw bodies, batched per event-loop turn, to
+ * The main thread only does TLS and HTTP and passes each raw body to
  * one worker thread (bench/offload-worker.ts) that parses, decodes, decides and serialises the
  * answer. No records, no metrics, no error handling: it measures the ceiling of that design.
  *
@@ -29,7 +29,6 @@ export async function runOffloadServer(argv: readonly string[]): Promise<void> {
   await new Promise((resolveReady) => worker.once("message", resolveReady));
   const waiting = new Map<number, (answer: string) => void>();
   let nextId = 0;
-  let batch: OffloadItem[] = [];
   worker.on("message", (answers: readonly OffloadItem[]) => {
     for (const [id, answer] of answers) {
       waiting.get(id)?.(answer);
@@ -39,13 +38,9 @@ export async function runOffloadServer(argv: readonly string[]): Promise<void> {
   app.post("/mutate", (request, reply) => {
     const id = nextId++;
     waiting.set(id, (answer) => void reply.type("application/json").send(answer));
-    if (batch.push([id, typeof request.body === "string" ? request.body : ""]) === 1) {
-      setImmediate(() => {
-        const sent = batch;
-        batch = [];
-        worker.postMessage(sent);
-      });
-    }
+    // One message per request: batching per event-loop turn (an earlier version) measured 3–7 %
+    // fewer requests/s and a higher half-rate p99 (2.35 against 2.00 ms median) on 2026-11-26.
+    worker.postMessage([[id, typeof request.body === "string" ? request.body : ""]]);
     return reply;
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
