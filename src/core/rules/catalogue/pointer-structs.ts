@@ -38,10 +38,21 @@ export const POD_SPEC_POINTER_STRUCTS: readonly (readonly PathSegment[])[] = [
     [list, "*", "lifecycle"],
   ]),
   ["volumes", "*", "ephemeral", "volumeClaimTemplate", "spec", "selector"],
+  // Volume-source secret references whose name is not validated (validateISCSIVolumeSource,
+  // validateRBDVolumeSource, validateCephFSVolumeSource, validateFlexVolumeSource,
+  // validateScaleIOVolumeSource), a projected downward-API source (validateProjectionSources does
+  // not require items) and a ClusterTrustBundle projection's selector (nil matches nothing, {} all).
+  ...(["iscsi", "rbd", "cephfs", "flexVolume", "scaleIO"] as const).map((source) => ["volumes", "*", source, "secretRef"]),
+  ["volumes", "*", "projected", "sources", "*", "downwardAPI"],
+  ["volumes", "*", "projected", "sources", "*", "clusterTrustBundle", "labelSelector"],
 ];
 
-/** Pointer-to-struct fields of a PersistentVolumeClaim spec (a claim's or a claim template's). */
-export const CLAIM_SPEC_POINTER_STRUCTS: readonly (readonly PathSegment[])[] = [["selector"]];
+/**
+ * Pointer-to-struct fields of a PersistentVolumeClaim spec (a claim's or a claim template's). A
+ * claim's dataSource(Ref) must name a kind and a name, so `{}` is never stored on a claim; a
+ * StatefulSet's claim templates may not be validated that far, and there `{}` is a set pointer.
+ */
+export const CLAIM_SPEC_POINTER_STRUCTS: readonly (readonly PathSegment[])[] = [["selector"], ["dataSource"], ["dataSourceRef"]];
 
 /** The patterns with `prefix` in front (a pod spec inside a template, claim specs inside a list). */
 export function pointerStructsUnder(prefix: readonly PathSegment[], patterns: readonly (readonly PathSegment[])[]): (readonly PathSegment[])[] {
