@@ -9,6 +9,11 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Absent or null: a nil Go pointer (`{}` is a set pointer, see CompareOptions.pointerStructs). */
+export function isNil(value: JsonValue | undefined): value is undefined | null {
+  return value === undefined || value === null;
+}
+
 /**
  * Kubernetes' semantic equality treats nil and empty maps/slices alike
  * (apimachinery `third_party/forked/golang/reflect` DeepEqual); so do we: absent, null, {} and []

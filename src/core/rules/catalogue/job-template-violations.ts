@@ -1,5 +1,5 @@
 import { getAt, type PathSegment } from "../../k8s/field-path.ts";
-import { isEmptyValue, isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
+import { isEmptyValue, isJsonObject, isNil, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import { compareObjects, type FieldChange } from "../../compare/compare-objects.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 import { withDefaultPullPolicies } from "./default-pull-policy.ts";
@@ -40,11 +40,6 @@ function withValueAt(root: JsonValue | undefined, path: readonly string[], value
   if (child === undefined) delete out[head];
   else out[head] = child;
   return out;
-}
-
-/** A Go pointer: absent and null are nil, anything else (`{}` included) is set. */
-function isNil(value: JsonValue | undefined): value is undefined | null {
-  return value === undefined || value === null;
 }
 
 const AFFINITY = ["spec", "affinity"] as const;

@@ -1,5 +1,5 @@
 import { getAt, type PathSegment } from "../../k8s/field-path.ts";
-import { isJsonObject, semanticEqual, type JsonObject, type JsonValue } from "../../k8s/json.ts";
+import { isJsonObject, isNil, semanticEqual, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 import { normalizedViolations } from "./normalized-violations.ts";
 import { podSpecDefaults } from "./pod-spec-defaults.ts";
@@ -58,11 +58,6 @@ function mungeContainers(oldList: JsonValue | undefined, newList: JsonValue | un
 
 function isGated(spec: JsonObject): boolean {
   return Array.isArray(spec["schedulingGates"]) && spec["schedulingGates"].length > 0;
-}
-
-/** A Go pointer: absent and null are nil, anything else (`{}` included) is set. */
-function isNil(value: JsonValue | undefined): value is undefined | null {
-  return value === undefined || value === null;
 }
 
 /**
