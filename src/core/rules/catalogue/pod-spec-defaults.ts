@@ -1,6 +1,7 @@
 import { isEmptyValue, isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import { applyDefaults, dropEmptyStrings, type DefaultTree } from "./apply-defaults.ts";
 import { canonicalQuantity, canonicalResourceList } from "./canonical-quantity.ts";
+import { defaultPullPolicy } from "./default-pull-policy.ts";
 
 /*
  * What the API server fills into a Pod when the update body omits it, so that an absent field and
@@ -97,10 +98,18 @@ function canonicalDivisor(env: JsonValue): JsonValue {
   return { ...env, valueFrom: { ...env["valueFrom"], resourceFieldRef: { ...ref, divisor: canonicalQuantity(ref["divisor"]) } } };
 }
 
-/** Volume quantities by amount: an emptyDir's sizeLimit, an ephemeral claim template's resources. */
+/**
+ * Volume quantities by amount (an emptyDir's sizeLimit, an ephemeral claim template's resources),
+ * and an image volume's pullPolicy defaulted from its reference like a container's (SetDefaults_Volume:
+ * Always for :latest or no tag, else IfNotPresent; the reference is frozen with the volume).
+ */
 function canonicalVolume(volume: JsonValue): JsonValue {
   if (!isJsonObject(volume)) return volume;
   const out: JsonObject = { ...volume };
+  const image = volume["image"];
+  if (isJsonObject(image) && typeof image["reference"] === "string" && (image["pullPolicy"] === undefined || image["pullPolicy"] === null)) {
+    out["image"] = { ...image, pullPolicy: defaultPullPolicy(image["reference"]) };
+  }
   const emptyDir = volume["emptyDir"];
   if (isJsonObject(emptyDir) && emptyDir["sizeLimit"] !== undefined) out["emptyDir"] = { ...emptyDir, sizeLimit: canonicalQuantity(emptyDir["sizeLimit"]) };
   const ephemeral = volume["ephemeral"];
