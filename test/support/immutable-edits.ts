@@ -35,22 +35,8 @@ const always: When = () => true;
  */
 function setField(kind: string, path: readonly string[], values: (current: JsonValue | undefined, rand: Rand) => readonly JsonValue[], source: string, opts: { onlySet?: boolean; when?: When } = {}): ImmutableEdit {
   const when = opts.when ?? always;
-  return {
-    kind,
-    field: path.join("."),
-    source,
-    apply: (incoming, live, rand) => {
-      const stored = getAt(live, path);
-      if (!when(live) || (opts.onlySet === true && (stored === undefined || stored === null))) return false;
-      const candidates = values(stored, rand).filter((v) => !same(v, stored) && !same(v, getAt(incoming, path)));
-      if (candidates.length === 0) return false;
-      const parent = objectAt(incoming, path.slice(0, -1));
-      const key = path[path.length - 1];
-      if (parent === undefined || key === undefined) return false;
-      parent[key] = structuredClone(rand.pick(candidates));
-      return true;
-    },
-  };
+  const set = setIn(path, values, opts.onlySet === true);
+  return { kind, field: path.join("."), source, apply: (incoming, live, rand) => when(live) && set(incoming, live, rand) };
 }
 
 const pool = (...values: JsonValue[]) => () => values;
@@ -124,12 +110,12 @@ function itemEdit(kind: string, listPath: readonly string[], field: string, edit
   };
 }
 
-/** Sets `path` inside an object to a value from `values` differing from the stored item's. */
+/** Sets `path` inside an object to a value from `values` differing from the stored one's (and from its own). */
 function setIn(path: readonly string[], values: (current: JsonValue | undefined, rand: Rand) => readonly JsonValue[], onlySet = false) {
   return (item: JsonObject, stored: JsonObject, rand: Rand): boolean => {
     const before = getAt(stored, path);
     if (onlySet && (before === undefined || before === null)) return false;
-    const candidates = values(before, rand).filter((v) => !same(v, before));
+    const candidates = values(before, rand).filter((v) => !same(v, before) && !same(v, getAt(item, path)));
     const parent = objectAt(item, path.slice(0, -1));
     const key = path[path.length - 1];
     if (candidates.length === 0 || parent === undefined || key === undefined) return false;

@@ -1,5 +1,5 @@
 import { isEmptyValue, isJsonObject, semanticEqual, type JsonObject, type JsonValue } from "../k8s/json.ts";
-import type { PathSegment } from "../k8s/field-path.ts";
+import { patternCovers, type PathSegment } from "../k8s/field-path.ts";
 import { childScope, WHOLE_DOCUMENT, type PathScope } from "./path-scope.ts";
 
 /**
@@ -42,7 +42,7 @@ export const SERVER_MANAGED_PATHS: readonly (readonly PathSegment[])[] = [
 ];
 
 function isPointerStruct(path: readonly PathSegment[], patterns: readonly (readonly PathSegment[])[]): boolean {
-  return patterns.some((p) => p.length === path.length && p.every((s, i) => s === "*" || s === path[i]));
+  return patterns.some((p) => p.length === path.length && patternCovers(p, path));
 }
 
 function isIgnored(path: readonly PathSegment[], ignore: readonly (readonly PathSegment[])[]): boolean {

@@ -1,3 +1,4 @@
+import { patternCovers, type PathSegment } from "../../k8s/field-path.ts";
 import { isJsonObject, type JsonObject, type JsonPrimitive, type JsonValue } from "../../k8s/json.ts";
 
 /**
@@ -36,15 +37,29 @@ export function applyDefaults(value: JsonValue | undefined, defaults: DefaultTre
 
 /**
  * A copy without map entries whose value is "": for Go string fields (not pointers) an empty
- * string and an absent field decode to the same value, so they must compare equal.
+ * string and an absent field decode to the same value, so they must compare equal. `keep`: path
+ * patterns ("*" = any key or index) of `*string` fields, where "" is a value and stays.
  */
-export function dropEmptyStrings(value: JsonValue | undefined): JsonValue | undefined {
-  if (Array.isArray(value)) return value.map((v) => dropEmptyStrings(v) ?? null);
+export function dropEmptyStrings(value: JsonValue | undefined, keep: readonly (readonly PathSegment[])[] = []): JsonValue | undefined {
+  return withoutEmptyStrings(value, [], keep);
+}
+
+function withoutEmptyStrings(value: JsonValue | undefined, path: PathSegment[], keep: readonly (readonly PathSegment[])[]): JsonValue | undefined {
+  if (Array.isArray(value)) {
+    return value.map((v, i) => {
+      path.push(i);
+      const kept = withoutEmptyStrings(v, path, keep) ?? null;
+      path.pop();
+      return kept;
+    });
+  }
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
-    if (item === "") continue;
-    const kept = dropEmptyStrings(item);
+    path.push(key);
+    // Checked only for "" (rare), so the path patterns cost nothing on other values.
+    const kept = item === "" ? (keep.some((p) => p.length === path.length && patternCovers(p, path)) ? item : undefined) : withoutEmptyStrings(item, path, keep);
+    path.pop();
     if (kept !== undefined) out[key] = kept;
   }
   return out;

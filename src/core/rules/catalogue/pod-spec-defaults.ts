@@ -1,3 +1,4 @@
+import type { PathSegment } from "../../k8s/field-path.ts";
 import { isEmptyValue, isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import { applyDefaults, dropEmptyStrings, type DefaultTree } from "./apply-defaults.ts";
 import { canonicalQuantity, canonicalResourceList } from "./canonical-quantity.ts";
@@ -57,6 +58,12 @@ const POD_SPEC: DefaultTree = {
 };
 
 const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
+
+/**
+ * `*string` fields of a pod spec where "" is a value of its own: an ephemeral claim template's
+ * storageClassName ("" asks for no class, absent for the default class; SetDefaults leaves both).
+ */
+const POD_SPEC_POINTER_STRINGS: readonly (readonly PathSegment[])[] = [["volumes", "*", "ephemeral", "volumeClaimTemplate", "spec", "storageClassName"]];
 
 /** A copy of `target` with `list` at `key`, or without the key when the list is empty. */
 function withResourceList(target: JsonObject, key: string, list: JsonValue | undefined): JsonObject {
@@ -121,27 +128,6 @@ function canonicalVolume(volume: JsonValue): JsonValue {
   return out;
 }
 
-/**
- * An ephemeral claim template's storageClassName is a *string: "" asks for no class, absent for
- * the default class (SetDefaults leaves both alone), so the "" that dropEmptyStrings removed is put
- * back on the volumes (index-aligned with `original`) that had it.
- */
-function withEmptyClassNames(volumes: JsonValue | undefined, original: JsonValue | undefined): JsonValue | undefined {
-  if (!Array.isArray(volumes) || !Array.isArray(original)) return volumes;
-  return volumes.map((volume, i) => {
-    const source = original[i];
-    if (!isJsonObject(volume) || !isJsonObject(source)) return volume;
-    const ephemeral = source["ephemeral"];
-    const template = isJsonObject(ephemeral) ? ephemeral["volumeClaimTemplate"] : undefined;
-    const spec = isJsonObject(template) ? template["spec"] : undefined;
-    if (!isJsonObject(spec) || spec["storageClassName"] !== "") return volume;
-    const outEphemeral = isJsonObject(volume["ephemeral"]) ? volume["ephemeral"] : {};
-    const outTemplate = isJsonObject(outEphemeral["volumeClaimTemplate"]) ? outEphemeral["volumeClaimTemplate"] : {};
-    const outSpec = isJsonObject(outTemplate["spec"]) ? outTemplate["spec"] : {};
-    return { ...volume, ephemeral: { ...outEphemeral, volumeClaimTemplate: { ...outTemplate, spec: { ...outSpec, storageClassName: "" } } } };
-  });
-}
-
 /** With hostNetwork, a container port's hostPort defaults to its containerPort (SetDefaults_Pod). */
 function defaultHostPorts(container: JsonValue): JsonValue {
   if (!isJsonObject(container) || !Array.isArray(container["ports"])) return container;
@@ -172,13 +158,13 @@ export type PodSpecOwner = "pod" | "template";
  */
 export function podSpecDefaults(spec: JsonValue | undefined, owner: PodSpecOwner): JsonObject {
   const tree: DefaultTree = owner === "pod" ? { ...POD_SPEC, enableServiceLinks: true } : POD_SPEC;
-  const defaulted = dropEmptyStrings(applyDefaults(spec, tree));
+  const defaulted = dropEmptyStrings(applyDefaults(spec, tree), POD_SPEC_POINTER_STRINGS);
   if (!isJsonObject(defaulted)) return {};
   let out = mapContainers(defaulted, containerResources(owner === "pod"));
   // SetDefaults_PodSpec: `if obj.SecurityContext == nil { obj.SecurityContext = &v1.PodSecurityContext{} }`
   // (a pointer to a struct, compared as one: pointer-structs.ts).
   if (out["securityContext"] === undefined || out["securityContext"] === null) out["securityContext"] = {};
-  if (Array.isArray(out["volumes"])) out["volumes"] = withEmptyClassNames(out["volumes"].map(canonicalVolume), isJsonObject(spec) ? spec["volumes"] : undefined) ?? [];
+  if (Array.isArray(out["volumes"])) out["volumes"] = out["volumes"].map(canonicalVolume);
   // Pod-level resources and the RuntimeClass overhead are ResourceLists as well.
   if (isJsonObject(out["resources"])) out["resources"] = canonicalResources(out["resources"], false);
   if (isJsonObject(out["overhead"])) out["overhead"] = canonicalResourceList(out["overhead"]) ?? out["overhead"];
