@@ -1,13 +1,16 @@
 import { basename } from "node:path";
+import { availableParallelism } from "node:os";
 import { createLogger } from "../adapters/log/create-logger.ts";
 import { readPolicyFile } from "../adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../adapters/fs/package-root.ts";
 import { ensureCertificates } from "../adapters/tls/ensure-certificates.ts";
 import { serviceHosts } from "../adapters/tls/service-hosts.ts";
 import { watchCertificates } from "../adapters/tls/watch-certificates.ts";
-import { createRecordWriter } from "../adapters/records/record-writer.ts";
+import { createRecordWriter, type RecordWriter } from "../adapters/records/record-writer.ts";
 import { createAdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
 import { buildServer } from "../adapters/http/build-server.ts";
+import { afterThreadAnswers } from "../adapters/http/admission-routes.ts";
+import { startDecisionThread, type DecisionThread } from "../adapters/http/decision-worker-client.ts";
 import { tlsServerOptions } from "../adapters/tls/tls-server-options.ts";
 import { gracefulClose } from "../adapters/http/graceful-close.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
@@ -61,9 +64,9 @@ function watchPolicy(target: { kc: KubeConfig; http: KubeHttp; namespace: string
 function watchCrds(target: { kc: KubeConfig; http: KubeHttp }, provider: DynamicPolicyProvider, log: Logger): ListWatch {
   return watchCrdRules({
     ...target,
-    onRules: (rules, crdCount) => {
-      provider.setCrdRules(rules);
-      log.info({ crds: crdCount, rules: rules.length }, "CRD-declared rules loaded");
+    onRules: (rules, crds) => {
+      provider.setCrds(crds);
+      log.info({ crds: crds.length, rules: rules.length }, "CRD-declared rules loaded");
     },
     onInvalid: (name, error) => log.warn({ crd: name, reason: error }, "CRD not understood; its rules are skipped"),
     onError: (err, retryInMs) => log.warn({ err, retryInMs }, "CRD watch failed; retrying"),
@@ -90,6 +93,30 @@ async function startPolicySources(options: ServeOptions, io: CommandIO, log: Log
   return { provider, watches };
 }
 
+/**
+ * The decision thread, unless decisions stay on the request thread. A thread of its own pays off
+ * only with a core for it: on one core the two threads take turns, and each request pays for two
+ * messages (README "Benchmarks").
+ */
+function startDecisions(options: ServeOptions, deps: { provider: DynamicPolicyProvider; guardNamespace: string; records: RecordWriter | undefined; metrics: AdmissionMetrics; log: Logger }): DecisionThread | undefined {
+  const threaded = options.decideOn === "thread" || (options.decideOn === "auto" && availableParallelism() >= 2);
+  if (!threaded) return undefined;
+  const { provider, guardNamespace, records, metrics, log } = deps;
+  return startDecisionThread({ provider, guardNamespace, recording: records !== undefined, onAfter: afterThreadAnswers({ metrics, records, log }), log });
+}
+
+/**
+ * Once every request is answered: the decision thread's last observations and record lines come
+ * in, then the thread stops, then the records are written out and closed.
+ */
+async function closeWriters(decisionThread: DecisionThread | undefined, records: RecordWriter | undefined): Promise<void> {
+  if (decisionThread) {
+    await decisionThread.flush();
+    await decisionThread.close();
+  }
+  await records?.close();
+}
+
 /** Starts the webhook and resolves when it has shut down gracefully (SIGTERM/SIGINT). */
 export async function runServe(options: ServeOptions, io: CommandIO): Promise<void> {
   const log = createLogger({ level: options.logLevel, destination: io.stderr });
@@ -106,8 +133,10 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
     await records?.close();
     throw err;
   });
+  const decisionThread = startDecisions(options, { provider, guardNamespace, records, metrics, log });
   let draining = false;
   const app = buildServer({
+    ...(decisionThread ? { decisionThread } : {}),
     draining: () => draining,
     tls: { key: certs.material.key, cert: certs.material.cert },
     readiness: () => (draining ? "shutting down" : provider.current() ? undefined : "no valid policy loaded yet"),
@@ -133,12 +162,12 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   } catch (err) {
     reloader.close();
     for (const watch of watches) watch.stop();
-    await records?.close();
+    await closeWriters(decisionThread, records);
     throw err;
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records }, "gitops-guard serving");
+  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records, decideOn: decisionThread ? "thread" : "request-thread" }, "gitops-guard serving");
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       if (draining) return;
@@ -153,7 +182,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
         // The records are closed (written out) whether or not the connections drained cleanly.
         gracefulClose(app, { now: () => Date.now() })
           .catch((err: unknown) => log.error({ err }, "shutdown failed"))
-          .then(() => records?.close())
+          .then(() => closeWriters(decisionThread, records))
           .then(() => {
             log.info("stopped");
             log.flush();

@@ -24,6 +24,7 @@ const serveOptionsSchema = z.object({
   service: z.string().min(1),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]),
   shutdownDelaySeconds: z.coerce.number().min(0).max(60),
+  decideOn: z.enum(["auto", "thread", "request-thread"]),
 });
 export type ServeOptions = z.infer<typeof serveOptionsSchema>;
 
@@ -52,6 +53,7 @@ export const registerServe: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--service <name>", "the webhook Service name (certificate SANs)", "gitops-guard")
     .option("--log-level <level>", "trace|debug|info|warn|error|fatal", "info")
     .option("--shutdown-delay-seconds <s>", "wait before closing the listener on SIGTERM", "0")
+    .option("--decide-on <where>", "auto|thread|request-thread: decide on a thread of its own (auto: when the machine has 2 or more cores)", "auto")
     .action(async (raw: unknown) => {
       const options = parseOptions(raw);
       // The server's libraries (fastify, client-node, prom-client) load only when serve runs:

@@ -14,7 +14,7 @@ import { defaultPolicyPath } from "../../src/adapters/fs/package-root.ts";
 import { builtinCatalogue } from "../support/rule-case.ts";
 import { acceptAnswer, type AcceptedAnswer } from "../support/apiserver-acceptance.ts";
 import { httpsRequest } from "../support/https-client.ts";
-import { startTestWebhook, type TestWebhook } from "../support/webhook-server.ts";
+import { startTestWebhook, DECIDE_ON, type TestWebhook } from "../support/webhook-server.ts";
 import { conformancePairs, type ConformancePair } from "../support/conformance-pairs.ts";
 import { asStored, updateReview } from "../support/update-review.ts";
 
@@ -123,10 +123,10 @@ describe("/mutate: the answer leaves kube-apiserver nothing to refuse and change
  * Either way kube-apiserver must be left nothing to refuse, and an accepted change must pass with
  * no patch outside metadata.
  */
-describe("/mutate over HTTPS, applied by kubectl and by Flux", () => {
+for (const decideOn of DECIDE_ON) describe(`/mutate over HTTPS, applied by kubectl and by Flux (deciding on the ${decideOn})`, () => {
   let hook: TestWebhook;
   before(async () => {
-    hook = await startTestWebhook();
+    hook = await startTestWebhook({ decideOn });
   });
   after(async () => {
     await hook.close();

@@ -12,6 +12,19 @@ import type { PolicyProvider } from "../../src/adapters/http/active-policy.ts";
 import { readPolicyFile } from "../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../src/adapters/fs/package-root.ts";
 import type { Policy } from "../../src/core/policy/policy-schema.ts";
+import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../../src/adapters/http/dynamic-policy-provider.ts";
+import { startDecisionThread, type DecisionThread, type DecisionThreadOptions } from "../../src/adapters/http/decision-worker-client.ts";
+import { afterThreadAnswers } from "../../src/adapters/http/admission-routes.ts";
+
+/** Where a test server decides: the two ways serve runs (`--decide-on`). */
+export type DecideOn = "thread" | "request-thread";
+export const DECIDE_ON: readonly DecideOn[] = ["thread", "request-thread"];
+
+/** Waits until the thread takes work (it starts in the background; until then the request thread decides). */
+export async function waitForThread(thread: DecisionThread): Promise<void> {
+  for (let i = 0; i < 500 && !thread.running(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!thread.running()) throw new Error("the decision thread did not start within 5 s");
+}
 
 let tls: Promise<{ cert: string; key: string; ca: string }> | undefined;
 
@@ -38,14 +51,23 @@ export interface TestWebhook {
   logText(): string;
   /** Every record line written so far (flushes first). */
   recordLines(): string[];
+  /** Resolves once the metrics and records of every answer received so far are written. */
+  settled(): Promise<void>;
+  readonly decisionThread: DecisionThread | undefined;
+  /** The provider feeding the decision thread (decideOn "thread"): its changes reach the thread. */
+  readonly dynamic: DynamicPolicyProvider | undefined;
   close(): Promise<void>;
 }
 
 /** A real webhook server on https://127.0.0.1:<random port>, records in a temp file, logs captured. */
-export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined; readonly draining?: () => boolean } = {}): Promise<TestWebhook> {
+/**
+ * `decideOn: "thread"` decides on a real decision thread (fed by a dynamic provider holding
+ * `policy`); a custom `provider` needs the request thread (rules hold functions no thread can get).
+ */
+export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined; readonly draining?: () => boolean; readonly decideOn?: DecideOn; readonly thread?: Partial<Pick<DecisionThreadOptions, "entry" | "stallMs" | "restartDelayMs">> } = {}): Promise<TestWebhook> {
   const material = await testTls();
   const policy = options.policy ?? (await defaultPolicy());
-  const provider = options.provider ?? staticPolicyProvider(activePolicy({ policy, contentHash: "test" }, "test", []));
+  if (options.decideOn === "thread" && options.provider) throw new Error("startTestWebhook: a custom provider cannot feed a decision thread");
   const dir = mkdtempSync(join(tmpdir(), "gg-webhook-"));
   const recordsPath = join(dir, "decisions.jsonl");
   const records = await createRecordWriter(recordsPath);
@@ -54,7 +76,18 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
   logStream.on("data", (c: Buffer) => (logs += c.toString("utf8")));
   const log = pino({ level: "debug" }, logStream);
   const metrics = createAdmissionMetrics({ processMetrics: false });
+  let provider: PolicyProvider;
+  let decisionThread: DecisionThread | undefined;
+  let dynamic: DynamicPolicyProvider | undefined;
+  if (options.decideOn === "thread") {
+    dynamic = dynamicPolicyProvider();
+    dynamic.setPolicy({ policy, contentHash: "test" }, "test");
+    provider = dynamic;
+    decisionThread = startDecisionThread({ ...options.thread, provider: dynamic, guardNamespace: "gitops-guard", recording: true, onAfter: afterThreadAnswers({ metrics, records, log }), log });
+    await waitForThread(decisionThread);
+  } else provider = options.provider ?? staticPolicyProvider(activePolicy({ policy, contentHash: "test" }, "test", []));
   const app = buildServer({
+    ...(decisionThread ? { decisionThread } : {}),
     tls: { key: material.key, cert: material.cert },
     readiness: options.ready ?? (() => undefined),
     policy: provider,
@@ -81,8 +114,16 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
       records.flush();
       return existsSync(recordsPath) ? readFileSync(recordsPath, "utf8").split("\n").filter((l) => l !== "") : [];
     },
+    settled: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await decisionThread?.flush();
+    },
+    decisionThread,
+    dynamic,
     close: async () => {
       await app.close();
+      await decisionThread?.flush();
+      await decisionThread?.close();
       await records.close();
     },
   };

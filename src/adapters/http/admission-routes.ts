@@ -1,18 +1,16 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { admissionReviewSchema, type AdmissionReview } from "../../core/admission/admission-review.ts";
-import { answerReview } from "../../core/admission/admission-response.ts";
-import { mutateRequest, type AdmissionOutcome } from "../../core/admission/mutate-request.ts";
-import { validateRequest } from "../../core/admission/validate-request.ts";
-import { verdictFor } from "../../core/admission/verdict-for.ts";
-import { failureDecision } from "../../core/decide/failure-decision.ts";
-import { decisionRecord } from "../../core/records/decision-record.ts";
 import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
 import type { RecordWriter } from "../records/record-writer.ts";
-import type { ActivePolicy, PolicyProvider } from "./active-policy.ts";
+import type { PolicyProvider } from "./active-policy.ts";
 import { afterAnswerQueue, type AfterAnswer } from "./after-answer-queue.ts";
+import { decideReview, type ReviewEnv, type ReviewOutcome, type Webhook } from "./decide-review.ts";
+import type { AfterMessage, AnswerMessage } from "./decision-messages.ts";
+import type { DecisionThread } from "./decision-worker-client.ts";
+import { isoTimeCache } from "./iso-time-cache.ts";
+import { parseReviewText } from "./parse-review-text.ts";
 
-export type Webhook = "mutate" | "validate";
+export type { Webhook } from "./decide-review.ts";
 
 /** What the admission routes need; all injected. */
 export interface AdmissionRouteDeps {
@@ -27,41 +25,15 @@ export interface AdmissionRouteDeps {
   readonly monotonicNs: () => bigint;
   /** True once shutdown has begun: answers then carry `Connection: close`. Default: never. */
   readonly draining?: () => boolean;
+  /**
+   * Where reviews are decided. Absent: on the request thread (the body is parsed by fastify).
+   * Present: the raw body goes to this thread (the request thread falls back to deciding itself
+   * while the thread is down). Default: absent.
+   */
+  readonly decisionThread?: DecisionThread;
 }
 
-/** The 400 body for a request that is not an AdmissionReview, naming the first problems. */
-function invalidReviewMessage(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  const named = issues.slice(0, 3).map((i) => `${i.path.map(String).join(".") || "(body)"}: ${i.message}`);
-  return `not an AdmissionReview (admission.k8s.io/v1 or v1beta1): ${named.join("; ")}`;
-}
-
-function decideSafely(webhook: Webhook, review: AdmissionReview, active: ActivePolicy | undefined, deps: AdmissionRouteDeps): { outcome: AdmissionOutcome; error?: { code: string; message: string } } {
-  if (!active) {
-    const decision = failureDecision("open", "enforce", "ERR_POLICY_NOT_LOADED");
-    return { outcome: { verdict: verdictFor(decision, []), decision, owner: "other", patch: [] }, error: { code: "ERR_POLICY_NOT_LOADED", message: "no valid policy loaded yet" } };
-  }
-  const context = { catalogue: active.catalogue, policy: active.policy, guardNamespace: deps.guardNamespace };
-  try {
-    return { outcome: webhook === "mutate" ? mutateRequest(review.request, context) : validateRequest(review.request, context) };
-  } catch (err) {
-    deps.log.error({ err, uid: review.request.uid, webhook }, "decision failed");
-    const decision = failureDecision(active.policy.failureMode, active.policy.mode, "ERR_INTERNAL");
-    return { outcome: { verdict: verdictFor(decision, []), decision, owner: "other", patch: [] }, error: { code: "ERR_INTERNAL", message: err instanceof Error ? err.message : String(err) } };
-  }
-}
-
-/** RFC 3339 time of a millisecond, remembered for the next call: at 10,000 answers/s about ten records share each millisecond, and formatting one costs 0.4 µs. */
-function isoTimeCache(): (ms: number) => string {
-  let lastMs = Number.NaN;
-  let lastText = "";
-  return (ms) => {
-    if (ms !== lastMs) {
-      lastMs = ms;
-      lastText = new Date(ms).toISOString();
-    }
-    return lastText;
-  };
-}
+const JSON_TYPE = "application/json; charset=utf-8";
 
 /** What the two routes share: the after-answer queue and the record time cache. */
 interface RouteState {
@@ -69,35 +41,62 @@ interface RouteState {
   readonly isoTime: (ms: number) => string;
 }
 
-async function handle(webhook: Webhook, deps: AdmissionRouteDeps, { afterAnswer, isoTime }: RouteState, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const started = deps.monotonicNs();
+function reject(webhook: Webhook, deps: AdmissionRouteDeps, reply: FastifyReply, message: string): FastifyReply {
+  deps.metrics.error(webhook, "ERR_REVIEW_INVALID");
+  deps.log.warn({ webhook, reason: message }, "invalid AdmissionReview rejected");
+  return reply.code(400).send({ code: "ERR_REVIEW_INVALID", message });
+}
+
+/** Decided on this thread: answer, then metrics and record after the answer is on its way. */
+function answerHere(webhook: Webhook, deps: AdmissionRouteDeps, { afterAnswer }: RouteState, outcome: ReviewOutcome, reply: FastifyReply): unknown {
+  if (outcome.kind === "invalid") return reject(webhook, deps, reply, outcome.message);
+  if (outcome.thrown !== undefined) deps.log.error({ err: outcome.thrown, uid: outcome.answer.response.uid, webhook }, "decision failed");
+  afterAnswer(() => {
+    deps.metrics.observe(outcome.observation);
+    if (outcome.error) deps.metrics.error(webhook, outcome.error.code);
+    if (deps.records && outcome.record) deps.records.write(outcome.record());
+  });
+  return outcome.answer;
+}
+
+/** Decided on the decision thread: its metrics and record come later, in an AfterMessage. */
+function answerFromThread(webhook: Webhook, deps: AdmissionRouteDeps, message: AnswerMessage, reply: FastifyReply): unknown {
+  if (message.invalid !== undefined) return reject(webhook, deps, reply, message.invalid);
+  if (message.thrown) deps.log.error({ err: message.thrown, uid: message.uid, webhook }, "decision failed");
+  if (message.error) deps.metrics.error(webhook, message.error.code);
+  return reply.type(JSON_TYPE).send(message.answer);
+}
+
+function envOf(deps: AdmissionRouteDeps, state: RouteState, receivedAt: number, startedNs: bigint, fail?: ReviewEnv["fail"]): ReviewEnv {
+  return { active: deps.policy.current(), guardNamespace: deps.guardNamespace, receivedAt, startedNs, monotonicNs: deps.monotonicNs, isoTime: state.isoTime, recording: deps.records !== undefined, ...(fail ? { fail } : {}) };
+}
+
+async function handle(webhook: Webhook, deps: AdmissionRouteDeps, state: RouteState, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const startedNs = deps.monotonicNs();
   const receivedAt = deps.now();
   if (deps.draining?.() === true) reply.header("connection", "close");
-  const parsed = admissionReviewSchema.safeParse(request.body);
-  if (!parsed.success) {
-    deps.metrics.error(webhook, "ERR_REVIEW_INVALID");
-    const message = invalidReviewMessage(parsed.error.issues);
-    deps.log.warn({ webhook, reason: message }, "invalid AdmissionReview rejected");
-    return reply.code(400).send({ code: "ERR_REVIEW_INVALID", message });
-  }
-  const review = parsed.data;
-  const active = deps.policy.current();
-  const { outcome, error } = decideSafely(webhook, review, active, deps);
-  const body = answerReview({ apiVersion: review.apiVersion, uid: review.request.uid }, outcome.verdict, { mayPatch: webhook === "mutate" });
-  const seconds = Number(deps.monotonicNs() - started) / 1e9;
-  // Records and metrics are written after the answer is on its way: never on the response path.
-  afterAnswer(() => {
-    const { request: admission } = review;
-    deps.metrics.observe({ webhook, operation: admission.operation, group: admission.kind.group, kind: admission.kind.kind, dryRun: admission.dryRun === true, decision: outcome.decision, seconds });
-    if (error) deps.metrics.error(webhook, error.code);
-    if (deps.records && (admission.dryRun !== true || (active?.policy.records.dryRun ?? true))) {
-      const time = isoTime(receivedAt);
-      const facts = { webhook, time, latencyMs: Math.round(seconds * 1e6) / 1e3, policyVersion: active?.version ?? "none", valueMaxBytes: active?.policy.records.valueMaxBytes ?? 256, ...(error ? { error } : {}) };
-      const status = outcome.verdict.status;
-      deps.records.write(decisionRecord(admission, { ...outcome, allowed: outcome.verdict.allowed, ...(status ? { code: status.code } : {}) }, facts));
-    }
-  });
-  return body;
+  const thread = deps.decisionThread;
+  if (!thread) return answerHere(webhook, deps, state, decideReview(webhook, request.body, envOf(deps, state, receivedAt, startedNs)), reply);
+  // With a decision thread the body arrives as text (build-server's content parser).
+  const text = typeof request.body === "string" ? request.body : "";
+  const result = await thread.decide({ webhook, text, receivedAt, startedNs });
+  if (result.kind === "answered") return answerFromThread(webhook, deps, result.message, reply);
+  const parsed = parseReviewText(text);
+  if (!parsed.ok) return reject(webhook, deps, reply, parsed.message);
+  const fail = result.kind === "stalled" ? { code: "ERR_DECISION_STALLED" as const, message: "the decision thread stopped answering" } : undefined;
+  return answerHere(webhook, deps, state, decideReview(webhook, parsed.value, envOf(deps, state, receivedAt, startedNs, fail)), reply);
+}
+
+/**
+ * Hands the metrics and records of answers the decision thread sent to their writers. Wired by
+ * the entry point as the thread's `onAfter`.
+ */
+export function afterThreadAnswers(deps: Pick<AdmissionRouteDeps, "metrics" | "records" | "log">): (after: AfterMessage) => void {
+  return ({ observations, lines, recordErrors }) => {
+    for (const observation of observations) deps.metrics.observe(observation);
+    if (lines !== "") deps.records?.writeLines(lines);
+    for (const err of recordErrors) deps.log.error({ err }, "recording a decision failed");
+  };
 }
 
 /** The part of a fastify instance the routes need (any logger/server type parameters). */

@@ -63,10 +63,17 @@ export function buildServer(deps: ServerDeps): WebhookServer {
   };
 
   // fastify's own JSON parser (secure-json-parse: refuses prototype poisoning), with an error that
-  // says what is wrong instead of its single "Body is not valid JSON" (see jsonBodyError).
+  // says what is wrong instead of its single "Body is not valid JSON" (see jsonBodyError). With a
+  // decision thread the body stays text: the thread parses it (parseReviewText, the same rules).
   const fastifyJson = app.getDefaultJsonParser("error", "error");
+  const parseHere = deps.decisionThread === undefined;
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
     const text = typeof body === "string" ? body : body.toString("utf8");
+    if (!parseHere) {
+      if (text === "") done(Object.assign(new Error("body is empty: expected an AdmissionReview"), { code: "FST_ERR_CTP_EMPTY_JSON_BODY", statusCode: 400 }), undefined);
+      else done(null, text);
+      return;
+    }
     void fastifyJson(request, text, (err: Error | null, value?: unknown) => {
       const code = err && "code" in err ? err.code : undefined;
       if (err && code === "FST_ERR_CTP_INVALID_JSON_BODY") err.message = jsonBodyError(text);

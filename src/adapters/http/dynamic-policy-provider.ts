@@ -1,32 +1,72 @@
 import type { LoadedPolicy } from "../../core/policy/parse-policy.ts";
+import type { JsonValue } from "../../core/k8s/json.ts";
 import type { Rule } from "../../core/rules/rule.ts";
 import { customRulesToRules } from "../../core/policy/custom-rules.ts";
+import { declaredRulesFromCrd } from "../../core/crd/declared-rules-from-crd.ts";
 import type { ActivePolicy, PolicyProvider } from "./active-policy.ts";
 import { activePolicy } from "./static-policy-provider.ts";
+
+/**
+ * One change of what the catalogue is built from. Plain data (structured-cloneable): the decision
+ * thread rebuilds the same catalogue from it, since rules hold functions that cannot be sent.
+ */
+export type PolicyChange =
+  | { readonly type: "policy"; readonly loaded: LoadedPolicy; readonly source: string }
+  | { readonly type: "crds"; readonly crds: readonly JsonValue[] };
 
 /** A policy provider fed by watches (ConfigMap, CRDs); the catalogue is rebuilt once per change, not per request. */
 export interface DynamicPolicyProvider extends PolicyProvider {
   setPolicy(loaded: LoadedPolicy, source: string): ActivePolicy;
-  setCrdRules(rules: readonly Rule[]): void;
+  /** The CRDs to read declared rules from (every CRD the watch knows; unreadable ones add none). */
+  setCrds(crds: readonly JsonValue[]): void;
+  apply(change: PolicyChange): void;
+  /** Calls `listener` with the changes that rebuild the current state, then with every later change. */
+  subscribe(listener: (change: PolicyChange) => void): void;
+}
+
+function rulesOfCrds(crds: readonly JsonValue[]): Rule[] {
+  return crds.flatMap((crd) => {
+    const result = declaredRulesFromCrd(crd);
+    return result.ok ? result.rules : [];
+  });
 }
 
 export function dynamicPolicyProvider(): DynamicPolicyProvider {
   let policy: { readonly loaded: LoadedPolicy; readonly source: string } | undefined;
+  let crds: readonly JsonValue[] = [];
   let crdRules: readonly Rule[] = [];
   let active: ActivePolicy | undefined;
+  const listeners: ((change: PolicyChange) => void)[] = [];
   const rebuild = (): ActivePolicy | undefined => {
     active = policy ? activePolicy(policy.loaded, policy.source, [...customRulesToRules(policy.loaded.policy.customRules), ...crdRules]) : undefined;
     return active;
   };
-  return {
+  const notify = (change: PolicyChange): void => {
+    for (const listener of listeners) listener(change);
+  };
+  const provider: DynamicPolicyProvider = {
     current: () => active,
     setPolicy(loaded, source) {
       policy = { loaded, source };
-      return rebuild()!;
+      const rebuilt = rebuild()!;
+      notify({ type: "policy", loaded, source });
+      return rebuilt;
     },
-    setCrdRules(rules) {
-      crdRules = rules;
+    setCrds(next) {
+      crds = next;
+      crdRules = rulesOfCrds(next);
       rebuild();
+      notify({ type: "crds", crds: next });
+    },
+    apply(change) {
+      if (change.type === "policy") provider.setPolicy(change.loaded, change.source);
+      else provider.setCrds(change.crds);
+    },
+    subscribe(listener) {
+      if (crds.length > 0) listener({ type: "crds", crds });
+      if (policy) listener({ type: "policy", ...policy });
+      listeners.push(listener);
     },
   };
+  return provider;
 }

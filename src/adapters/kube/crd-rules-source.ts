@@ -17,18 +17,22 @@ function nameOf(object: JsonObject): string {
 export function watchCrdRules(options: {
   readonly kc: KubeConfig;
   readonly http: KubeHttp;
-  readonly onRules: (rules: readonly Rule[], crdCount: number) => void;
+  /** The rules of every CRD read so far, and those CRDs (for a provider that rebuilds them elsewhere). */
+  readonly onRules: (rules: readonly Rule[], crds: readonly JsonObject[]) => void;
   readonly onInvalid: (name: string, error: string) => void;
   readonly onError: ListWatchOptions["onError"];
   readonly backoff?: ListWatchOptions["backoff"];
 }): ListWatch {
-  const byName = new Map<string, readonly Rule[]>();
+  const byName = new Map<string, { readonly crd: JsonObject; readonly rules: readonly Rule[] }>();
   const read = (crd: JsonObject): void => {
     const result = declaredRulesFromCrd(crd);
-    if (result.ok) byName.set(nameOf(crd), result.rules);
+    if (result.ok) byName.set(nameOf(crd), { crd, rules: result.rules });
     else options.onInvalid(nameOf(crd), result.error);
   };
-  const publish = (): void => options.onRules([...byName.values()].flat(), byName.size);
+  const publish = (): void => {
+    const read = [...byName.values()];
+    options.onRules(read.flatMap((r) => r.rules), read.map((r) => r.crd));
+  };
   return listWatch({
     kc: options.kc,
     http: options.http,

@@ -8,6 +8,13 @@ import type { Decision } from "../../core/decide/decision.ts";
  */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+/** What the metrics read of a decision (small enough to pass between threads). */
+export interface DecisionSummary {
+  readonly action: Decision["action"];
+  readonly enforcedAction: Decision["enforcedAction"];
+  readonly findings: readonly Pick<Decision["findings"][number], "ruleId" | "class" | "severity">[];
+}
+
 /** Prometheus metrics of the webhook, on a registry of its own (never prom-client's global one). */
 export interface AdmissionMetrics {
   readonly registry: Registry;
@@ -17,7 +24,7 @@ export interface AdmissionMetrics {
     readonly group: string;
     readonly kind: string;
     readonly dryRun: boolean;
-    readonly decision: Decision;
+    readonly decision: DecisionSummary;
     readonly seconds: number;
   }): void;
   /** A request that could not be decoded (400/413) or whose decision threw. */

@@ -26,6 +26,8 @@ export type RecordDestination = string;
 export interface RecordWriter {
   /** Queues one record; never blocks the caller on I/O. */
   write(record: DecisionRecord): void;
+  /** Queues records already serialised elsewhere (the decision thread): whole lines, each ending in "\n". */
+  writeLines(lines: string): void;
   /** Blocks until everything queued so far is written (SIGTERM path, tests). */
   flush(): void;
   /** Flushes and closes the destination. */
@@ -79,15 +81,21 @@ export async function createRecordWriter(destination: RecordDestination, onError
   // batch in hand: prepended so it runs before pino's own exit hook, which flushes thread-stream
   // synchronously and ends it.
   const onExit = (): void => drain();
+  const queue = (lines: string): void => {
+    if (closed || lines === "") return;
+    pending += lines;
+    if (pending.length >= BATCH_BYTES) drain();
+    // unref: a pending batch never keeps the process alive; close() and flush() drain it.
+    else timer ??= setTimeout(drain, BATCH_MS).unref();
+  };
   process.prependListener("exit", onExit);
   return {
     write(record) {
-      if (closed) return;
       // The record is the whole line: one JSON.stringify, batched with the others of this turn.
-      pending += `${JSON.stringify(record)}\n`;
-      if (pending.length >= BATCH_BYTES) drain();
-      // unref: a pending batch never keeps the process alive; close() and flush() drain it.
-      else timer ??= setTimeout(drain, BATCH_MS).unref();
+      queue(`${JSON.stringify(record)}\n`);
+    },
+    writeLines(lines) {
+      queue(lines);
     },
     flush() {
       drain();

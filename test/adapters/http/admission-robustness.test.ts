@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Agent } from "node:https";
 import fc from "fast-check";
 import { httpsRequest } from "../../support/https-client.ts";
-import { startTestWebhook, type TestWebhook } from "../../support/webhook-server.ts";
+import { startTestWebhook, DECIDE_ON, type TestWebhook } from "../../support/webhook-server.ts";
 import { acceptAnswer } from "../../support/apiserver-acceptance.ts";
 
 /** Arbitrary JSON objects shaped like Kubernetes objects, with random spec contents. */
@@ -57,11 +57,11 @@ function poisoned(value: unknown): boolean {
   return Object.values(value).some(poisoned);
 }
 
-describe("the webhook under arbitrary input", () => {
+for (const decideOn of DECIDE_ON) describe(`the webhook under arbitrary input (deciding on the ${decideOn})`, () => {
   let hook: TestWebhook;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   before(async () => {
-    hook = await startTestWebhook();
+    hook = await startTestWebhook({ decideOn });
   });
   after(async () => {
     agent.destroy();

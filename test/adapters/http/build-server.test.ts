@@ -2,16 +2,16 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Agent } from "node:https";
 import { httpsRequest } from "../../support/https-client.ts";
-import { startTestWebhook, defaultPolicy, type TestWebhook } from "../../support/webhook-server.ts";
+import { startTestWebhook, defaultPolicy, DECIDE_ON, type TestWebhook } from "../../support/webhook-server.ts";
 import { acceptAnswer } from "../../support/apiserver-acceptance.ts";
 import { rawReview } from "../../support/load-review.ts";
 import { activePolicy } from "../../../src/adapters/http/static-policy-provider.ts";
 import type { Catalogue } from "../../../src/core/rules/catalogue.ts";
 
-describe("webhook server over HTTPS", () => {
+for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding on the ${decideOn})`, () => {
   let hook: TestWebhook;
   before(async () => {
-    hook = await startTestWebhook();
+    hook = await startTestWebhook({ decideOn });
   });
   after(async () => {
     await hook.close();
@@ -87,7 +87,7 @@ describe("webhook server over HTTPS", () => {
     assert.equal((await httpsRequest({ url: `${hook.url}/healthz`, ca: hook.ca })).status, 200);
     assert.equal((await httpsRequest({ url: `${hook.url}/readyz`, ca: hook.ca })).status, 200);
     await post("/mutate", JSON.stringify(rawReview("deployment-selector-change.json")));
-    await new Promise((r) => setImmediate(r));
+    await hook.settled();
     const metrics = await httpsRequest({ url: `${hook.url}/metrics`, ca: hook.ca });
     assert.match(metrics.text, /gitops_guard_admission_requests_total\{webhook="mutate",operation="UPDATE",group="apps",kind="Deployment",action="mark",enforced_action="mark",dry_run="true"\} \d+/);
     assert.match(metrics.text, /gitops_guard_admission_duration_seconds_bucket/);
@@ -98,7 +98,7 @@ describe("webhook server over HTTPS", () => {
     const raw = rawReview("deployment-selector-change.json");
     raw.request.uid = "record-check-uid";
     await post("/mutate", JSON.stringify(raw));
-    await new Promise((r) => setImmediate(r));
+    await hook.settled();
     const line = hook.recordLines().map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r["uid"] === "record-check-uid");
     assert.ok(line);
     assert.equal(line["v"], 1);
@@ -124,12 +124,13 @@ describe("webhook server over HTTPS", () => {
     raw.request.object = secret({ password: secretValue }, true);
     const res = await post("/mutate", JSON.stringify(raw));
     assert.equal(res.status, 200);
-    await new Promise((r) => setImmediate(r));
+    await hook.settled();
     const everything = hook.recordLines().join("\n") + hook.logText() + res.text;
     for (const value of [secretValue, decoded, "b2xkLXZhbHVl"]) assert.ok(!everything.includes(value), `leaked ${value}`);
   });
 
-  it("fails open with a warning (and records the error) when deciding throws", async () => {
+  // A catalogue that throws cannot be sent to a thread: test/adapters/http/decision-worker-client.test.ts covers it there.
+  if (decideOn === "request-thread") it("fails open with a warning (and records the error) when deciding throws", async () => {
     const policy = await defaultPolicy();
     const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); }, scopeFor: () => { throw new Error("boom"); }, pointerStructsFor: () => { throw new Error("boom"); } };
     const hook2 = await startTestWebhook({ provider: { current: () => ({ ...activePolicy({ policy, contentHash: "x" }, "test", []), catalogue: broken }) } });
@@ -140,7 +141,7 @@ describe("webhook server over HTTPS", () => {
       const answer = acceptAnswer(raw, res.json(), "mutating");
       assert.equal(answer.allowed, true);
       assert.match(answer.warnings.join(" "), /failed open/);
-      await new Promise((r) => setImmediate(r));
+      await hook2.settled();
       const record = JSON.parse(hook2.recordLines().at(-1) ?? "{}") as { error?: { code: string } };
       assert.equal(record.error?.code, "ERR_INTERNAL");
     } finally {
@@ -150,7 +151,7 @@ describe("webhook server over HTTPS", () => {
 
   it("reports not ready on /readyz until its readiness check passes", async () => {
     let reason: string | undefined = "policy not loaded";
-    const hook3 = await startTestWebhook({ ready: () => reason });
+    const hook3 = await startTestWebhook({ ready: () => reason, decideOn });
     try {
       const notReady = await httpsRequest({ url: `${hook3.url}/readyz`, ca: hook3.ca });
       assert.equal(notReady.status, 503);
@@ -164,7 +165,7 @@ describe("webhook server over HTTPS", () => {
 
   it("asks every client to close its connection once draining for shutdown, on every route and error", async () => {
     let draining = false;
-    const drainingHook = await startTestWebhook({ draining: () => draining });
+    const drainingHook = await startTestWebhook({ draining: () => draining, decideOn });
     try {
       const send = (path: string, body?: string): ReturnType<typeof httpsRequest> =>
         httpsRequest({ url: `${drainingHook.url}${path}`, ca: drainingHook.ca, ...(body !== undefined ? { body } : {}), ...(body === "not a review" ? { contentType: "text/plain" } : {}) });

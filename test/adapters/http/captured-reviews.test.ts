@@ -11,7 +11,7 @@ import { findFindings } from "../../../src/core/rules/find-findings.ts";
 import { FIXTURES } from "../../support/load-yaml.ts";
 import { builtinCatalogue } from "../../support/rule-case.ts";
 import { httpsRequest } from "../../support/https-client.ts";
-import { startTestWebhook, type TestWebhook } from "../../support/webhook-server.ts";
+import { startTestWebhook, DECIDE_ON, type TestWebhook } from "../../support/webhook-server.ts";
 import { acceptAnswer, type AcceptedAnswer } from "../../support/apiserver-acceptance.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
@@ -236,11 +236,11 @@ describe("AdmissionReviews as kube-apiserver sends them (captured shapes)", () =
     it(`${c.file} is shaped as kube-apiserver builds it`, () => checkShape(c));
   }
 
-  describe("sent to the real server over HTTPS", () => {
+  for (const decideOn of DECIDE_ON) describe(`sent to the real server over HTTPS (deciding on the ${decideOn})`, () => {
     let hook: TestWebhook;
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
     before(async () => {
-      hook = await startTestWebhook();
+      hook = await startTestWebhook({ decideOn });
     });
     after(async () => {
       agent.destroy();

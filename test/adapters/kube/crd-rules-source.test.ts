@@ -38,7 +38,7 @@ describe("watchCrdRules", () => {
     const errors: Error[] = [];
     const source = watchCrdRules({
       kc, http: createKubeHttp(kc), backoff: { initialMs: 20, maxMs: 100 },
-      onRules: (rules: readonly Rule[], crdCount) => published.push({ ids: rules.map((r) => r.id).sort(), count: crdCount }),
+      onRules: (rules: readonly Rule[], crds) => published.push({ ids: rules.map((r) => r.id).sort(), count: crds.length }),
       onInvalid: (name, error) => invalid.push([name, error]),
       onError: (error) => errors.push(error),
     });
@@ -103,7 +103,7 @@ describe("watchCrdRules", () => {
 
   it("starts from an empty set when there are no CRDs", async () => {
     const published: number[] = [];
-    const source = watchCrdRules({ kc, http: createKubeHttp(kc), onRules: (_rules, count) => published.push(count), onInvalid: () => undefined, onError: () => undefined });
+    const source = watchCrdRules({ kc, http: createKubeHttp(kc), onRules: (_rules, crds) => published.push(crds.length), onInvalid: () => undefined, onError: () => undefined });
     try {
       await waitFor("the first publication", () => published.length === 1);
       assert.deepEqual(published, [0]);

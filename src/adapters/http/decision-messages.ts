@@ -1,0 +1,65 @@
+import type { ErrorCode } from "../../errors.ts";
+import type { Observation, Webhook } from "./decide-review.ts";
+import type { PolicyChange } from "./dynamic-policy-provider.ts";
+
+/**
+ * The messages between the request thread and the decision thread (decision-worker-client.ts,
+ * serve-decisions.ts). Plain data: every message is structured-cloned by postMessage.
+ */
+
+/** What the decision thread is started with (workerData). */
+export interface DecisionThreadData {
+  readonly guardNamespace: string;
+  /** Whether records are written at all (`--records off` → false: none are built). */
+  readonly recording: boolean;
+}
+
+/** One request body to decide. */
+export interface ReviewTask {
+  readonly type: "review";
+  readonly id: number;
+  readonly webhook: Webhook;
+  /** The raw body (UTF-8 text): parsing it is part of the work moved off the request thread. */
+  readonly text: string;
+  /** Wall clock at receipt, ms since the epoch. */
+  readonly receivedAt: number;
+  /** process.hrtime.bigint() at receipt: one monotonic clock for every thread of the process. */
+  readonly startedNs: bigint;
+}
+
+export type ToDecisionThread =
+  | ReviewTask
+  | { readonly type: "policy-change"; readonly change: PolicyChange }
+  /** Send every observation and record line of the answers sent so far, then `flushed`. */
+  | { readonly type: "flush" };
+
+/** An error thrown while deciding, as far as it survives a thread boundary. */
+export interface ThrownError {
+  readonly type: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export interface AnswerMessage {
+  readonly type: "answer";
+  readonly id: number;
+  /** The AdmissionReview answer as JSON text (HTTP 200), or absent for a body that is not one. */
+  readonly answer?: string;
+  /** Why the body is not an AdmissionReview (HTTP 400). */
+  readonly invalid?: string;
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
+  readonly uid?: string;
+  readonly thrown?: ThrownError;
+}
+
+/** The metrics and records of answers already sent, batched per turn of the decision thread's loop. */
+export interface AfterMessage {
+  readonly type: "after";
+  readonly observations: readonly Observation[];
+  /** Decision records, one JSON line each (the README schema), concatenated. */
+  readonly lines: string;
+  /** Records that could not be built (a bug): logged by the request thread. */
+  readonly recordErrors: readonly ThrownError[];
+}
+
+export type FromDecisionThread = { readonly type: "ready" } | AnswerMessage | AfterMessage | { readonly type: "flushed" };

@@ -1,0 +1,183 @@
+import { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
+import type { AfterMessage, AnswerMessage, DecisionThreadData, FromDecisionThread, ReviewTask, ToDecisionThread } from "./decision-messages.ts";
+import type { DynamicPolicyProvider, PolicyChange } from "./dynamic-policy-provider.ts";
+
+/**
+ * Longest a decision may run before the thread counts as stalled (ms). The largest review the
+ * server takes (7 MiB) decides in about 150 ms here and a typical one in 0.1 ms; kube-apiserver
+ * gives the webhook 3 s (manifests: timeoutSeconds: 3), so a stalled decision is answered by our
+ * failure mode, and recorded, well before the API server gives up and applies its own.
+ */
+export const STALL_MS = 1_000;
+
+/** Wait before a stopped decision thread is started again (ms); requests are decided on the request thread meanwhile. */
+export const RESTART_DELAY_MS = 1_000;
+
+/** Longest wait for the decision thread's last observations and records at shutdown (ms). */
+const FLUSH_WAIT_MS = 2_000;
+
+/** What became of one request sent to the decision thread. */
+export type ThreadResult =
+  | { readonly kind: "answered"; readonly message: AnswerMessage }
+  /** The thread is starting, restarting or gone: decide on the request thread. */
+  | { readonly kind: "unavailable" }
+  /** The thread stopped answering while this request was in it: answer by the failure mode. */
+  | { readonly kind: "stalled" };
+
+/** Decides admission reviews on a thread of their own. */
+export interface DecisionThread {
+  /** Sends one body to the thread. Resolves `unavailable` at once when the thread is not running. */
+  decide(task: Omit<ReviewTask, "type" | "id">): Promise<ThreadResult>;
+  /** True while the thread takes work (started and ready). */
+  running(): boolean;
+  /** Resolves once the observations and records of every answer sent so far were handed to `onAfter`. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DecisionThreadOptions extends DecisionThreadData {
+  /** Where the catalogue comes from: every change is forwarded to the thread. */
+  readonly provider: Pick<DynamicPolicyProvider, "subscribe">;
+  /** Receives the metrics observations and record lines of answers already sent. */
+  readonly onAfter: (after: AfterMessage) => void;
+  readonly log: Logger;
+  /** The thread's script. Default: decision-thread beside this module. Tests start a faulty one. */
+  readonly entry?: URL;
+  /** Default STALL_MS. */
+  readonly stallMs?: number;
+  /** Default RESTART_DELAY_MS. */
+  readonly restartDelayMs?: number;
+}
+
+function defaultEntry(): URL {
+  return new URL(`./decision-thread${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+}
+
+interface Running {
+  readonly worker: Worker;
+  ready: boolean;
+  /** Date.now() when the thread last posted anything, or when it got work while idle. */
+  lastHeard: number;
+}
+
+/**
+ * Starts the decision thread. The request thread then only does TLS, HTTP and the bookkeeping of
+ * answers; parsing, deciding, serialising and building records run beside it, on the machine's
+ * second core (README "Benchmarks": the bare TLS server is the request thread's ceiling).
+ * Nothing is lost when the thread fails: requests in it when it crashes, and every request until
+ * it has restarted, are decided on the request thread; requests in it when it stalls are answered
+ * by the failure mode, and the thread is replaced.
+ */
+export function startDecisionThread(options: DecisionThreadOptions): DecisionThread {
+  const stallMs = options.stallMs ?? STALL_MS;
+  const restartDelayMs = options.restartDelayMs ?? RESTART_DELAY_MS;
+  const { log } = options;
+  const pending = new Map<number, (result: ThreadResult) => void>();
+  const flushes: (() => void)[] = [];
+  let nextId = 0;
+  let closing = false;
+  let running: Running | undefined;
+  let restartTimer: NodeJS.Timeout | undefined;
+  // The latest change of each kind: enough to bring a new thread to the current state.
+  const latest = new Map<PolicyChange["type"], PolicyChange>();
+
+  const settleAll = (result: ThreadResult): void => {
+    const waiting = [...pending.values()];
+    pending.clear();
+    for (const resolve of waiting) resolve(result);
+    for (const done of flushes.splice(0)) done();
+  };
+
+  const spawn = (): void => {
+    const data: DecisionThreadData = { guardNamespace: options.guardNamespace, recording: options.recording };
+    const worker = new Worker(options.entry ?? defaultEntry(), { workerData: data });
+    const self: Running = { worker, ready: false, lastHeard: Date.now() };
+    running = self;
+    // Posted before the thread listens: a port queues messages until then.
+    for (const change of latest.values()) worker.postMessage({ type: "policy-change", change } satisfies ToDecisionThread);
+    worker.on("message", (message: FromDecisionThread) => {
+      self.lastHeard = Date.now();
+      switch (message.type) {
+        case "ready":
+          self.ready = true;
+          break;
+        case "answer": {
+          const resolve = pending.get(message.id);
+          pending.delete(message.id);
+          resolve?.({ kind: "answered", message });
+          break;
+        }
+        case "after":
+          options.onAfter(message);
+          break;
+        case "flushed":
+          flushes.shift()?.();
+          break;
+      }
+    });
+    worker.on("error", (err) => log.error({ err }, "the decision thread failed"));
+    worker.on("exit", (exitCode) => {
+      if (running === self) running = undefined;
+      // Crashed: the requests in it are decided on the request thread (their bodies are still there).
+      settleAll({ kind: "unavailable" });
+      if (closing) return;
+      log.error({ exitCode, restartInMs: restartDelayMs }, "the decision thread stopped; deciding on the request thread until it restarts");
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        if (!closing) spawn();
+      }, restartDelayMs);
+    });
+  };
+
+  // A decision that never ends (a bug on some input) must not hold every later request: the ones
+  // in the thread are answered by the failure mode and the thread is replaced.
+  const watchdog = setInterval(() => {
+    const current = running;
+    if (!current || pending.size === 0 || Date.now() - current.lastHeard <= stallMs) return;
+    running = undefined;
+    log.error({ stalledMs: Date.now() - current.lastHeard, inFlight: pending.size }, "the decision thread stalled; answering its requests by the failure mode and replacing it");
+    settleAll({ kind: "stalled" });
+    void current.worker.terminate();
+  }, Math.max(10, Math.floor(stallMs / 4)));
+  watchdog.unref();
+
+  options.provider.subscribe((change) => {
+    latest.set(change.type, change);
+    running?.worker.postMessage({ type: "policy-change", change } satisfies ToDecisionThread);
+  });
+  spawn();
+
+  return {
+    running: () => running?.ready === true,
+    decide(task) {
+      const current = running;
+      if (!current?.ready) return Promise.resolve({ kind: "unavailable" });
+      const id = nextId++;
+      if (pending.size === 0) current.lastHeard = Date.now();
+      const result = new Promise<ThreadResult>((resolve) => pending.set(id, resolve));
+      current.worker.postMessage({ type: "review", id, ...task } satisfies ToDecisionThread);
+      return result;
+    },
+    async flush() {
+      const current = running;
+      if (!current?.ready) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FLUSH_WAIT_MS);
+        flushes.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        current.worker.postMessage({ type: "flush" } satisfies ToDecisionThread);
+      });
+    },
+    async close() {
+      closing = true;
+      clearInterval(watchdog);
+      if (restartTimer) clearTimeout(restartTimer);
+      const current = running;
+      running = undefined;
+      if (current) await current.worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { MessagePort } from "node:worker_threads";
+import { decideReview, type Observation } from "./decide-review.ts";
+import type { AfterMessage, AnswerMessage, DecisionThreadData, FromDecisionThread, ReviewTask, ThrownError, ToDecisionThread } from "./decision-messages.ts";
+import { dynamicPolicyProvider, type DynamicPolicyProvider } from "./dynamic-policy-provider.ts";
+import { isoTimeCache } from "./iso-time-cache.ts";
+import { parseReviewText } from "./parse-review-text.ts";
+
+/** What a port must offer: node's parentPort, or a test's MessageChannel end. */
+export type DecisionPort = Pick<MessagePort, "on" | "postMessage">;
+
+function thrownError(err: unknown): ThrownError {
+  return err instanceof Error ? { type: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) } : { type: typeof err, message: String(err) };
+}
+
+/**
+ * The decision thread's loop: parse → decide → answer for each review, in arrival order. The
+ * answer is posted at once; the observation and the record line are built after it and posted
+ * together per turn of the loop (one message for all the answers of a turn), so neither delays
+ * an answer nor costs the request thread a message each.
+ */
+export function serveDecisions(port: DecisionPort, data: DecisionThreadData, provider: DynamicPolicyProvider = dynamicPolicyProvider()): void {
+  const isoTime = isoTimeCache();
+  const monotonicNs = (): bigint => process.hrtime.bigint();
+  let observations: Observation[] = [];
+  let lines = "";
+  let recordErrors: ThrownError[] = [];
+  let records: (() => void)[] = [];
+  let scheduled = false;
+  const send = (message: FromDecisionThread): void => port.postMessage(message);
+  const sendAfter = (): void => {
+    scheduled = false;
+    const pending = records;
+    records = [];
+    for (const build of pending) build();
+    if (observations.length === 0 && lines === "" && recordErrors.length === 0) return;
+    const message: AfterMessage = { type: "after", observations, lines, recordErrors };
+    observations = [];
+    lines = "";
+    recordErrors = [];
+    send(message);
+  };
+  const decide = (task: ReviewTask): void => {
+    const parsed = parseReviewText(task.text);
+    if (!parsed.ok) {
+      send({ type: "answer", id: task.id, invalid: parsed.message });
+      return;
+    }
+    const outcome = decideReview(task.webhook, parsed.value, {
+      active: provider.current(),
+      guardNamespace: data.guardNamespace,
+      receivedAt: task.receivedAt,
+      startedNs: task.startedNs,
+      monotonicNs,
+      isoTime,
+      recording: data.recording,
+    });
+    if (outcome.kind === "invalid") {
+      send({ type: "answer", id: task.id, invalid: outcome.message });
+      return;
+    }
+    const answer: AnswerMessage = {
+      type: "answer",
+      id: task.id,
+      answer: JSON.stringify(outcome.answer),
+      ...(outcome.error ? { error: outcome.error, uid: outcome.answer.response.uid } : {}),
+      ...(outcome.thrown !== undefined ? { thrown: thrownError(outcome.thrown) } : {}),
+    };
+    send(answer);
+    observations.push(outcome.observation);
+    const { record } = outcome;
+    if (record) {
+      records.push(() => {
+        try {
+          lines += `${JSON.stringify(record())}\n`;
+        } catch (err) {
+          recordErrors.push(thrownError(err));
+        }
+      });
+    }
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(sendAfter);
+    }
+  };
+  port.on("message", (message: ToDecisionThread) => {
+    switch (message.type) {
+      case "review":
+        decide(message);
+        break;
+      case "policy-change":
+        provider.apply(message.change);
+        break;
+      case "flush":
+        sendAfter();
+        send({ type: "flushed" });
+        break;
+    }
+  });
+  send({ type: "ready" });
+}
