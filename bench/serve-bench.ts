@@ -78,6 +78,8 @@ interface RunConfig {
   readonly rate: number;
   /** Which ceiling row the ratio is taken against. */
   readonly ceilingKey?: string;
+  /** serve's --decide-on; default: serve's own (auto: a decision thread on 2+ cores). */
+  readonly decideOn?: "request-thread";
 }
 
 interface RecordsCheck {
@@ -145,9 +147,9 @@ function waitExit(child: ChildProcess): Promise<number | null> {
  * Starts the webhook (`node src/bin/gitops-guard.ts serve`) or the bare ceiling server on a free
  * port and resolves once it says where it listens. `records` is a path for --records (guard only).
  */
-function startServer(ctx: BenchContext, kind: ServerKind, records: string | undefined, nodeArgs: readonly string[] = []): Promise<ServerHandle> {
+function startServer(ctx: BenchContext, kind: ServerKind, records: string | undefined, nodeArgs: readonly string[] = [], serveArgs: readonly string[] = []): Promise<ServerHandle> {
   const args = kind === "guard"
-    ? [...nodeArgs, "src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", ctx.certDir, "--records", records ?? "off", "--log-level", "info"]
+    ? [...nodeArgs, "src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", ctx.certDir, "--records", records ?? "off", "--log-level", "info", ...serveArgs]
     : [...nodeArgs, "bench/bare-server.ts", "--cert-dir", ctx.certDir, "--port", "0"];
   const child = spawn(process.execPath, args, { cwd: ctx.root, stdio: ["ignore", "pipe", "pipe"] });
   const exited = waitExit(child);
@@ -268,7 +270,7 @@ async function checkRecords(path: string, forbidden: readonly string[], load: Lo
 /** One run: fresh server, preflight, warm-up + measure, stop, check records. */
 async function runOne(ctx: BenchContext, config: RunConfig, rep: number): Promise<RunResult> {
   const recordsPath = config.records === "on" ? join(ctx.tmp, `records-${config.key}-${rep}.jsonl`) : undefined;
-  const server = await startServer(ctx, config.kind, recordsPath);
+  const server = await startServer(ctx, config.kind, recordsPath, [], config.decideOn ? ["--decide-on", config.decideOn] : []);
   try {
     const answer = await preflight(ctx, server.port, config.payload);
     let cpuStart: number | undefined;
@@ -588,6 +590,8 @@ function buildConfigs(payloads: Payloads, options: BenchOptions): RunConfig[] {
       { key: `b1-${records}`, scenario: "(b1)", title: payloads.immutableDeny.title, kind: "guard", records, payload: payloads.immutableDeny, connections: small, rate: 0, ceilingKey: "ceiling" },
       { key: `b2-${records}`, scenario: "(b2)", title: payloads.restorePatch.title, kind: "guard", records, payload: payloads.restorePatch, connections: small, rate: 0, ceilingKey: "ceiling" },
       { key: `c-${records}`, scenario: "(c)", title: payloads.configMap1MiB.title, kind: "guard", records, payload: payloads.configMap1MiB, connections: big, rate: 0, ceilingKey: "ceiling-1mib" },
+      // The same (a) decided on the request thread (`--decide-on request-thread`, what one core gets): the thread's gain.
+      { key: `a-rt-${records}`, scenario: "(a)", title: `${payloads.deploymentUpdate.title}, --decide-on request-thread`, kind: "guard", records, payload: payloads.deploymentUpdate, connections: small, rate: 0, ceilingKey: "ceiling", decideOn: "request-thread" },
     );
   }
   // `--only checks`: no scenario run, only the Secret probe and the SIGTERM check.

@@ -1,8 +1,8 @@
 /**
  * Where the webhook's time goes: the request path rebuilt stage by stage (bench/stage-server.ts),
  * each stage under the same closed-loop load as serve-bench's (a) (10 connections, the Deployment
- * UPDATE body), then the real `serve` with records off and on, and a prototype that moves the
- * decision to a worker thread (bench/offload-server.ts, not shipped), all in one run, round-robin over
+ * UPDATE body), then the real `serve` deciding on the request thread with records off and on, and
+ * `serve` as it runs by default (a decision thread), all in one run, round-robin over
  * the stages so machine drift spreads over all of them. Reports the median req/s per stage, its
  * ratio to stage 0 (the ceiling) and the server CPU per request.
  *
@@ -61,6 +61,10 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(killer);
 }
 
+function serve(certDir: string): string[] {
+  return ["src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", certDir];
+}
+
 export async function runServeStages(argv: readonly string[]): Promise<void> {
   const { values } = parseArgs({ args: [...argv], options: { reps: { type: "string", default: "3" } } });
   const reps = Number(values.reps);
@@ -73,9 +77,9 @@ export async function runServeStages(argv: readonly string[]): Promise<void> {
     const payload = (await buildPayloads(join(root, "examples", "admission"))).deploymentUpdate;
     const variants: Variant[] = [
       ...STAGES.map((name, stage) => ({ name: `${stage} ${name}`, args: (dir: string) => ["bench/stage-server.ts", "--cert-dir", dir, "--stage", String(stage)] })),
-      { name: "serve --records off", args: (dir: string) => ["src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", dir, "--records", "off"] },
-      { name: "serve --records FILE", args: (dir: string, t: string) => ["src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", dir, "--records", join(t, "records.jsonl")] },
-      { name: "prototype: decisions in a worker thread", args: (dir: string) => ["bench/offload-server.ts", "--cert-dir", dir] },
+      { name: "serve --records off, request thread", args: (dir: string) => [...serve(dir), "--records", "off", "--decide-on", "request-thread"] },
+      { name: "serve --records FILE, request thread", args: (dir: string, t: string) => [...serve(dir), "--records", join(t, "records.jsonl"), "--decide-on", "request-thread"] },
+      { name: "serve --records FILE, decision thread", args: (dir: string, t: string) => [...serve(dir), "--records", join(t, "records.jsonl"), "--decide-on", "thread"] },
     ];
     const rps = new Map<string, number[]>();
     const cpu = new Map<string, number[]>();

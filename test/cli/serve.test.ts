@@ -51,7 +51,9 @@ describe("gitops-guard serve with a policy ConfigMap and CRD-declared rules (sim
     stderr.on("data", (c: Buffer) => (logs += c.toString("utf8")));
     served = main(
       ["serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", join(dir, "certs"), "--records", recordsPath,
-        "--policy-configmap", "gitops-guard/policy", "--kubeconfig", api.kubeconfigPath, "--watch-crds", "--namespace", "gitops-guard"],
+        "--policy-configmap", "gitops-guard/policy", "--kubeconfig", api.kubeconfigPath, "--watch-crds", "--namespace", "gitops-guard",
+        // The ConfigMap's policy and the CRDs' rules must reach the decision thread (auto picks it on 2+ cores only).
+        "--decide-on", "thread"],
       { stdout: new PassThrough(), stderr, stdin: Readable.from([]), isTTY: false, env: {}, onSignal: (signal, handler) => { if (signal === "SIGTERM") stop = handler; } },
       COMMANDS,
     );
@@ -78,6 +80,7 @@ describe("gitops-guard serve with a policy ConfigMap and CRD-declared rules (sim
   it("decides with the ConfigMap's policy and names its version in every record", async () => {
     const answer = await mutate(unownedSelectorChange("cm-enforce"));
     assert.equal(answer.allowed, false);
+    assert.match(logs, /"decideOn":"thread"/);
     const rv = (api.store.get({ apiVersion: "v1", kind: "ConfigMap", namespace: "gitops-guard", name: "policy" })!["metadata"] as JsonObject)["resourceVersion"];
     // Records are buffered (4 KiB): later tests flush them at shutdown; here the version is checked via the answer path.
     assert.match(logs, new RegExp(`configmap/gitops-guard/policy#${String(rv)}@[0-9a-f]{16}`));

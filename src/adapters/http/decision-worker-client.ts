@@ -14,13 +14,24 @@ export const STALL_MS = 1_000;
 /** Wait before a stopped decision thread is started again (ms); requests are decided on the request thread meanwhile. */
 export const RESTART_DELAY_MS = 1_000;
 
+/**
+ * Most body text (UTF-16 units) waiting in the decision thread at once. Beyond it the request
+ * thread decides itself, and while it does it reads no new request: the back-pressure a single
+ * thread has by nature. Without a bound a burst of large reviews would queue without limit (each
+ * waits in the handler and as a copy in the thread's queue, about twice its size), while the
+ * request thread went on reading more. 32 Mi units: four of the largest reviews (7 MiB) or about
+ * 5,000 typical ones (6 KiB), about 64 MiB held in the worst case, against the manifests' 512 MiB
+ * memory limit.
+ */
+export const MAX_QUEUED_UNITS = 32 * 1024 * 1024;
+
 /** Longest wait for the decision thread's last observations and records at shutdown (ms). */
 const FLUSH_WAIT_MS = 2_000;
 
 /** What became of one request sent to the decision thread. */
 export type ThreadResult =
   | { readonly kind: "answered"; readonly message: AnswerMessage }
-  /** The thread is starting, restarting or gone: decide on the request thread. */
+  /** The thread is starting, restarting or gone, or has MAX_QUEUED_UNITS waiting: decide on the request thread. */
   | { readonly kind: "unavailable" }
   /** The thread stopped answering while this request was in it: answer by the failure mode. */
   | { readonly kind: "stalled" };
@@ -48,6 +59,8 @@ export interface DecisionThreadOptions extends DecisionThreadData {
   readonly stallMs?: number;
   /** Default RESTART_DELAY_MS. */
   readonly restartDelayMs?: number;
+  /** Default MAX_QUEUED_UNITS. */
+  readonly maxQueuedUnits?: number;
 }
 
 function defaultEntry(): URL {
@@ -73,7 +86,9 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
   const stallMs = options.stallMs ?? STALL_MS;
   const restartDelayMs = options.restartDelayMs ?? RESTART_DELAY_MS;
   const { log } = options;
+  const maxQueuedUnits = options.maxQueuedUnits ?? MAX_QUEUED_UNITS;
   const pending = new Map<number, (result: ThreadResult) => void>();
+  let queuedUnits = 0;
   const flushes: (() => void)[] = [];
   let nextId = 0;
   let closing = false;
@@ -153,9 +168,16 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
     decide(task) {
       const current = running;
       if (!current?.ready) return Promise.resolve({ kind: "unavailable" });
+      // The first request always goes: a single review larger than the bound still leaves this thread.
+      if (pending.size > 0 && queuedUnits + task.text.length > maxQueuedUnits) return Promise.resolve({ kind: "unavailable" });
       const id = nextId++;
       if (pending.size === 0) current.lastHeard = Date.now();
-      const result = new Promise<ThreadResult>((resolve) => pending.set(id, resolve));
+      const units = task.text.length;
+      queuedUnits += units;
+      const result = new Promise<ThreadResult>((resolve) => pending.set(id, (settled) => {
+        queuedUnits -= units;
+        resolve(settled);
+      }));
       current.worker.postMessage({ type: "review", id, ...task } satisfies ToDecisionThread);
       return result;
     },

@@ -120,6 +120,21 @@ describe("deciding on a thread of its own", () => {
     }
   });
 
+  it("decides on the request thread what would queue beyond the bound, so a stalled thread holds only its own", async () => {
+    const hook = await startTestWebhook({ decideOn: "thread", thread: { entry: FAULTY, stallMs: 500, maxQueuedUnits: 1 } });
+    try {
+      const stalled = send(hook, withUid("deployment-selector-change.json", "stall-thread"));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = Date.now();
+      const over = await send(hook, withUid("deployment-selector-change.json", "over-the-bound"));
+      assert.ok(over.answer.patch.length > 0, "decided, not failed open");
+      assert.ok(Date.now() - started < 400, "not held behind the stalled decision");
+      assert.match((await stalled).answer.warnings.join(" "), /ERR_DECISION_STALLED/);
+    } finally {
+      await hook.close();
+    }
+  });
+
   it("denies a stalled request when the policy fails closed", async () => {
     const hook = await startTestWebhook({ decideOn: "thread", policy: await defaultPolicy({ failureMode: "closed" }), thread: { entry: FAULTY, stallMs: 200 } });
     try {
