@@ -592,7 +592,6 @@ function buildConfigs(payloads: Payloads, options: BenchOptions): RunConfig[] {
       { key: `c-${records}`, scenario: "(c)", title: payloads.configMap1MiB.title, kind: "guard", records, payload: payloads.configMap1MiB, connections: big, rate: 0, ceilingKey: "ceiling-1mib" },
       // The same (a) decided on the request thread (`--decide-on request-thread`, what one core gets): the thread's gain.
       { key: `a-rt-${records}`, scenario: "(a)", title: `${payloads.deploymentUpdate.title}, --decide-on request-thread`, kind: "guard", records, payload: payloads.deploymentUpdate, connections: small, rate: 0, ceilingKey: "ceiling", decideOn: "request-thread" },
-      { key: `c-rt-${records}`, scenario: "(c)", title: `${payloads.configMap1MiB.title}, --decide-on request-thread`, kind: "guard", records, payload: payloads.configMap1MiB, connections: big, rate: 0, ceilingKey: "ceiling-1mib", decideOn: "request-thread" },
     );
   }
   // `--only checks`: no scenario run, only the Secret probe and the SIGTERM check.

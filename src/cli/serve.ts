@@ -32,7 +32,9 @@ function parseOptions(raw: unknown): ServeOptions {
   const parsed = serveOptionsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError("ERR_USAGE", `serve: --${String(issue?.path[0] ?? "?")}: ${issue?.message ?? "invalid"}`);
+    // The flag as typed: commander names options in camelCase (decideOn for --decide-on).
+    const flag = String(issue?.path[0] ?? "?").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new AppError("ERR_USAGE", `serve: --${flag}: ${issue?.message ?? "invalid"}`);
   }
   return parsed.data;
 }

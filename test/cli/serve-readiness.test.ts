@@ -49,3 +49,14 @@ describe("gitops-guard serve before its policy ConfigMap exists", () => {
     }
   });
 });
+
+describe("gitops-guard serve flags", () => {
+  it("refuses an unknown --decide-on value with a usage error naming the flag as typed", async () => {
+    const stderr = new PassThrough();
+    let text = "";
+    stderr.on("data", (c: Buffer) => (text += c.toString("utf8")));
+    const code = await main(["serve", "--port", "0", "--decide-on", "gpu"], { stdout: new PassThrough(), stderr, stdin: Readable.from([]), isTTY: false, env: {}, onSignal: () => undefined }, COMMANDS);
+    assert.equal(code, 2);
+    assert.match(text, /ERR_USAGE: serve: --decide-on: .*"auto"\|"thread"\|"request-thread"/);
+  });
+});

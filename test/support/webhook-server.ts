@@ -64,7 +64,7 @@ export interface TestWebhook {
  * `decideOn: "thread"` decides on a real decision thread (fed by a dynamic provider holding
  * `policy`); a custom `provider` needs the request thread (rules hold functions no thread can get).
  */
-export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined; readonly draining?: () => boolean; readonly decideOn?: DecideOn; readonly thread?: Partial<Pick<DecisionThreadOptions, "entry" | "stallMs" | "restartDelayMs" | "maxQueuedUnits">> } = {}): Promise<TestWebhook> {
+export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined; readonly draining?: () => boolean; readonly decideOn?: DecideOn; readonly thread?: Partial<Pick<DecisionThreadOptions, "entry" | "stallMs" | "restartDelayMs" | "maxQueuedUnits" | "largeBodyUnits">> } = {}): Promise<TestWebhook> {
   const material = await testTls();
   const policy = options.policy ?? (await defaultPolicy());
   if (options.decideOn === "thread" && options.provider) throw new Error("startTestWebhook: a custom provider cannot feed a decision thread");

@@ -135,6 +135,18 @@ describe("deciding on a thread of its own", () => {
     }
   });
 
+  it("decides a body over the large-body bound on the request thread: it never reaches the thread", async () => {
+    const hook = await startTestWebhook({ decideOn: "thread", thread: { entry: FAULTY, stallMs: 300, largeBodyUnits: 100 } });
+    try {
+      const { answer } = await send(hook, withUid("deployment-selector-change.json", "stall-thread"));
+      assert.ok(answer.patch.length > 0, "decided on the request thread, not stalled in the thread");
+      assert.ok(hook.decisionThread?.running());
+      assert.doesNotMatch(hook.logText(), /stalled/);
+    } finally {
+      await hook.close();
+    }
+  });
+
   it("denies a stalled request when the policy fails closed", async () => {
     const hook = await startTestWebhook({ decideOn: "thread", policy: await defaultPolicy({ failureMode: "closed" }), thread: { entry: FAULTY, stallMs: 200 } });
     try {
