@@ -6,22 +6,10 @@ import { verdictFor } from "../../core/admission/verdict-for.ts";
 import { failureDecision } from "../../core/decide/failure-decision.ts";
 import { decisionRecord, type DecisionRecord } from "../../core/records/decision-record.ts";
 import type { ErrorCode } from "../../errors.ts";
-import type { DecisionSummary } from "../metrics/admission-metrics.ts";
+import type { DecisionSummary, Observation } from "../metrics/admission-metrics.ts";
 import type { ActivePolicy } from "./active-policy.ts";
 
 export type Webhook = "mutate" | "validate";
-
-/** What one metrics observation needs: the request's labels, the decision's action and findings. */
-export interface Observation {
-  readonly webhook: Webhook;
-  readonly operation: string;
-  readonly group: string;
-  readonly kind: string;
-  readonly dryRun: boolean;
-  readonly decision: DecisionSummary;
-  /** Decode to encode, seconds. */
-  readonly seconds: number;
-}
 
 /** The result of one AdmissionReview body: a 400 for a body that is not one, or an answer with what to record. */
 export type ReviewOutcome =

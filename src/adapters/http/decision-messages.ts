@@ -1,5 +1,6 @@
 import type { ErrorCode } from "../../errors.ts";
-import type { Observation, Webhook } from "./decide-review.ts";
+import type { Webhook } from "./decide-review.ts";
+import type { Observation } from "../metrics/admission-metrics.ts";
 import type { PolicyChange } from "./dynamic-policy-provider.ts";
 
 /**

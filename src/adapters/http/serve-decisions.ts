@@ -1,5 +1,6 @@
 import type { MessagePort } from "node:worker_threads";
-import { decideReview, type Observation } from "./decide-review.ts";
+import { decideReview } from "./decide-review.ts";
+import type { Observation } from "../metrics/admission-metrics.ts";
 import type { AfterMessage, AnswerMessage, DecisionThreadData, FromDecisionThread, ReviewTask, ThrownError, ToDecisionThread } from "./decision-messages.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "./dynamic-policy-provider.ts";
 import { isoTimeCache } from "./iso-time-cache.ts";

@@ -15,18 +15,22 @@ export interface DecisionSummary {
   readonly findings: readonly Pick<Decision["findings"][number], "ruleId" | "class" | "severity">[];
 }
 
+/** One answered request, as the metrics see it (plain data: it crosses from the decision thread). */
+export interface Observation {
+  readonly webhook: "mutate" | "validate";
+  readonly operation: string;
+  readonly group: string;
+  readonly kind: string;
+  readonly dryRun: boolean;
+  readonly decision: DecisionSummary;
+  /** Decode to encode, seconds. */
+  readonly seconds: number;
+}
+
 /** Prometheus metrics of the webhook, on a registry of its own (never prom-client's global one). */
 export interface AdmissionMetrics {
   readonly registry: Registry;
-  observe(input: {
-    readonly webhook: "mutate" | "validate";
-    readonly operation: string;
-    readonly group: string;
-    readonly kind: string;
-    readonly dryRun: boolean;
-    readonly decision: DecisionSummary;
-    readonly seconds: number;
-  }): void;
+  observe(input: Observation): void;
   /** A request that could not be decoded (400/413) or whose decision threw. */
   error(webhook: string, code: string): void;
   /** The policy in force (label = version); previous versions are reset. */
