@@ -8,7 +8,7 @@ import { serviceHosts } from "../adapters/tls/service-hosts.ts";
 import { watchCertificates } from "../adapters/tls/watch-certificates.ts";
 import { createRecordWriter, type RecordWriter } from "../adapters/records/record-writer.ts";
 import { createAdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
-import { buildServer } from "../adapters/http/build-server.ts";
+import { buildServer, type WebhookServer } from "../adapters/http/build-server.ts";
 import { afterThreadAnswers } from "../adapters/http/admission-routes.ts";
 import { startDecisionThread, type DecisionThread } from "../adapters/http/decision-worker-client.ts";
 import { tlsServerOptions } from "../adapters/tls/tls-server-options.ts";
@@ -66,7 +66,7 @@ function watchCrds(target: { kc: KubeConfig; http: KubeHttp }, provider: Dynamic
     ...target,
     onRules: (rules, crds) => {
       provider.setCrds(crds);
-      log.info({ crds: crds.length, rules: rules.length }, "CRD-declared rules loaded");
+      log.info({ crdsWithRules: crds.length, rules: rules.length }, "CRD-declared rules loaded");
     },
     onInvalid: (name, error) => log.warn({ crd: name, reason: error }, "CRD not understood; its rules are skipped"),
     onError: (err, retryInMs) => log.warn({ err, retryInMs }, "CRD watch failed; retrying"),
@@ -135,29 +135,33 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   });
   const decisionThread = startDecisions(options, { provider, guardNamespace, records, metrics, log });
   let draining = false;
-  const app = buildServer({
-    ...(decisionThread ? { decisionThread } : {}),
-    draining: () => draining,
-    tls: { key: certs.material.key, cert: certs.material.cert },
-    readiness: () => (draining ? "shutting down" : provider.current() ? undefined : "no valid policy loaded yet"),
-    policy: provider,
-    guardNamespace,
-    records,
-    metrics,
-    log,
-    now: () => Date.now(),
-    monotonicNs: () => process.hrtime.bigint(),
-  });
-  const reloader = watchCertificates({
-    dir: options.certDir,
-    current: certs.material,
-    onChange: (material, leaf) => {
-      app.server.setSecureContext(tlsServerOptions(material));
-      log.info({ notAfter: leaf.notAfter }, "serving a replaced certificate");
-    },
-    onError: (err) => log.error({ err }, "certificate reload failed; still serving the previous certificate"),
-  });
+  // From here a failure closes what started: the thread, the watches and the records (no hanging process).
+  let reloader: { close(): void } = { close: () => undefined };
+  let app: WebhookServer;
   try {
+    app = buildServer({
+      ...(decisionThread ? { decisionThread } : {}),
+      draining: () => draining,
+      tls: { key: certs.material.key, cert: certs.material.cert },
+      readiness: () => (draining ? "shutting down" : provider.current() ? undefined : "no valid policy loaded yet"),
+      policy: provider,
+      guardNamespace,
+      records,
+      metrics,
+      log,
+      now: () => Date.now(),
+      monotonicNs: () => process.hrtime.bigint(),
+    });
+    const served = app;
+    reloader = watchCertificates({
+      dir: options.certDir,
+      current: certs.material,
+      onChange: (material, leaf) => {
+        served.server.setSecureContext(tlsServerOptions(material));
+        log.info({ notAfter: leaf.notAfter }, "serving a replaced certificate");
+      },
+      onError: (err) => log.error({ err }, "certificate reload failed; still serving the previous certificate"),
+    });
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
     reloader.close();

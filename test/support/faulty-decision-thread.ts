@@ -48,7 +48,11 @@ if (!isMainThread && parentPort) {
   };
   serveDecisions(faultyPort(parentPort, (trigger) => {
     if (trigger === "crash-thread") throw new Error("the decision thread crashed on purpose");
-    if (trigger === "stall-thread") for (;;);
+    if (trigger === "stall-thread") {
+      // What serveDecisions does when it starts a review, then a decision that never ends.
+      Atomics.store(new BigInt64Array((workerData as { busySince: SharedArrayBuffer }).busySince), 0, BigInt(Date.now()));
+      for (;;);
+    }
     breakNext = true;
-  }), workerData as { guardNamespace: string; recording: boolean }, provider);
+  }), workerData as { guardNamespace: string; recording: boolean; busySince: SharedArrayBuffer }, provider);
 }

@@ -9,6 +9,7 @@ import type { AfterMessage, AnswerMessage } from "./decision-messages.ts";
 import type { DecisionThread } from "./decision-worker-client.ts";
 import { isoTimeCache } from "./iso-time-cache.ts";
 import { parseReviewText } from "./parse-review-text.ts";
+import { JsonText } from "./json-text.ts";
 
 export type { Webhook } from "./decide-review.ts";
 
@@ -43,7 +44,7 @@ interface RouteState {
 
 function reject(webhook: Webhook, deps: AdmissionRouteDeps, reply: FastifyReply, message: string): FastifyReply {
   deps.metrics.error(webhook, "ERR_REVIEW_INVALID");
-  deps.log.warn({ webhook, reason: message }, "invalid AdmissionReview rejected");
+  deps.log.warn({ webhook, code: "ERR_REVIEW_INVALID", reason: message }, "invalid AdmissionReview rejected");
   return reply.code(400).send({ code: "ERR_REVIEW_INVALID", message });
 }
 
@@ -76,9 +77,10 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, state: RouteSt
   const receivedAt = deps.now();
   if (deps.draining?.() === true) reply.header("connection", "close");
   const thread = deps.decisionThread;
-  if (!thread) return answerHere(webhook, deps, state, decideReview(webhook, request.body, envOf(deps, state, receivedAt, startedNs)), reply);
-  // With a decision thread the body arrives as text (build-server's content parser).
-  const text = typeof request.body === "string" ? request.body : "";
+  // With a decision thread a JSON body arrives as text (build-server's content parser); any other
+  // body (text/plain, none) is judged here, as without a thread: not an AdmissionReview.
+  if (!thread || !(request.body instanceof JsonText)) return answerHere(webhook, deps, state, decideReview(webhook, request.body, envOf(deps, state, receivedAt, startedNs)), reply);
+  const { text } = request.body;
   const result = await thread.decide({ webhook, text, receivedAt, startedNs });
   if (result.kind === "answered") return answerFromThread(webhook, deps, result.message, reply);
   const parsed = parseReviewText(text);
@@ -92,8 +94,12 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, state: RouteSt
  * the entry point as the thread's `onAfter`.
  */
 export function afterThreadAnswers(deps: Pick<AdmissionRouteDeps, "metrics" | "records" | "log">): (after: AfterMessage) => void {
-  return ({ observations, lines, recordErrors }) => {
-    for (const observation of observations) deps.metrics.observe(observation);
+  return ({ items, recordErrors }) => {
+    let lines = "";
+    for (const item of items) {
+      deps.metrics.observe(item.observation);
+      if (item.line !== undefined) lines += item.line;
+    }
     if (lines !== "") deps.records?.writeLines(lines);
     for (const err of recordErrors) deps.log.error({ err }, "recording a decision failed");
   };

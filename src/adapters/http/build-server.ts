@@ -8,6 +8,7 @@ import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
 import { registerAdmissionRoutes, type AdmissionRouteDeps } from "./admission-routes.ts";
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REVIEW_BYTES, REQUEST_TIMEOUT_MS } from "./server-limits.ts";
 import { jsonBodyError } from "./json-body-error.ts";
+import { JsonText } from "./json-text.ts";
 
 /** The webhook's fastify instance (HTTPS, our pino logger). */
 export type WebhookServer = FastifyInstance<HttpsServer, IncomingMessage, ServerResponse, FastifyBaseLogger>;
@@ -71,7 +72,7 @@ export function buildServer(deps: ServerDeps): WebhookServer {
     const text = typeof body === "string" ? body : body.toString("utf8");
     if (!parseHere) {
       if (text === "") done(Object.assign(new Error("body is empty: expected an AdmissionReview"), { code: "FST_ERR_CTP_EMPTY_JSON_BODY", statusCode: 400 }), undefined);
-      else done(null, text);
+      else done(null, new JsonText(text));
       return;
     }
     void fastifyJson(request, text, (err: Error | null, value?: unknown) => {

@@ -11,6 +11,12 @@ import type { PolicyChange } from "./dynamic-policy-provider.ts";
 /** What the decision thread is started with (workerData). */
 export interface DecisionThreadData {
   readonly guardNamespace: string;
+  /**
+   * One BigInt64 slot the thread sets to Date.now() when it starts deciding a review and to 0 when
+   * it is done: the stall watchdog reads it (Atomics), so a busy request thread, which reads the
+   * thread's messages late, is never taken for a stalled decision thread.
+   */
+  readonly busySince: SharedArrayBuffer;
   /** Whether records are written at all (`--records off` → false: none are built). */
   readonly recording: boolean;
 }
@@ -53,12 +59,19 @@ export interface AnswerMessage {
   readonly thrown?: ThrownError;
 }
 
+/** What one answered request leaves for the metrics and the records. */
+export interface AfterItem {
+  /** The request's id: items of requests the request thread already answered by the failure mode (a stall) are dropped. */
+  readonly id: number;
+  readonly observation: Observation;
+  /** The decision record as one JSON line (the README schema), when records are written. */
+  readonly line?: string;
+}
+
 /** The metrics and records of answers already sent, batched per turn of the decision thread's loop. */
 export interface AfterMessage {
   readonly type: "after";
-  readonly observations: readonly Observation[];
-  /** Decision records, one JSON line each (the README schema), concatenated. */
-  readonly lines: string;
+  readonly items: readonly AfterItem[];
   /** Records that could not be built (a bug): logged by the request thread. */
   readonly recordErrors: readonly ThrownError[];
 }

@@ -7,6 +7,6 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { z } from "zod";
 import { serveDecisions } from "./serve-decisions.ts";
 
-const dataSchema = z.object({ guardNamespace: z.string().min(1), recording: z.boolean() });
+const dataSchema = z.object({ guardNamespace: z.string().min(1), recording: z.boolean(), busySince: z.instanceof(SharedArrayBuffer) });
 
 if (!isMainThread && parentPort) serveDecisions(parentPort, dataSchema.parse(workerData));

@@ -61,7 +61,7 @@ export interface DecisionThread {
   close(): Promise<void>;
 }
 
-export interface DecisionThreadOptions extends DecisionThreadData {
+export interface DecisionThreadOptions extends Omit<DecisionThreadData, "busySince"> {
   /** Where the catalogue comes from: every change is forwarded to the thread. */
   readonly provider: Pick<DynamicPolicyProvider, "subscribe">;
   /** Receives the metrics observations and record lines of answers already sent. */
@@ -79,6 +79,11 @@ export interface DecisionThreadOptions extends DecisionThreadData {
   readonly largeBodyUnits?: number;
 }
 
+/** An AfterMessage without the items of requests already answered by the failure mode. */
+function withoutStalled(message: AfterMessage, stalledIds: Set<number>): AfterMessage {
+  return { ...message, items: message.items.filter((item) => !stalledIds.delete(item.id)) };
+}
+
 function defaultEntry(): URL {
   return new URL(`./decision-thread${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 }
@@ -86,8 +91,8 @@ function defaultEntry(): URL {
 interface Running {
   readonly worker: Worker;
   ready: boolean;
-  /** Date.now() when the thread last posted anything, or when it got work while idle. */
-  lastHeard: number;
+  /** Date.now() when the thread started the review it is deciding, 0 when idle (the thread writes it). */
+  readonly busySince: BigInt64Array;
 }
 
 /**
@@ -106,6 +111,9 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
   const largeBodyUnits = options.largeBodyUnits ?? LARGE_BODY_UNITS;
   const pending = new Map<number, (result: ThreadResult) => void>();
   let queuedUnits = 0;
+  // Requests answered by the failure mode when the thread stalled: what the thread may still send
+  // for them (it answered just before) is dropped, so none is recorded or counted twice.
+  const stalledIds = new Set<number>();
   const flushes: (() => void)[] = [];
   let nextId = 0;
   let closing = false;
@@ -122,14 +130,14 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
   };
 
   const spawn = (): void => {
-    const data: DecisionThreadData = { guardNamespace: options.guardNamespace, recording: options.recording };
+    const busySince = new SharedArrayBuffer(8);
+    const data: DecisionThreadData = { guardNamespace: options.guardNamespace, recording: options.recording, busySince };
     const worker = new Worker(options.entry ?? defaultEntry(), { workerData: data });
-    const self: Running = { worker, ready: false, lastHeard: Date.now() };
+    const self: Running = { worker, ready: false, busySince: new BigInt64Array(busySince) };
     running = self;
     // Posted before the thread listens: a port queues messages until then.
     for (const change of latest.values()) worker.postMessage({ type: "policy-change", change } satisfies ToDecisionThread);
     worker.on("message", (message: FromDecisionThread) => {
-      self.lastHeard = Date.now();
       switch (message.type) {
         case "ready":
           self.ready = true;
@@ -141,7 +149,7 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
           break;
         }
         case "after":
-          options.onAfter(message);
+          options.onAfter(stalledIds.size === 0 ? message : withoutStalled(message, stalledIds));
           break;
         case "flushed":
           flushes.shift()?.();
@@ -151,6 +159,8 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
     worker.on("error", (err) => log.error({ err }, "the decision thread failed"));
     worker.on("exit", (exitCode) => {
       if (running === self) running = undefined;
+      // Node delivers a thread's last messages before its exit: none can name a stalled id now.
+      stalledIds.clear();
       // Crashed: the requests in it are decided on the request thread (their bodies are still there).
       settleAll({ kind: "unavailable" });
       if (closing) return;
@@ -163,12 +173,16 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
   };
 
   // A decision that never ends (a bug on some input) must not hold every later request: the ones
-  // in the thread are answered by the failure mode and the thread is replaced.
+  // in the thread are answered by the failure mode and the thread is replaced. The thread's own
+  // clock says how long its current decision runs, however late this thread reads its messages.
   const watchdog = setInterval(() => {
     const current = running;
-    if (!current || pending.size === 0 || Date.now() - current.lastHeard <= stallMs) return;
+    if (!current || pending.size === 0) return;
+    const since = Number(Atomics.load(current.busySince, 0));
+    if (since === 0 || Date.now() - since <= stallMs) return;
     running = undefined;
-    log.error({ stalledMs: Date.now() - current.lastHeard, inFlight: pending.size }, "the decision thread stalled; answering its requests by the failure mode and replacing it");
+    log.error({ stalledMs: Date.now() - since, inFlight: pending.size }, "the decision thread stalled; answering its requests by the failure mode and replacing it");
+    for (const id of pending.keys()) stalledIds.add(id);
     settleAll({ kind: "stalled" });
     void current.worker.terminate();
   }, Math.max(10, Math.floor(stallMs / 4)));
@@ -188,7 +202,6 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
       // The first request always goes: a single review larger than the bound still leaves this thread.
       if (pending.size > 0 && queuedUnits + task.text.length > maxQueuedUnits) return Promise.resolve({ kind: "unavailable" });
       const id = nextId++;
-      if (pending.size === 0) current.lastHeard = Date.now();
       const units = task.text.length;
       queuedUnits += units;
       const result = new Promise<ThreadResult>((resolve) => pending.set(id, (settled) => {
@@ -202,11 +215,17 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
       const current = running;
       if (!current?.ready) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, FLUSH_WAIT_MS);
-        flushes.push(() => {
+        const done = (): void => {
           clearTimeout(timer);
           resolve();
-        });
+        };
+        // A flush that timed out leaves the queue: a late "flushed" must not end the next one.
+        const timer = setTimeout(() => {
+          const at = flushes.indexOf(done);
+          if (at >= 0) flushes.splice(at, 1);
+          resolve();
+        }, FLUSH_WAIT_MS);
+        flushes.push(done);
         current.worker.postMessage({ type: "flush" } satisfies ToDecisionThread);
       });
     },

@@ -1,7 +1,6 @@
 import type { MessagePort } from "node:worker_threads";
 import { decideReview } from "./decide-review.ts";
-import type { Observation } from "../metrics/admission-metrics.ts";
-import type { AfterMessage, AnswerMessage, DecisionThreadData, FromDecisionThread, ReviewTask, ThrownError, ToDecisionThread } from "./decision-messages.ts";
+import type { AfterItem, AfterMessage, AnswerMessage, DecisionThreadData, FromDecisionThread, ReviewTask, ThrownError, ToDecisionThread } from "./decision-messages.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "./dynamic-policy-provider.ts";
 import { isoTimeCache } from "./iso-time-cache.ts";
 import { parseReviewText } from "./parse-review-text.ts";
@@ -22,25 +21,32 @@ function thrownError(err: unknown): ThrownError {
 export function serveDecisions(port: DecisionPort, data: DecisionThreadData, provider: DynamicPolicyProvider = dynamicPolicyProvider()): void {
   const isoTime = isoTimeCache();
   const monotonicNs = (): bigint => process.hrtime.bigint();
-  let observations: Observation[] = [];
-  let lines = "";
+  const busySince = new BigInt64Array(data.busySince);
+  let items: AfterItem[] = [];
   let recordErrors: ThrownError[] = [];
-  let records: (() => void)[] = [];
+  let builds: (() => void)[] = [];
   let scheduled = false;
   const send = (message: FromDecisionThread): void => port.postMessage(message);
   const sendAfter = (): void => {
     scheduled = false;
-    const pending = records;
-    records = [];
+    const pending = builds;
+    builds = [];
     for (const build of pending) build();
-    if (observations.length === 0 && lines === "" && recordErrors.length === 0) return;
-    const message: AfterMessage = { type: "after", observations, lines, recordErrors };
-    observations = [];
-    lines = "";
+    if (items.length === 0 && recordErrors.length === 0) return;
+    const message: AfterMessage = { type: "after", items, recordErrors };
+    items = [];
     recordErrors = [];
     send(message);
   };
   const decide = (task: ReviewTask): void => {
+    Atomics.store(busySince, 0, BigInt(Date.now()));
+    try {
+      decideTask(task);
+    } finally {
+      Atomics.store(busySince, 0, 0n);
+    }
+  };
+  const decideTask = (task: ReviewTask): void => {
     const parsed = parseReviewText(task.text);
     if (!parsed.ok) {
       send({ type: "answer", id: task.id, invalid: parsed.message });
@@ -67,17 +73,16 @@ export function serveDecisions(port: DecisionPort, data: DecisionThreadData, pro
       ...(outcome.thrown !== undefined ? { thrown: thrownError(outcome.thrown) } : {}),
     };
     send(answer);
-    observations.push(outcome.observation);
-    const { record } = outcome;
-    if (record) {
-      records.push(() => {
-        try {
-          lines += `${JSON.stringify(record())}\n`;
-        } catch (err) {
-          recordErrors.push(thrownError(err));
-        }
-      });
-    }
+    const { record, observation } = outcome;
+    builds.push(() => {
+      let line: string | undefined;
+      try {
+        if (record) line = `${JSON.stringify(record())}\n`;
+      } catch (err) {
+        recordErrors.push(thrownError(err));
+      }
+      items.push(line === undefined ? { id: task.id, observation } : { id: task.id, observation, line });
+    });
     if (!scheduled) {
       scheduled = true;
       setImmediate(sendAfter);

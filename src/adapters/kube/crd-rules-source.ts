@@ -17,21 +17,23 @@ function nameOf(object: JsonObject): string {
 export function watchCrdRules(options: {
   readonly kc: KubeConfig;
   readonly http: KubeHttp;
-  /** The rules of every CRD read so far, and those CRDs (for a provider that rebuilds them elsewhere). */
+  /** The rules of every CRD read so far, and the CRDs that declare rules (for a provider that rebuilds them elsewhere). */
   readonly onRules: (rules: readonly Rule[], crds: readonly JsonObject[]) => void;
   readonly onInvalid: (name: string, error: string) => void;
   readonly onError: ListWatchOptions["onError"];
   readonly backoff?: ListWatchOptions["backoff"];
 }): ListWatch {
-  const byName = new Map<string, { readonly crd: JsonObject; readonly rules: readonly Rule[] }>();
+  // A CRD is kept whole only when it declares rules: most declare none, and a cluster may hold
+  // hundreds of CRDs with large schemas (the decision thread gets a copy of every one kept).
+  const byName = new Map<string, { readonly crd: JsonObject | undefined; readonly rules: readonly Rule[] }>();
   const read = (crd: JsonObject): void => {
     const result = declaredRulesFromCrd(crd);
-    if (result.ok) byName.set(nameOf(crd), { crd, rules: result.rules });
+    if (result.ok) byName.set(nameOf(crd), { crd: result.rules.length > 0 ? crd : undefined, rules: result.rules });
     else options.onInvalid(nameOf(crd), result.error);
   };
   const publish = (): void => {
     const read = [...byName.values()];
-    options.onRules(read.flatMap((r) => r.rules), read.map((r) => r.crd));
+    options.onRules(read.flatMap((r) => r.rules), read.flatMap((r) => (r.crd ? [r.crd] : [])));
   };
   return listWatch({
     kc: options.kc,

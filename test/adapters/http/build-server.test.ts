@@ -78,6 +78,12 @@ for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding 
     assert.equal(normal.status, 200);
   });
 
+  it("judges a review sent as text/plain as not an AdmissionReview (400), on either thread", async () => {
+    const res = await post("/mutate", JSON.stringify(rawReview("deployment-image-update.json")), "text/plain");
+    assert.equal(res.status, 400);
+    assert.match(res.text, /not an AdmissionReview/);
+  });
+
   it("rejects a non-JSON content type with 415", async () => {
     const res = await post("/mutate", "a=b", "application/x-www-form-urlencoded");
     assert.equal(res.status, 415);

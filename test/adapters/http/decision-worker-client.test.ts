@@ -147,6 +147,22 @@ describe("deciding on a thread of its own", () => {
     }
   });
 
+  it("never takes a busy request thread for a stalled decision thread", async () => {
+    const hook = await startTestWebhook({ decideOn: "thread", thread: { stallMs: 100 } });
+    try {
+      const text = JSON.stringify(withUid("deployment-selector-change.json", "busy-request-thread"));
+      const result = hook.decisionThread!.decide({ webhook: "mutate", text, receivedAt: Date.now(), startedNs: process.hrtime.bigint() });
+      // The request thread is busy for 3 stall limits (a few 7 MiB fallbacks, a long collection):
+      // the answer waits in its queue, and the watchdog runs before the queue is read.
+      const until = Date.now() + 300;
+      while (Date.now() < until);
+      assert.equal((await result).kind, "answered");
+      assert.doesNotMatch(hook.logText(), /stalled/);
+    } finally {
+      await hook.close();
+    }
+  });
+
   it("denies a stalled request when the policy fails closed", async () => {
     const hook = await startTestWebhook({ decideOn: "thread", policy: await defaultPolicy({ failureMode: "closed" }), thread: { entry: FAULTY, stallMs: 200 } });
     try {

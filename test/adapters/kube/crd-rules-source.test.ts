@@ -57,11 +57,12 @@ describe("watchCrdRules", () => {
       schema["openAPIV3Schema"] = { type: "object", "x-kubernetes-preserve-unknown-fields": true };
       server.store.put(plain);
       await waitFor("the third publication", () => published.length === 3);
-      assert.deepEqual(published[2], { ids: ruleIds(GATEWAY_CLASSES), count: 2 });
+      // count: the CRDs that declare rules (the ones a decision thread gets a copy of).
+      assert.deepEqual(published[2], { ids: ruleIds(GATEWAY_CLASSES), count: 1 });
 
       server.store.delete({ ...CRD, name: "gatewayclasses.gateway.networking.k8s.io" });
       await waitFor("the fourth publication", () => published.length === 4);
-      assert.deepEqual(published[3], { ids: [], count: 1 });
+      assert.deepEqual(published[3], { ids: [], count: 0 });
       assert.deepEqual(invalid, []);
       assert.deepEqual(errors, []);
     } finally {
