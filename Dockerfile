@@ -16,5 +16,7 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/policy ./policy
 USER 65532:65532
-ENTRYPOINT ["node", "/app/dist/src/bin/gitops-guard.js"]
+# --v8-pool-size=1: one V8 background thread instead of four, so garbage-collection helpers do not
+# compete with the request and decision threads for the CPUs (README "Operational defaults").
+ENTRYPOINT ["node", "--v8-pool-size=1", "/app/dist/src/bin/gitops-guard.js"]
 CMD ["serve"]

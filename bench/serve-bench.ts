@@ -26,6 +26,7 @@ import { runLoad, type LoadHooks, type LoadResult, type LoadSpec } from "./load.
 import { h2loadAvailable, runH2load } from "./h2load.ts";
 import { median } from "./median.ts";
 import { cpuSeconds } from "./cpu-seconds.ts";
+import { SERVER_NODE_ARGS } from "./server-node-args.ts";
 
 /** Targets from the issue; `verdicts` compares the medians with them. */
 const TARGETS = {
@@ -147,7 +148,8 @@ function waitExit(child: ChildProcess): Promise<number | null> {
  * Starts the webhook (`node src/bin/gitops-guard.ts serve`) or the bare ceiling server on a free
  * port and resolves once it says where it listens. `records` is a path for --records (guard only).
  */
-function startServer(ctx: BenchContext, kind: ServerKind, records: string | undefined, nodeArgs: readonly string[] = [], serveArgs: readonly string[] = []): Promise<ServerHandle> {
+function startServer(ctx: BenchContext, kind: ServerKind, records: string | undefined, extraNodeArgs: readonly string[] = [], serveArgs: readonly string[] = []): Promise<ServerHandle> {
+  const nodeArgs = [...SERVER_NODE_ARGS, ...extraNodeArgs];
   const args = kind === "guard"
     ? [...nodeArgs, "src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", ctx.certDir, "--records", records ?? "off", "--log-level", "info", ...serveArgs]
     : [...nodeArgs, "bench/bare-server.ts", "--cert-dir", ctx.certDir, "--port", "0"];

@@ -19,6 +19,7 @@ import { runLoad } from "./load.ts";
 import { STAGES } from "./stage-server.ts";
 import { median } from "./median.ts";
 import { cpuSeconds } from "./cpu-seconds.ts";
+import { SERVER_NODE_ARGS } from "./server-node-args.ts";
 
 interface Variant {
   readonly name: string;
@@ -27,7 +28,7 @@ interface Variant {
 
 /** Starts a server process and resolves with it and its port (from `{"listening":N}` or serve's log line). */
 function start(root: string, args: readonly string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolveStart, rejectStart) => {
     let buffer = "";
     const onData = (chunk: Buffer): void => {
