@@ -102,7 +102,9 @@ function startDecisions(options: ServeOptions, deps: { provider: DynamicPolicyPr
   const threaded = options.decideOn === "thread" || (options.decideOn === "auto" && availableParallelism() >= 2);
   if (!threaded) return undefined;
   const { provider, guardNamespace, records, metrics, log } = deps;
-  return startDecisionThread({ provider, guardNamespace, recording: records !== undefined, onAfter: afterThreadAnswers({ metrics, records, log }), log });
+  const thread = startDecisionThread({ provider, guardNamespace, recording: records !== undefined, onAfter: afterThreadAnswers({ metrics, records, log }), onEvent: (event) => metrics.threadEvent(event), log });
+  metrics.threadHeapSource(() => thread.heap());
+  return thread;
 }
 
 /**

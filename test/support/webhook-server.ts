@@ -83,7 +83,8 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
     dynamic = dynamicPolicyProvider();
     dynamic.setPolicy({ policy, contentHash: "test" }, "test");
     provider = dynamic;
-    decisionThread = startDecisionThread({ ...options.thread, provider: dynamic, guardNamespace: "gitops-guard", recording: true, onAfter: afterThreadAnswers({ metrics, records, log }), log });
+    decisionThread = startDecisionThread({ ...options.thread, provider: dynamic, guardNamespace: "gitops-guard", recording: true, onAfter: afterThreadAnswers({ metrics, records, log }), onEvent: (event) => metrics.threadEvent(event), log });
+    metrics.threadHeapSource(() => decisionThread!.heap());
     await waitForThread(decisionThread);
   } else provider = options.provider ?? staticPolicyProvider(activePolicy({ policy, contentHash: "test" }, "test", []));
   const app = buildServer({

@@ -39,6 +39,12 @@ export const LARGE_BODY_UNITS = 512 * 1024;
 /** Longest wait for the decision thread's last observations and records at shutdown (ms). */
 const FLUSH_WAIT_MS = 2_000;
 
+/** Why a request was decided on the request thread although a decision thread is configured. */
+export type RequestThreadReason = "thread-down" | "queue-full" | "large-body";
+
+/** What happened to the decision thread: it crashed, or a decision in it stalled (it is replaced either way). */
+export type ThreadEvent = "crash" | "stall";
+
 /** What became of one request sent to the decision thread. */
 export type ThreadResult =
   | { readonly kind: "answered"; readonly message: AnswerMessage }
@@ -46,7 +52,7 @@ export type ThreadResult =
    * Decide on the request thread: the thread is starting, restarting or gone, has MAX_QUEUED_UNITS
    * waiting, or the body is over LARGE_BODY_UNITS.
    */
-  | { readonly kind: "unavailable" }
+  | { readonly kind: "unavailable"; readonly reason: RequestThreadReason }
   /** The thread stopped answering while this request was in it: answer by the failure mode. */
   | { readonly kind: "stalled" };
 
@@ -56,6 +62,8 @@ export interface DecisionThread {
   decide(task: Omit<ReviewTask, "type" | "id">): Promise<ThreadResult>;
   /** True while the thread takes work (started and ready). */
   running(): boolean;
+  /** The thread's V8 heap (bytes), or undefined while no thread runs. */
+  heap(): Promise<{ readonly used: number; readonly total: number } | undefined>;
   /** Resolves once the observations and records of every answer sent so far were handed to `onAfter`. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +74,8 @@ export interface DecisionThreadOptions extends Omit<DecisionThreadData, "busySin
   readonly provider: Pick<DynamicPolicyProvider, "subscribe">;
   /** Receives the metrics observations and record lines of answers already sent. */
   readonly onAfter: (after: AfterMessage) => void;
+  /** Told of every crash and stall (metrics). Default: nothing. */
+  readonly onEvent?: (event: ThreadEvent) => void;
   readonly log: Logger;
   /** The thread's script. Default: decision-thread beside this module. Tests start a faulty one. */
   readonly entry?: URL;
@@ -114,6 +124,8 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
   // Requests answered by the failure mode when the thread stalled: what the thread may still send
   // for them (it answered just before) is dropped, so none is recorded or counted twice.
   const stalledIds = new Set<number>();
+  // Threads terminated for a stall: their exit is not a crash.
+  const stalled = new WeakSet<Running>();
   const flushes: (() => void)[] = [];
   let nextId = 0;
   let closing = false;
@@ -162,8 +174,9 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
       // Node delivers a thread's last messages before its exit: none can name a stalled id now.
       stalledIds.clear();
       // Crashed: the requests in it are decided on the request thread (their bodies are still there).
-      settleAll({ kind: "unavailable" });
+      settleAll({ kind: "unavailable", reason: "thread-down" });
       if (closing) return;
+      if (!stalled.has(self)) options.onEvent?.("crash");
       log.error({ exitCode, restartInMs: restartDelayMs }, "the decision thread stopped; deciding on the request thread until it restarts");
       restartTimer = setTimeout(() => {
         restartTimer = undefined;
@@ -183,6 +196,8 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
     running = undefined;
     log.error({ stalledMs: Date.now() - since, inFlight: pending.size }, "the decision thread stalled; answering its requests by the failure mode and replacing it");
     for (const id of pending.keys()) stalledIds.add(id);
+    stalled.add(current);
+    options.onEvent?.("stall");
     settleAll({ kind: "stalled" });
     void current.worker.terminate();
   }, Math.max(10, Math.floor(stallMs / 4)));
@@ -196,11 +211,22 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
 
   return {
     running: () => running?.ready === true,
+    async heap() {
+      const current = running;
+      if (!current?.ready) return undefined;
+      try {
+        const stats = await current.worker.getHeapStatistics();
+        return { used: stats.used_heap_size, total: stats.total_heap_size };
+      } catch {
+        return undefined; // the thread ended meanwhile
+      }
+    },
     decide(task) {
       const current = running;
-      if (!current?.ready || task.text.length > largeBodyUnits) return Promise.resolve({ kind: "unavailable" });
+      if (!current?.ready) return Promise.resolve({ kind: "unavailable", reason: "thread-down" });
+      if (task.text.length > largeBodyUnits) return Promise.resolve({ kind: "unavailable", reason: "large-body" });
       // The first request always goes: a single review larger than the bound still leaves this thread.
-      if (pending.size > 0 && queuedUnits + task.text.length > maxQueuedUnits) return Promise.resolve({ kind: "unavailable" });
+      if (pending.size > 0 && queuedUnits + task.text.length > maxQueuedUnits) return Promise.resolve({ kind: "unavailable", reason: "queue-full" });
       const id = nextId++;
       const units = task.text.length;
       queuedUnits += units;

@@ -33,6 +33,12 @@ export interface AdmissionMetrics {
   observe(input: Observation): void;
   /** A request that could not be decoded (400/413) or whose decision threw. */
   error(webhook: string, code: string): void;
+  /** A request decided on the request thread although a decision thread is configured, and why. */
+  decidedOnRequestThread(reason: string): void;
+  /** The decision thread crashed or stalled. */
+  threadEvent(event: string): void;
+  /** Where the decision thread's heap is read from when /metrics is scraped. */
+  threadHeapSource(read: () => Promise<{ readonly used: number; readonly total: number } | undefined>): void;
   /** The policy in force (label = version); previous versions are reset. */
   policy(version: string, source: string): void;
 }
@@ -107,6 +113,32 @@ export function createAdmissionMetrics(options: { readonly processMetrics?: bool
     labelNames: ["webhook", "code"],
     registers: [registry],
   });
+  const onRequestThread = new Counter({
+    name: "gitops_guard_request_thread_decisions_total",
+    help: "Requests decided on the request thread although a decision thread is configured: thread-down (starting, restarting), queue-full, large-body.",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
+  const threadEvents = new Counter({
+    name: "gitops_guard_decision_thread_events_total",
+    help: "Decision thread crashes and stalls (the thread is replaced after each).",
+    labelNames: ["event"],
+    registers: [registry],
+  });
+  let readThreadHeap: (() => Promise<{ readonly used: number; readonly total: number } | undefined>) | undefined;
+  new Gauge({
+    name: "gitops_guard_decision_thread_heap_bytes",
+    help: "The decision thread's V8 heap (the process metrics describe the main thread's), by kind: used, total.",
+    labelNames: ["kind"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const heap = await readThreadHeap?.();
+      if (!heap) return;
+      this.set({ kind: "used" }, heap.used);
+      this.set({ kind: "total" }, heap.total);
+    },
+  });
   const policyInfo = new Gauge({
     name: "gitops_guard_policy_info",
     help: "The policy in force (value 1), labelled with its version and source.",
@@ -128,6 +160,15 @@ export function createAdmissionMetrics(options: { readonly processMetrics?: bool
     },
     error(webhook, code) {
       errors.inc({ webhook, code });
+    },
+    decidedOnRequestThread(reason) {
+      onRequestThread.inc({ reason });
+    },
+    threadEvent(event) {
+      threadEvents.inc({ event });
+    },
+    threadHeapSource(read) {
+      readThreadHeap = read;
     },
     policy(version, source) {
       policyInfo.reset();

@@ -53,6 +53,8 @@ describe("deciding on a thread of its own", () => {
       assert.equal(record?.["policyVersion"], "test@test");
       const metrics = await hook.metrics.registry.metrics();
       assert.match(metrics, /gitops_guard_findings_total\{rule_id="apps.Deployment.selector"/);
+      const used = /gitops_guard_decision_thread_heap_bytes\{kind="used"\} (\d+)/.exec(metrics)?.[1];
+      assert.ok(Number(used) > 1_000_000, `the thread's heap is exported: ${used}`);
     } finally {
       await hook.close();
     }
@@ -91,6 +93,9 @@ describe("deciding on a thread of its own", () => {
       await hook.settled();
       const uids = records(hook).map((r) => r["uid"]);
       for (const uid of ["crash-thread", "while-down", "after-restart"]) assert.ok(uids.includes(uid), `record of ${uid}`);
+      const metrics = await hook.metrics.registry.metrics();
+      assert.match(metrics, /gitops_guard_decision_thread_events_total\{event="crash"\} 1\n/);
+      assert.match(metrics, /gitops_guard_request_thread_decisions_total\{reason="thread-down"\} [2-9]/);
     } finally {
       await hook.close();
     }
@@ -114,6 +119,10 @@ describe("deciding on a thread of its own", () => {
       assert.equal(stalledRecord?.error?.code, "ERR_DECISION_STALLED");
       assert.match(hook.logText(), /the decision thread stalled/);
       await waitForThread(hook.decisionThread!);
+      const metrics = await hook.metrics.registry.metrics();
+      assert.match(metrics, /gitops_guard_decision_thread_events_total\{event="stall"\} 1\n/);
+      assert.doesNotMatch(metrics, /event="crash"/, "a thread replaced for a stall did not crash");
+      assert.match(metrics, /gitops_guard_admission_errors_total\{webhook="mutate",code="ERR_DECISION_STALLED"\} 2/);
       assert.ok((await send(hook, withUid("deployment-selector-change.json", "after-stall"))).answer.patch.length > 0);
     } finally {
       await hook.close();
@@ -130,6 +139,7 @@ describe("deciding on a thread of its own", () => {
       assert.ok(over.answer.patch.length > 0, "decided, not failed open");
       assert.ok(Date.now() - started < 400, "not held behind the stalled decision");
       assert.match((await stalled).answer.warnings.join(" "), /ERR_DECISION_STALLED/);
+      assert.match(await hook.metrics.registry.metrics(), /gitops_guard_request_thread_decisions_total\{reason="queue-full"\} 1/);
     } finally {
       await hook.close();
     }
@@ -141,6 +151,7 @@ describe("deciding on a thread of its own", () => {
       const { answer } = await send(hook, withUid("deployment-selector-change.json", "stall-thread"));
       assert.ok(answer.patch.length > 0, "decided on the request thread, not stalled in the thread");
       assert.ok(hook.decisionThread?.running());
+      assert.match(await hook.metrics.registry.metrics(), /gitops_guard_request_thread_decisions_total\{reason="large-body"\} 1/);
       assert.doesNotMatch(hook.logText(), /stalled/);
     } finally {
       await hook.close();
