@@ -83,9 +83,9 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, state: RouteSt
   const { text } = request.body;
   const result = await thread.decide({ webhook, text, receivedAt, startedNs });
   if (result.kind === "answered") return answerFromThread(webhook, deps, result.message, reply);
-  if (result.kind === "unavailable") deps.metrics.decidedOnRequestThread(result.reason);
   const parsed = parseReviewText(text);
   if (!parsed.ok) return reject(webhook, deps, reply, parsed.message);
+  if (result.kind === "unavailable") deps.metrics.decidedOnRequestThread(result.reason);
   const fail = result.kind === "stalled" ? { code: "ERR_DECISION_STALLED" as const, message: "the decision thread stopped answering" } : undefined;
   return answerHere(webhook, deps, state, decideReview(webhook, parsed.value, envOf(deps, state, receivedAt, startedNs, fail)), reply);
 }

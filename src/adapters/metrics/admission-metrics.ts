@@ -125,6 +125,9 @@ export function createAdmissionMetrics(options: { readonly processMetrics?: bool
     labelNames: ["event"],
     registers: [registry],
   });
+  // Both series exist from the start at 0: Prometheus' increase() sees nothing of a series whose
+  // first sample is already 1, so the first crash or stall of a pod would never alert.
+  for (const event of ["crash", "stall"]) threadEvents.inc({ event }, 0);
   let readThreadHeap: (() => Promise<{ readonly used: number; readonly total: number } | undefined>) | undefined;
   new Gauge({
     name: "gitops_guard_decision_thread_heap_bytes",
