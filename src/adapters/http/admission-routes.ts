@@ -11,8 +11,6 @@ import { isoTimeCache } from "./iso-time-cache.ts";
 import { parseReviewText } from "./parse-review-text.ts";
 import { JsonText } from "./json-text.ts";
 
-export type { Webhook } from "./decide-review.ts";
-
 /** What the admission routes need; all injected. */
 export interface AdmissionRouteDeps {
   readonly policy: PolicyProvider;

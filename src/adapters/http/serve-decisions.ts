@@ -3,6 +3,8 @@ import { decideReview } from "./decide-review.ts";
 import type { AfterItem, AfterMessage, AnswerMessage, DecisionThreadData, FromDecisionThread, ReviewTask, ThrownError, ToDecisionThread } from "./decision-messages.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "./dynamic-policy-provider.ts";
 import { isoTimeCache } from "./iso-time-cache.ts";
+import type { Observation } from "../metrics/admission-metrics.ts";
+import type { DecisionRecord } from "../../core/records/decision-record.ts";
 import { parseReviewText } from "./parse-review-text.ts";
 
 /** What a port must offer: node's parentPort, or a test's MessageChannel end. */
@@ -22,20 +24,27 @@ export function serveDecisions(port: DecisionPort, data: DecisionThreadData, pro
   const isoTime = isoTimeCache();
   const monotonicNs = (): bigint => process.hrtime.bigint();
   const busySince = new BigInt64Array(data.busySince);
-  let items: AfterItem[] = [];
-  let recordErrors: ThrownError[] = [];
-  let builds: (() => void)[] = [];
+  // Answers sent this turn whose observation and record line are still to go (sendAfter).
+  let answered: { readonly id: number; readonly observation: Observation; readonly record?: () => DecisionRecord }[] = [];
   let scheduled = false;
   const send = (message: FromDecisionThread): void => port.postMessage(message);
   const sendAfter = (): void => {
     scheduled = false;
-    const pending = builds;
-    builds = [];
-    for (const build of pending) build();
-    if (items.length === 0 && recordErrors.length === 0) return;
+    if (answered.length === 0) return;
+    const batch = answered;
+    answered = [];
+    const items: AfterItem[] = [];
+    const recordErrors: ThrownError[] = [];
+    for (const { id, observation, record } of batch) {
+      let line: string | undefined;
+      try {
+        if (record) line = `${JSON.stringify(record())}\n`;
+      } catch (err) {
+        recordErrors.push(thrownError(err));
+      }
+      items.push(line === undefined ? { id, observation } : { id, observation, line });
+    }
     const message: AfterMessage = { type: "after", items, recordErrors };
-    items = [];
-    recordErrors = [];
     send(message);
   };
   const decide = (task: ReviewTask): void => {
@@ -74,15 +83,7 @@ export function serveDecisions(port: DecisionPort, data: DecisionThreadData, pro
     };
     send(answer);
     const { record, observation } = outcome;
-    builds.push(() => {
-      let line: string | undefined;
-      try {
-        if (record) line = `${JSON.stringify(record())}\n`;
-      } catch (err) {
-        recordErrors.push(thrownError(err));
-      }
-      items.push(line === undefined ? { id: task.id, observation } : { id: task.id, observation, line });
-    });
+    answered.push(record ? { id: task.id, observation, record } : { id: task.id, observation });
     if (!scheduled) {
       scheduled = true;
       setImmediate(sendAfter);
