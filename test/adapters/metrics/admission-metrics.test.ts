@@ -59,13 +59,13 @@ describe("createAdmissionMetrics", () => {
     const metrics = createAdmissionMetrics({ processMetrics: false });
     const decision = skipDecision("no findings", "enforce");
     const observe = (group: string, kind: string): void => metrics.observe({ webhook: "mutate", operation: "UPDATE", group, kind, dryRun: false, decision, seconds: 0.001 });
-    // Joined with a newline these two would be the same key.
-    observe("x\ny", "z");
-    observe("x", "y\nz");
+    // Joined with a "-" these two would be the same key.
+    observe("x-y", "z");
+    observe("x", "y-z");
     const first = samples(await metrics.registry.metrics(), "gitops_guard_admission_requests_total");
     assert.equal(first.length, 2, first.join("\n"));
     assert.ok(first.every((l) => l.endsWith(" 1")), first.join("\n"));
-    observe("x", "y\nz");
+    observe("x", "y-z");
     const second = samples(await metrics.registry.metrics(), "gitops_guard_admission_requests_total");
     assert.deepEqual(second.map((l) => l.slice(l.lastIndexOf(" ") + 1)).sort(), ["1", "2"]);
   });
@@ -113,5 +113,46 @@ describe("createAdmissionMetrics", () => {
     a.error("mutate", "ERR_INTERNAL");
     assert.equal(samples(await b.registry.metrics(), "gitops_guard_admission_errors_total").length, 0);
     assert.equal(globalRegistry.getSingleMetric("gitops_guard_admission_requests_total"), undefined);
+  });
+});
+
+describe("createAdmissionMetrics: label values from requests are bounded", () => {
+  const decision = skipDecision("no findings", "enforce");
+  const observe = (metrics: ReturnType<typeof createAdmissionMetrics>, group: string, kind: string): void =>
+    metrics.observe({ webhook: "mutate", operation: "UPDATE", group, kind, dryRun: false, decision, seconds: 0.001 });
+
+  it("counts a kind or group that is not a valid Kubernetes name under \"other\", whatever its size", async () => {
+    const metrics = createAdmissionMetrics({ processMetrics: false });
+    observe(metrics, "apps", "x".repeat(1024 * 1024));
+    observe(metrics, "Not A Group!", "Deployment");
+    observe(metrics, "apps", "Deployment\"}\nevil 1");
+    observe(metrics, "apps", "Deployment");
+    const text = await metrics.registry.metrics();
+    assert.ok(text.length < 10_000, `exposition is ${text.length} bytes`);
+    assert.deepEqual(samples(text, "gitops_guard_admission_requests_total").sort(), [
+      'gitops_guard_admission_requests_total{webhook="mutate",operation="UPDATE",group="apps",kind="Deployment",action="allow",enforced_action="allow",dry_run="false"} 1',
+      'gitops_guard_admission_requests_total{webhook="mutate",operation="UPDATE",group="other",kind="other",action="allow",enforced_action="allow",dry_run="false"} 3',
+    ].sort());
+    assert.deepEqual(samples(text, "gitops_guard_metric_label_overflow_total").sort(), [
+      'gitops_guard_metric_label_overflow_total{label="group_kind"} 3',
+      'gitops_guard_metric_label_overflow_total{label="rule_id"} 0',
+    ]);
+  });
+
+  it("keeps at most the cap of distinct (group, kind) series; later ones go to \"other\"", async () => {
+    const metrics = createAdmissionMetrics({ processMetrics: false, maxKindSeries: 10 });
+    for (let i = 0; i < 5_000; i++) observe(metrics, "example.com", `Kind${i}`);
+    observe(metrics, "example.com", "Kind3");
+    const lines = samples(await metrics.registry.metrics(), "gitops_guard_admission_requests_total");
+    assert.equal(lines.length, 11);
+    assert.ok(lines.some((l) => l.includes('kind="Kind3"') && l.endsWith(" 2")), lines.join("\n"));
+    assert.ok(lines.some((l) => l.includes('kind="other"') && l.endsWith(" 4990")), lines.join("\n"));
+  });
+
+  it("does not grow with 20,000 unique 1 KiB kinds (memory bounded by the cap)", async () => {
+    const metrics = createAdmissionMetrics({ processMetrics: false });
+    for (let i = 0; i < 20_000; i++) observe(metrics, "", `K${i}${"a".repeat(1000)}`.slice(0, 1024));
+    const text = await metrics.registry.metrics();
+    assert.equal(samples(text, "gitops_guard_admission_requests_total").length, 1);
   });
 });
