@@ -12,6 +12,8 @@ import { buildServer, type WebhookServer } from "../adapters/http/build-server.t
 import { afterThreadAnswers } from "../adapters/http/admission-routes.ts";
 import { startDecisionThread, type DecisionThread } from "../adapters/http/decision-worker-client.ts";
 import { tlsServerOptions } from "../adapters/tls/tls-server-options.ts";
+import { readOptionalFile } from "../adapters/tls/load-tls-material.ts";
+import { AppError } from "../errors.ts";
 import { gracefulClose } from "../adapters/http/graceful-close.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
 import { loadKubeConfig } from "../adapters/kube/load-kube-config.ts";
@@ -119,6 +121,14 @@ async function closeWriters(decisionThread: DecisionThread | undefined, records:
   await records?.close();
 }
 
+/** The client CA bundle of `--client-ca`: PEM certificates, read once at start; undefined without the flag. */
+async function readClientCa(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  const text = await readOptionalFile(path);
+  if (text === undefined || !text.includes("-----BEGIN CERTIFICATE-----")) throw new AppError("ERR_TLS", `--client-ca ${path}: ${text === undefined ? "no such file" : "holds no PEM certificate"}`);
+  return text;
+}
+
 /** Starts the webhook and resolves when it has shut down gracefully (SIGTERM/SIGINT). */
 export async function runServe(options: ServeOptions, io: CommandIO): Promise<void> {
   const log = createLogger({ level: options.logLevel, destination: io.stderr });
@@ -129,6 +139,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   if (certs.generated) log.info({ dir: options.certDir, reason: certs.reason, notAfter: certs.leaf.notAfter }, "generated serving certificate");
   // Mounted certificates (a Secret, cert-manager) are served as they are, never rewritten here.
   if (certs.missingHosts.length > 0) log.warn({ missingHosts: certs.missingHosts.join(",") }, "the serving certificate does not name every expected host");
+  const clientCa = await readClientCa(options.clientCa);
   const records = options.records === "off" ? undefined : await createRecordWriter(options.records, (err) => log.error({ err }, "decision records stopped: the writer failed"));
   // Watches start last before listening: a failure from here on stops them again (no hanging process).
   const { provider, watches } = await startPolicySources(options, io, log, metrics).catch(async (err: unknown) => {
@@ -145,6 +156,8 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
       ...(decisionThread ? { decisionThread } : {}),
       draining: () => draining,
       tls: { key: certs.material.key, cert: certs.material.cert },
+      clientCa,
+      maxConnections: options.maxConnections,
       readiness: () => (draining ? "shutting down" : provider.current() ? undefined : "no valid policy loaded yet"),
       policy: provider,
       guardNamespace,
@@ -159,7 +172,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
       dir: options.certDir,
       current: certs.material,
       onChange: (material, leaf) => {
-        served.server.setSecureContext(tlsServerOptions(material));
+        served.server.setSecureContext(tlsServerOptions(material, clientCa));
         log.info({ notAfter: leaf.notAfter }, "serving a replaced certificate");
       },
       onError: (err) => log.error({ err }, "certificate reload failed; still serving the previous certificate"),

@@ -25,6 +25,8 @@ const serveOptionsSchema = z.object({
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]),
   shutdownDelaySeconds: z.coerce.number().min(0).max(60),
   decideOn: z.enum(["auto", "thread", "request-thread"]),
+  clientCa: z.string().min(1).optional(),
+  maxConnections: z.coerce.number().int().min(1).max(1_000_000),
 });
 export type ServeOptions = z.infer<typeof serveOptionsSchema>;
 
@@ -55,6 +57,8 @@ export const registerServe: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--service <name>", "the webhook Service name (certificate SANs)", "gitops-guard")
     .option("--log-level <level>", "trace|debug|info|warn|error|fatal", "info")
     .option("--shutdown-delay-seconds <s>", "wait before closing the listener on SIGTERM", "0")
+    .option("--client-ca <file>", "require kube-apiserver's client certificate, signed by this CA bundle (PEM), on /mutate and /validate")
+    .option("--max-connections <n>", "most TLS connections open at once; more are closed before their handshake", "1000")
     .option("--decide-on <where>", "auto|thread|request-thread: decide on a thread of its own (auto: when the machine has 2 or more cores)", "auto")
     .action(async (raw: unknown) => {
       const options = parseOptions(raw);

@@ -43,9 +43,13 @@ export function acceptAnswer(
     patch = JSON.parse(Buffer.from(String(response["patch"]), "base64").toString("utf8")) as Operation[];
     assert.ok(Array.isArray(patch), "patch must decode to a JSON array");
     assert.ok(isJsonObject(sent.request.object), "a patch needs an object to apply to");
-    const errors = jsonpatch.validate(patch, structuredClone(sent.request.object));
-    assert.equal(errors, undefined, `patch must apply cleanly: ${String(errors)}`);
-    patchedObject = jsonpatch.applyPatch(structuredClone(sent.request.object), patch, true, false).newDocument as JsonObject;
+    // Validated while applied (validateOperation: true). No ban on "__proto__" paths: kube-apiserver's
+    // json-patch (evanphx/json-patch) treats every key as data, and so must an answer to it.
+    try {
+      patchedObject = jsonpatch.applyPatch(structuredClone(sent.request.object), patch, true, false, false).newDocument as JsonObject;
+    } catch (err) {
+      assert.fail(`patch must apply cleanly: ${String(err)}`);
+    }
   } else if (isJsonObject(sent.request.object)) {
     patchedObject = sent.request.object;
   }

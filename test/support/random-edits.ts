@@ -3,6 +3,7 @@ import { getAt, type PathSegment } from "../../src/core/k8s/field-path.ts";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../../src/core/k8s/json.ts";
 import { setAt } from "../../src/core/k8s/set-at.ts";
 import { groupOf } from "../../src/core/k8s/kube-object.ts";
+import { PROTOTYPE_KEYS } from "./prototype-keys.ts";
 
 /**
  * Random edits of a Kubernetes object, for property tests of the webhook: what a Git change (or a
@@ -66,6 +67,8 @@ const KEYS = [
   "nodeSelector", "matchLabels", "matchExpressions", "ports", "selector", "data", "immutable", "storageClassName",
   "volumeName", "clusterIP", "type", "securityContext", "labels", "annotations", "resources", "requests", "storage",
   "port", "protocol", "operator", "values", "effect",
+  // Legal map keys that name Object.prototype members: data like any other key (defect 12.3).
+  ...PROTOTYPE_KEYS,
 ];
 
 /** Values any map key or list item may get: fresh each call (never shared between edits). */

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { TLSSocket } from "node:tls";
+import { ERROR_CODES } from "../../errors.ts";
 import type { Logger } from "pino";
 import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
 import type { RecordWriter } from "../records/record-writer.ts";
@@ -30,6 +32,11 @@ export interface AdmissionRouteDeps {
    * while the thread is down). Default: absent.
    */
   readonly decisionThread?: DecisionThread;
+  /**
+   * Answer 401 to a client whose TLS connection did not present a certificate the client CA
+   * signed (build-server's `clientCa`). Default: false.
+   */
+  readonly requireClientCert?: boolean;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -38,6 +45,12 @@ const JSON_TYPE = "application/json; charset=utf-8";
 interface RouteState {
   readonly afterAnswer: AfterAnswer;
   readonly isoTime: (ms: number) => string;
+}
+
+/** Whether the TLS connection presented a client certificate the server's client CA verified. */
+function clientAuthenticated(request: FastifyRequest): boolean {
+  const socket = request.raw.socket;
+  return socket instanceof TLSSocket && socket.authorized;
 }
 
 function reject(webhook: Webhook, deps: AdmissionRouteDeps, reply: FastifyReply, message: string): FastifyReply {
@@ -74,17 +87,22 @@ async function handle(webhook: Webhook, deps: AdmissionRouteDeps, state: RouteSt
   const startedNs = deps.monotonicNs();
   const receivedAt = deps.now();
   if (deps.draining?.() === true) reply.header("connection", "close");
-  const thread = deps.decisionThread;
-  // With a decision thread a JSON body arrives as text (build-server's content parser); any other
-  // body (text/plain, none) is judged here, as without a thread: not an AdmissionReview.
-  if (!thread || !(request.body instanceof JsonText)) return answerHere(webhook, deps, state, decideReview(webhook, request.body, envOf(deps, state, receivedAt, startedNs)), reply);
+  if (deps.requireClientCert === true && !clientAuthenticated(request)) {
+    deps.metrics.error(webhook, "ERR_UNAUTHENTICATED");
+    deps.log.warn({ webhook, code: "ERR_UNAUTHENTICATED", remote: request.ip }, "request without a valid client certificate refused");
+    return reply.code(ERROR_CODES.ERR_UNAUTHENTICATED.httpStatus).send({ code: "ERR_UNAUTHENTICATED", message: "a client certificate signed by the configured client CA is required" });
+  }
+  // build-server's content parser keeps every application/json body as text; anything else got
+  // 415 there, so what is not JsonText here is a request without a body.
+  if (!(request.body instanceof JsonText)) return reject(webhook, deps, reply, "body is empty: expected an AdmissionReview");
   const { text } = request.body;
-  const result = await thread.decide({ webhook, text, receivedAt, startedNs });
-  if (result.kind === "answered") return answerFromThread(webhook, deps, result.message, reply);
+  const thread = deps.decisionThread;
+  const result = thread ? await thread.decide({ webhook, text, receivedAt, startedNs }) : undefined;
+  if (result?.kind === "answered") return answerFromThread(webhook, deps, result.message, reply);
   const parsed = parseReviewText(text);
   if (!parsed.ok) return reject(webhook, deps, reply, parsed.message);
-  if (result.kind === "unavailable") deps.metrics.decidedOnRequestThread(result.reason);
-  const fail = result.kind === "stalled" ? { code: "ERR_DECISION_STALLED" as const, message: "the decision thread stopped answering" } : undefined;
+  if (result?.kind === "unavailable") deps.metrics.decidedOnRequestThread(result.reason);
+  const fail = result?.kind === "stalled" ? { code: "ERR_DECISION_STALLED" as const, message: "the decision thread stopped answering" } : undefined;
   return answerHere(webhook, deps, state, decideReview(webhook, parsed.value, envOf(deps, state, receivedAt, startedNs, fail)), reply);
 }
 

@@ -6,8 +6,8 @@ import type { TlsMaterial } from "../tls/load-tls-material.ts";
 import type { Logger } from "pino";
 import type { AdmissionMetrics } from "../metrics/admission-metrics.ts";
 import { registerAdmissionRoutes, type AdmissionRouteDeps } from "./admission-routes.ts";
-import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REVIEW_BYTES, REQUEST_TIMEOUT_MS } from "./server-limits.ts";
-import { jsonBodyError } from "./json-body-error.ts";
+import { CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_REVIEW_BYTES, REQUEST_TIMEOUT_MS } from "./server-limits.ts";
+import { ERROR_CODES, type ErrorCode } from "../../errors.ts";
 import { JsonText } from "./json-text.ts";
 
 /** The webhook's fastify instance (HTTPS, our pino logger). */
@@ -19,23 +19,39 @@ export type ReadinessCheck = () => string | undefined;
 export interface ServerDeps extends AdmissionRouteDeps {
   /** TLS material; the server speaks HTTPS only, TLS 1.2 minimum. */
   readonly tls: Pick<TlsMaterial, "cert" | "key">;
+  /**
+   * CA bundle (PEM) that signs kube-apiserver's client certificate (`--client-ca`): when set, the
+   * admission routes answer 401 to a client without such a certificate. Default: absent (no
+   * client authentication; restrict who reaches the port with the NetworkPolicy).
+   */
+  readonly clientCa?: string | undefined;
+  /** Most open connections (MAX_CONNECTIONS by default). */
+  readonly maxConnections?: number;
   readonly readiness: ReadinessCheck;
   readonly metrics: AdmissionMetrics;
   readonly log: Logger;
 }
 
+/** Charsets a review body may declare: JSON is UTF-8 (RFC 8259 §8.1) and kube-apiserver sends no other. */
+const UTF8 = /^"?utf-?8"?$/i;
+
+/** The charset parameter of a Content-Type header, when there is one. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  return contentType === undefined ? undefined : /;\s*charset\s*=\s*([^;\s]+)/i.exec(contentType)?.[1];
+}
+
 /** Maps fastify's body errors to our codes: the body is the problem (400/413/415), never the server. */
-function bodyErrorReply(error: FastifyError): { status: number; code: string; message: string } | undefined {
+function bodyErrorReply(error: FastifyError): { status: number; code: ErrorCode; message: string } | undefined {
+  const reply = (code: ErrorCode, message: string): { status: number; code: ErrorCode; message: string } => ({ status: ERROR_CODES[code].httpStatus, code, message });
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return { status: 413, code: "ERR_REVIEW_TOO_LARGE", message: `request body is larger than ${MAX_REVIEW_BYTES} bytes (7 MiB)` };
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return { status: 400, code: "ERR_REVIEW_INVALID", message: error.message };
+      return reply("ERR_REVIEW_TOO_LARGE", `request body is larger than ${MAX_REVIEW_BYTES} bytes (7 MiB)`);
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return { status: 415, code: "ERR_REVIEW_INVALID", message: "Content-Type must be application/json" };
+      return reply("ERR_REVIEW_MEDIA_TYPE", "Content-Type must be application/json (UTF-8)");
+    case "ERR_REVIEW_MEDIA_TYPE":
+      return reply("ERR_REVIEW_MEDIA_TYPE", error.message);
     default:
-      return error.statusCode === 400 ? { status: 400, code: "ERR_REVIEW_INVALID", message: error.message } : undefined;
+      return error.statusCode === 400 ? reply("ERR_REVIEW_INVALID", error.message) : undefined;
   }
 }
 
@@ -45,7 +61,7 @@ function bodyErrorReply(error: FastifyError): { status: number; code: string; me
  */
 export function buildServer(deps: ServerDeps): WebhookServer {
   const app = Fastify<HttpsServer, IncomingMessage, ServerResponse, FastifyBaseLogger>({
-    https: tlsServerOptions(deps.tls),
+    https: { ...tlsServerOptions(deps.tls, deps.clientCa), connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS },
     bodyLimit: MAX_REVIEW_BYTES,
     requestTimeout: REQUEST_TIMEOUT_MS,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
@@ -55,6 +71,7 @@ export function buildServer(deps: ServerDeps): WebhookServer {
     logger: false,
   });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  app.server.maxConnections = deps.maxConnections ?? MAX_CONNECTIONS;
   // While draining for shutdown every answer asks the client to close its connection, so no
   // keep-alive connection carries a request the closing server would never read. Set by each
   // handler rather than an onSend hook: a hook runs fastify's hook chain on every answer (about
@@ -63,24 +80,17 @@ export function buildServer(deps: ServerDeps): WebhookServer {
     if (deps.draining?.() === true) reply.header("connection", "close");
   };
 
-  // fastify's own JSON parser (secure-json-parse: refuses prototype poisoning), with an error that
-  // says what is wrong instead of its single "Body is not valid JSON" (see jsonBodyError). With a
-  // decision thread the body stays text: the thread parses it (parseReviewText, the same rules).
-  const fastifyJson = app.getDefaultJsonParser("error", "error");
-  const parseHere = deps.decisionThread === undefined;
+  // Only application/json is a review: fastify's text/plain parser goes, so any other type gets
+  // 415. The body is kept as text; it is parsed once, where it is decided (parseReviewText, on the
+  // decision thread or here), so there is one JSON parse path and one 400 (admission-routes).
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    const text = typeof body === "string" ? body : body.toString("utf8");
-    if (!parseHere) {
-      if (text === "") done(Object.assign(new Error("body is empty: expected an AdmissionReview"), { code: "FST_ERR_CTP_EMPTY_JSON_BODY", statusCode: 400 }), undefined);
-      else done(null, new JsonText(text));
+    const charset = charsetOf(request.headers["content-type"]);
+    if (charset !== undefined && !UTF8.test(charset)) {
+      done(Object.assign(new Error(`charset ${JSON.stringify(charset.slice(0, 40))} is not accepted: a review is JSON in UTF-8`), { code: "ERR_REVIEW_MEDIA_TYPE", statusCode: 415 }), undefined);
       return;
     }
-    void fastifyJson(request, text, (err: Error | null, value?: unknown) => {
-      const code = err && "code" in err ? err.code : undefined;
-      if (err && code === "FST_ERR_CTP_INVALID_JSON_BODY") err.message = jsonBodyError(text);
-      else if (err && code === "FST_ERR_CTP_EMPTY_JSON_BODY") err.message = "body is empty: expected an AdmissionReview";
-      done(err, value);
-    });
+    done(null, new JsonText(typeof body === "string" ? body : body.toString("utf8")));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -97,7 +107,7 @@ export function buildServer(deps: ServerDeps): WebhookServer {
     return reply.code(500).send({ code: "ERR_INTERNAL", message: "internal error" });
   });
 
-  registerAdmissionRoutes(app, deps);
+  registerAdmissionRoutes(app, { ...deps, requireClientCert: deps.clientCa !== undefined });
   app.get("/healthz", (_request, reply) => {
     closeWhenDraining(reply);
     return { status: "ok" };

@@ -3,6 +3,7 @@ import { answerReview, type AdmissionReviewResponse } from "../../core/admission
 import { mutateRequest, type AdmissionOutcome } from "../../core/admission/mutate-request.ts";
 import { validateRequest } from "../../core/admission/validate-request.ts";
 import { verdictFor } from "../../core/admission/verdict-for.ts";
+import { MAX_JUDGED_DEPTH, nestsDeeperThan } from "../../core/k8s/nesting-depth.ts";
 import { failureDecision } from "../../core/decide/failure-decision.ts";
 import { decisionRecord, type DecisionRecord } from "../../core/records/decision-record.ts";
 import type { ErrorCode } from "../../errors.ts";
@@ -60,6 +61,9 @@ function decide(webhook: Webhook, request: AdmissionRequest, env: ReviewEnv): { 
   const { active } = env;
   if (env.fail) return { outcome: failedOutcome(active, env.fail.code), error: env.fail };
   if (!active) return { outcome: failedOutcome(undefined, "ERR_POLICY_NOT_LOADED"), error: { code: "ERR_POLICY_NOT_LOADED", message: "no valid policy loaded yet" } };
+  if (nestsDeeperThan(request.object ?? undefined, MAX_JUDGED_DEPTH) || nestsDeeperThan(request.oldObject ?? undefined, MAX_JUDGED_DEPTH)) {
+    return { outcome: failedOutcome(active, "ERR_REVIEW_TOO_DEEP"), error: { code: "ERR_REVIEW_TOO_DEEP", message: `the object nests deeper than ${MAX_JUDGED_DEPTH} levels` } };
+  }
   const context = { catalogue: active.catalogue, policy: active.policy, guardNamespace: env.guardNamespace };
   try {
     return { outcome: webhook === "mutate" ? mutateRequest(request, context) : validateRequest(request, context) };

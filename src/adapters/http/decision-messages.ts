@@ -12,14 +12,19 @@ import type { PolicyChange } from "./dynamic-policy-provider.ts";
 export interface DecisionThreadData {
   readonly guardNamespace: string;
   /**
-   * One BigInt64 slot the thread sets to Date.now() when it starts deciding a review and to 0 when
-   * it is done: the stall watchdog reads it (Atomics), so a busy request thread, which reads the
-   * thread's messages late, is never taken for a stalled decision thread.
+   * Two BigInt64 slots (BUSY_SLOTS): [0] the thread sets to Date.now() when it starts deciding a
+   * review and to 0 when it is done; [1] the id of that review. The stall watchdog reads them
+   * (Atomics), so a busy request thread, which reads the thread's messages late, is never taken
+   * for a stalled decision thread, and only the review that stalled is answered by the failure
+   * mode.
    */
   readonly busySince: SharedArrayBuffer;
   /** Whether records are written at all (`--records off` → false: none are built). */
   readonly recording: boolean;
 }
+
+/** Slots of DecisionThreadData.busySince: when the current review started (ms), and its id. */
+export const BUSY_SLOTS = { since: 0, id: 1 } as const;
 
 /** One request body to decide. */
 export interface ReviewTask {

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import type { AfterMessage, AnswerMessage, DecisionThreadData, FromDecisionThread, ReviewTask, ToDecisionThread } from "./decision-messages.ts";
+import { BUSY_SLOTS, type AfterMessage, type AnswerMessage, type DecisionThreadData, type FromDecisionThread, type ReviewTask, type ToDecisionThread } from "./decision-messages.ts";
 import type { DynamicPolicyProvider, PolicyChange } from "./dynamic-policy-provider.ts";
 
 /**
@@ -53,7 +53,7 @@ export type ThreadResult =
    * waiting, or the body is over LARGE_BODY_UNITS.
    */
   | { readonly kind: "unavailable"; readonly reason: RequestThreadReason }
-  /** The thread stopped answering while this request was in it: answer by the failure mode. */
+  /** The thread stopped answering while deciding this request: answer by the failure mode. */
   | { readonly kind: "stalled" };
 
 /** Decides admission reviews on a thread of their own. */
@@ -101,7 +101,7 @@ function defaultEntry(): URL {
 interface Running {
   readonly worker: Worker;
   ready: boolean;
-  /** Date.now() when the thread started the review it is deciding, 0 when idle (the thread writes it). */
+  /** BUSY_SLOTS: since when the thread decides its current review (0 when idle), and that review's id (the thread writes them). */
   readonly busySince: BigInt64Array;
 }
 
@@ -142,7 +142,7 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
   };
 
   const spawn = (): void => {
-    const busySince = new SharedArrayBuffer(8);
+    const busySince = new SharedArrayBuffer(16);
     const data: DecisionThreadData = { guardNamespace: options.guardNamespace, recording: options.recording, busySince };
     const worker = new Worker(options.entry ?? defaultEntry(), { workerData: data });
     const self: Running = { worker, ready: false, busySince: new BigInt64Array(busySince) };
@@ -185,20 +185,28 @@ export function startDecisionThread(options: DecisionThreadOptions): DecisionThr
     });
   };
 
-  // A decision that never ends (a bug on some input) must not hold every later request: the ones
-  // in the thread are answered by the failure mode and the thread is replaced. The thread's own
-  // clock says how long its current decision runs, however late this thread reads its messages.
+  // A decision that never ends (a bug on some input) must not hold every later request: the one
+  // review that stalled is answered by the failure mode, the ones queued behind it are decided
+  // on the request thread (their bodies are still there: nothing innocent fails open), and the
+  // thread is replaced. The thread's own clock says how long its current decision runs, however
+  // late this thread reads its messages.
   const watchdog = setInterval(() => {
     const current = running;
     if (!current || pending.size === 0) return;
-    const since = Number(Atomics.load(current.busySince, 0));
+    const since = Number(Atomics.load(current.busySince, BUSY_SLOTS.since));
     if (since === 0 || Date.now() - since <= stallMs) return;
+    const stalledId = Number(Atomics.load(current.busySince, BUSY_SLOTS.id));
     running = undefined;
-    log.error({ stalledMs: Date.now() - since, inFlight: pending.size }, "the decision thread stalled; answering its requests by the failure mode and replacing it");
+    log.error({ stalledMs: Date.now() - since, inFlight: pending.size }, "the decision thread stalled; answering the stalled review by the failure mode, deciding the others here, and replacing it");
+    // Whatever the thread may still send for any of them (it may have answered just before) is
+    // dropped: each is answered, counted and recorded once, here.
     for (const id of pending.keys()) stalledIds.add(id);
     stalled.add(current);
     options.onEvent?.("stall");
-    settleAll({ kind: "stalled" });
+    const stalledReview = pending.get(stalledId);
+    pending.delete(stalledId);
+    stalledReview?.({ kind: "stalled" });
+    settleAll({ kind: "unavailable", reason: "thread-down" });
     void current.worker.terminate();
   }, Math.max(10, Math.floor(stallMs / 4)));
   watchdog.unref();

@@ -1,16 +1,24 @@
-import secureJson from "secure-json-parse";
 import { jsonBodyError } from "./json-body-error.ts";
 
 /**
- * Parses a request body the way fastify's JSON parser does (secure-json-parse, refusing
- * `__proto__` and `constructor.prototype` keys: prototype poisoning), for the decision thread,
- * which receives the raw text. The error names what is wrong and never quotes the body.
+ * Parses a request body: the one JSON parse of a review, on whichever thread decides it.
+ *
+ * Plain `JSON.parse`, not fastify's secure-json-parse: a `__proto__` key is a legal key of a
+ * ConfigMap's or Secret's data and of labels and annotations, and JSON.parse keeps it as an
+ * ordinary own property (ECMA-262 JSON.parse defines properties, it never assigns them). Refusing
+ * such a body with 400 let kube-apiserver apply the failure policy (Ignore): the request went
+ * through unjudged. What secure-json-parse protects against is code that later *assigns*
+ * parsed keys into other objects; gitops-guard never does (set-at.ts, json.ts cloneJson and the
+ * draft define keys; maps built from object keys are `Map`s), and the property tests send such
+ * keys everywhere a map key is legal.
+ *
+ * The error names what is wrong and never quotes the body (it may hold Secret data).
  */
 export function parseReviewText(text: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
   if (text === "") return { ok: false, message: "body is empty: expected an AdmissionReview" };
   try {
-    return { ok: true, value: secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }) };
-  } catch {
-    return { ok: false, message: jsonBodyError(text) };
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, message: jsonBodyError(err) };
   }
 }

@@ -1,6 +1,6 @@
 import type { MessagePort } from "node:worker_threads";
 import { decideReview } from "./decide-review.ts";
-import type { AfterItem, AfterMessage, AnswerMessage, DecisionThreadData, FromDecisionThread, ReviewTask, ThrownError, ToDecisionThread } from "./decision-messages.ts";
+import { BUSY_SLOTS, type AfterItem, type AfterMessage, type AnswerMessage, type DecisionThreadData, type FromDecisionThread, type ReviewTask, type ThrownError, type ToDecisionThread } from "./decision-messages.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "./dynamic-policy-provider.ts";
 import { isoTimeCache } from "./iso-time-cache.ts";
 import type { Observation } from "../metrics/admission-metrics.ts";
@@ -48,11 +48,12 @@ export function serveDecisions(port: DecisionPort, data: DecisionThreadData, pro
     send(message);
   };
   const decide = (task: ReviewTask): void => {
-    Atomics.store(busySince, 0, BigInt(Date.now()));
+    Atomics.store(busySince, BUSY_SLOTS.id, BigInt(task.id));
+    Atomics.store(busySince, BUSY_SLOTS.since, BigInt(Date.now()));
     try {
       decideTask(task);
     } finally {
-      Atomics.store(busySince, 0, 0n);
+      Atomics.store(busySince, BUSY_SLOTS.since, 0n);
     }
   };
   const decideTask = (task: ReviewTask): void => {

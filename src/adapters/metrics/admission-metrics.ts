@@ -75,6 +75,7 @@ class PendingCounts<L extends string> {
 }
 
 type RequestLabel = "webhook" | "operation" | "group" | "kind" | "action" | "enforced_action" | "dry_run";
+type FindingLabel = "rule_id" | "class" | "severity";
 
 /**
  * Most distinct (group, kind) pairs the request counter keeps a series for: 1,000. A large

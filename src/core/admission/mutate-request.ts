@@ -37,7 +37,7 @@ export interface AdmissionOutcome {
 /** Classes the mutating webhook acts on: what the API server refuses (it never reaches validation). */
 const MUTATE_CLASSES = new Set(["immutable", "server-assigned", "declared"]);
 
-const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_LABELS: ReadonlyMap<string, string> = new Map();
 
 /** Reverting one path can expose another (a reverted selector no longer matches new template labels). */
 const MAX_REVERT_ROUNDS = 3;
@@ -59,7 +59,7 @@ export function subjectOf(request: AdmissionRequest, owner: OwningTool, policy: 
     kind: request.kind.kind,
     namespace: request.namespace ?? "",
     name,
-    labels: matchesOnLabels(policy) ? { ...metaMap(request.oldObject ?? undefined, "labels"), ...metaMap(request.object ?? undefined, "labels") } : NO_LABELS,
+    labels: matchesOnLabels(policy) ? new Map([...metaMap(request.oldObject ?? undefined, "labels"), ...metaMap(request.object ?? undefined, "labels")]) : NO_LABELS,
     owner,
     ...(request.userInfo.username !== undefined ? { username: request.userInfo.username } : {}),
     groups: request.userInfo.groups ?? [],

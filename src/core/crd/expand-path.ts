@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonValue } from "../k8s/json.ts";
+import { isJsonObject, ownValue, type JsonValue } from "../k8s/json.ts";
 import type { PathSegment } from "../k8s/field-path.ts";
 
 type Reached = { path: PathSegment[]; value: JsonValue | undefined };
@@ -10,7 +10,7 @@ function step(path: PathSegment[], value: JsonValue | undefined, segment: PathSe
     return [];
   }
   if (isJsonObject(value) && typeof segment === "string" && (last || Object.hasOwn(value, segment))) {
-    return [{ path: [...path, segment], value: value[segment] }];
+    return [{ path: [...path, segment], value: ownValue(value, segment) }];
   }
   return [];
 }

@@ -9,6 +9,34 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The value of an own key, or undefined. Every key a Kubernetes map may hold is data, including
+ * "constructor", "toString" or "__proto__": a plain `object[key]` finds Object.prototype's member
+ * when the key is absent, so map lookups with keys from requests go through here.
+ */
+export function ownValue(object: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/**
+ * Writes an own key, whatever its name: an assignment of "__proto__" would set the object's
+ * prototype (dropping the key) instead of writing it.
+ */
+export function setOwn(object: JsonObject, key: string, value: JsonValue): void {
+  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
+/**
+ * The string entries of a JSON object as a Map (labels, annotations, data, selectors): lookups by
+ * key then never reach Object.prototype. Non-string values are left out.
+ */
+export function stringMapOf(value: JsonValue | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (isJsonObject(value)) for (const [key, item] of Object.entries(value)) if (typeof item === "string") out.set(key, item);
+  return out;
+}
+
 /** Absent or null: a nil Go pointer (`{}` is a set pointer, see CompareOptions.pointerStructs). */
 export function isNil(value: JsonValue | undefined): value is undefined | null {
   return value === undefined || value === null;
@@ -39,7 +67,7 @@ export function semanticEqual(a: JsonValue | undefined, b: JsonValue | undefined
   }
   if (isJsonObject(a) && isJsonObject(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const key of keys) if (!semanticEqual(a[key], b[key])) return false;
+    for (const key of keys) if (!semanticEqual(ownValue(a, key), ownValue(b, key))) return false;
     return true;
   }
   return false;
@@ -58,9 +86,7 @@ export function cloneJson(value: JsonValue): JsonValue {
   const out: JsonObject = {};
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
-    const copy = cloneJson(value[key]!);
-    if (key === "__proto__") Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
-    else out[key] = copy;
+    setOwn(out, key, cloneJson(value[key]!));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { JsonObject } from "./json.ts";
+import { stringMapOf, type JsonObject } from "./json.ts";
 
 /**
  * The part of any Kubernetes object gitops-guard reads by name. Everything else is kept as raw
@@ -83,16 +83,8 @@ function metaMapOf(obj: JsonObject | undefined, field: "labels" | "annotations")
 }
 
 /** labels/annotations of a raw object (non-string values are ignored). A copy: see metaValue for one key. */
-export function metaMap(obj: JsonObject | undefined, field: "labels" | "annotations"): Record<string, string> {
-  const map = metaMapOf(obj, field);
-  const out: Record<string, string> = {};
-  if (map) {
-    for (const key in map) {
-      const value = map[key];
-      if (Object.hasOwn(map, key) && typeof value === "string") out[key] = value;
-    }
-  }
-  return out;
+export function metaMap(obj: JsonObject | undefined, field: "labels" | "annotations"): Map<string, string> {
+  return stringMapOf(metaMapOf(obj, field));
 }
 
 /**

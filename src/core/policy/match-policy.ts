@@ -8,7 +8,8 @@ export interface MatchSubject {
   /** "" for cluster-scoped objects. */
   readonly namespace: string;
   /** Labels of the new and the live object, merged (live first, new wins). */
-  readonly labels: Readonly<Record<string, string>>;
+  /** The object's labels (a Map: a label key may be any name, "constructor" included). */
+  readonly labels: ReadonlyMap<string, string>;
   readonly owner: OwningTool;
   readonly username?: string;
   readonly groups?: readonly string[];
@@ -47,7 +48,7 @@ function matches(match: PolicyMatch, subject: MatchSubject): boolean {
   if (match.namespaces.length > 0 && !match.namespaces.includes(subject.namespace)) return false;
   if (match.owners.length > 0 && !match.owners.includes(subject.owner)) return false;
   for (const [key, value] of Object.entries(match.labels)) {
-    const actual = subject.labels[key];
+    const actual = subject.labels.get(key);
     if (actual === undefined || (value !== "*" && actual !== value)) return false;
   }
   return true;

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { httpsRequest } from "../../support/https-client.ts";
 import { startTestWebhook, DECIDE_ON, type TestWebhook } from "../../support/webhook-server.ts";
 import { acceptAnswer } from "../../support/apiserver-acceptance.ts";
+import { mapKeyOf } from "../../support/prototype-keys.ts";
 
 /** Arbitrary JSON objects shaped like Kubernetes objects, with random spec contents. */
 const kubeObject = fc.record({
@@ -13,11 +14,11 @@ const kubeObject = fc.record({
   metadata: fc.record({
     name: fc.constantFrom("a", "b"),
     namespace: fc.constantFrom("web", "kube-system"),
-    labels: fc.dictionary(fc.constantFrom("app", "tier", "kustomize.toolkit.fluxcd.io/name", "app.kubernetes.io/name"), fc.string({ maxLength: 8 })),
-    annotations: fc.dictionary(fc.constantFrom("gitops-guard.io/replace", "gitops-guard.io/replace-digest", "kustomize.toolkit.fluxcd.io/force", "x"), fc.string({ maxLength: 8 })),
+    labels: fc.dictionary(mapKeyOf(fc.constantFrom("app", "tier", "kustomize.toolkit.fluxcd.io/name", "app.kubernetes.io/name")), fc.string({ maxLength: 8 })),
+    annotations: fc.dictionary(mapKeyOf(fc.constantFrom("gitops-guard.io/replace", "gitops-guard.io/replace-digest", "kustomize.toolkit.fluxcd.io/force", "x")), fc.string({ maxLength: 8 })),
   }, { requiredKeys: ["name"] }),
   spec: fc.jsonValue({ maxDepth: 4 }),
-  data: fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 12 })),
+  data: fc.dictionary(mapKeyOf(fc.string({ maxLength: 6 })), fc.string({ maxLength: 12 })),
   immutable: fc.boolean(),
 }, { requiredKeys: ["apiVersion", "kind", "metadata"] });
 
@@ -47,16 +48,6 @@ const review = fc.record({
   },
 }));
 
-/** A `__proto__` key, or a `constructor` key holding an object with `prototype`, anywhere (secure-json-parse's test). */
-function poisoned(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (Array.isArray(value)) return value.some(poisoned);
-  if (Object.hasOwn(value, "__proto__")) return true;
-  const ctor: unknown = Object.hasOwn(value, "constructor") ? (value as Record<string, unknown>)["constructor"] : undefined;
-  if (typeof ctor === "object" && ctor !== null && Object.hasOwn(ctor, "prototype")) return true;
-  return Object.values(value).some(poisoned);
-}
-
 for (const decideOn of DECIDE_ON) describe(`the webhook under arbitrary input (deciding on the ${decideOn})`, () => {
   let hook: TestWebhook;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -73,12 +64,6 @@ for (const decideOn of DECIDE_ON) describe(`the webhook under arbitrary input (d
       fc.asyncProperty(review, async (body) => {
         for (const path of ["/mutate", "/validate"] as const) {
           const res = await httpsRequest({ url: `${hook.url}${path}`, ca: hook.ca, body: JSON.stringify(body), agent });
-          if (poisoned(body)) {
-            // fastify's JSON parser refuses prototype poisoning: 400 saying so (kube-apiserver then applies the failure policy).
-            assert.equal(res.status, 400, res.text);
-            assert.match(res.text, /prototype poisoning/);
-            continue;
-          }
           assert.equal(res.status, 200, res.text);
           acceptAnswer(body, res.json(), path === "/mutate" ? "mutating" : "validating");
         }

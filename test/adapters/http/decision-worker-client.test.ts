@@ -101,7 +101,7 @@ describe("deciding on a thread of its own", () => {
     }
   });
 
-  it("answers requests in a stalled thread by the failure mode, records why, and replaces the thread", async () => {
+  it("answers the stalled review by the failure mode, decides the ones queued behind it, records why, and replaces the thread", async () => {
     const hook = await startTestWebhook({ decideOn: "thread", thread: { entry: FAULTY, stallMs: 300, restartDelayMs: 100 } });
     try {
       const started = Date.now();
@@ -110,19 +110,22 @@ describe("deciding on a thread of its own", () => {
         send(hook, withUid("deployment-image-update.json", "behind-the-stall")),
       ]);
       assert.ok(Date.now() - started < 2_900, "answered before kube-apiserver's 3 s timeout");
-      for (const { answer } of [stalled, queued]) {
-        assert.equal(answer.allowed, true);
-        assert.match(answer.warnings.join(" "), /failed open \(ERR_DECISION_STALLED\)/);
-      }
+      assert.equal(stalled.answer.allowed, true);
+      assert.match(stalled.answer.warnings.join(" "), /failed open \(ERR_DECISION_STALLED\)/);
+      // The innocent review behind it is judged, not failed open.
+      assert.doesNotMatch(queued.answer.warnings.join(" "), /failed open/);
       await hook.settled();
       const stalledRecord = records(hook).find((r) => r["uid"] === "stall-thread") as { error?: { code: string } } | undefined;
       assert.equal(stalledRecord?.error?.code, "ERR_DECISION_STALLED");
+      const queuedRecords = records(hook).filter((r) => r["uid"] === "behind-the-stall") as { error?: unknown }[];
+      assert.equal(queuedRecords.length, 1, "recorded once");
+      assert.equal(queuedRecords[0]?.error, undefined);
       assert.match(hook.logText(), /the decision thread stalled/);
       await waitForThread(hook.decisionThread!);
       const metrics = await hook.metrics.registry.metrics();
       assert.match(metrics, /gitops_guard_decision_thread_events_total\{event="stall"\} 1\n/);
       assert.match(metrics, /gitops_guard_decision_thread_events_total\{event="crash"\} 0\n/, "a thread replaced for a stall did not crash");
-      assert.match(metrics, /gitops_guard_admission_errors_total\{webhook="mutate",code="ERR_DECISION_STALLED"\} 2/);
+      assert.match(metrics, /gitops_guard_admission_errors_total\{webhook="mutate",code="ERR_DECISION_STALLED"\} 1\n/);
       assert.ok((await send(hook, withUid("deployment-selector-change.json", "after-stall"))).answer.patch.length > 0);
     } finally {
       await hook.close();

@@ -35,7 +35,7 @@ describe("markObject", () => {
     const findings = conflicts(SELECTOR);
     const target = object(SELECTOR);
     markObject(target, mark("flux", findings), findings, DEPLOYMENT);
-    assert.deepEqual(metaMap(target, "annotations"), {
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), {
       [MARK_ANNOTATIONS.replace]: "recreate",
       [MARK_ANNOTATIONS.fields]: "spec.selector.matchLabels.tier",
       [MARK_ANNOTATIONS.digest]: changeDigest(findings),
@@ -50,7 +50,7 @@ describe("markObject", () => {
     const findings = conflicts(SELECTOR);
     const target = object(SELECTOR, { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Prune=false, ServerSideApply=true" });
     markObject(target, mark("argocd", findings), findings, DEPLOYMENT);
-    const annotations = metaMap(target, "annotations");
+    const annotations = Object.fromEntries(metaMap(target, "annotations"));
     assert.equal(annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION], "Prune=false,ServerSideApply=true,Replace=true,Force=true");
     assert.equal(annotations[TOOL_MARKER_ANNOTATION], "argocd:Replace=true,Force=true", "records exactly the options gitops-guard added");
     assert.equal(annotations[FLUX_FORCE_ANNOTATION], undefined);
@@ -60,14 +60,14 @@ describe("markObject", () => {
     const findings = conflicts(SELECTOR);
     const target = object(SELECTOR, { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Force=true" });
     markObject(target, mark("argocd", findings), findings, DEPLOYMENT);
-    assert.equal(metaMap(target, "annotations")[ARGOCD_SYNC_OPTIONS_ANNOTATION], "Force=true,Replace=true");
+    assert.equal(Object.fromEntries(metaMap(target, "annotations"))[ARGOCD_SYNC_OPTIONS_ANNOTATION], "Force=true,Replace=true");
   });
 
   it("adds no tool marker when there is none to add (orphan-recreate, other tools)", () => {
     const findings = conflicts(SELECTOR);
     const target = object(SELECTOR);
     markObject(target, mark(undefined, findings, "orphan-recreate"), findings, DEPLOYMENT);
-    const annotations = metaMap(target, "annotations");
+    const annotations = Object.fromEntries(metaMap(target, "annotations"));
     assert.equal(annotations[MARK_ANNOTATIONS.replace], "orphan-recreate");
     for (const key of [FLUX_FORCE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION, TOOL_MARKER_ANNOTATION]) assert.equal(annotations[key], undefined, key);
   });
@@ -79,7 +79,7 @@ describe("markObject", () => {
     assert.equal(hasMark(bare), true);
     const annotated = object(SELECTOR, { "example.com/team": "payments" });
     markObject(annotated, mark(undefined, findings), findings, DEPLOYMENT);
-    assert.equal(metaMap(annotated, "annotations")["example.com/team"], "payments");
+    assert.equal(Object.fromEntries(metaMap(annotated, "annotations"))["example.com/team"], "payments");
   });
 
   it("writes null as the desired value of a removed field and lists every field", () => {
@@ -87,7 +87,7 @@ describe("markObject", () => {
     const removed = findings.map((f, i) => (i === 0 ? { ...f, to: undefined } : f));
     const target = object("rules/apps/statefulset-servicename-podmanagement.yaml");
     markObject(target, mark(undefined, removed), removed, { group: "apps", kind: "StatefulSet" });
-    const annotations = metaMap(target, "annotations");
+    const annotations = Object.fromEntries(metaMap(target, "annotations"));
     assert.equal(annotations[MARK_ANNOTATIONS.fields], "spec.serviceName,spec.podManagementPolicy");
     assert.deepEqual(JSON.parse(annotations[MARK_ANNOTATIONS.desired]!), { "spec.serviceName": null, "spec.podManagementPolicy": "Parallel" });
   });
@@ -97,7 +97,7 @@ describe("markObject", () => {
     const findings = conflicts(fixture);
     const target = object(fixture, { [MARK_ANNOTATIONS.desired]: '{"data.password":"old"}' });
     markObject(target, mark(undefined, findings), findings, { group: "", kind: "Secret" });
-    const annotations = metaMap(target, "annotations");
+    const annotations = Object.fromEntries(metaMap(target, "annotations"));
     assert.equal(annotations[MARK_ANNOTATIONS.desired], undefined);
     assert.equal(annotations[MARK_ANNOTATIONS.fields], "data.password");
     assert.ok(!JSON.stringify(annotations).includes("cm90YXRlZA=="));
@@ -108,7 +108,7 @@ describe("markObject", () => {
     const big = { ...base, to: "x".repeat(MAX_DESIRED_ANNOTATION_BYTES) };
     const target = object(SELECTOR);
     markObject(target, mark(undefined, [big]), [big], DEPLOYMENT);
-    const annotations = metaMap(target, "annotations");
+    const annotations = Object.fromEntries(metaMap(target, "annotations"));
     assert.equal(annotations[MARK_ANNOTATIONS.desired], undefined);
     assert.equal(annotations[MARK_ANNOTATIONS.digest], changeDigest([big]));
   });
@@ -129,7 +129,7 @@ describe("unmarkObject", () => {
     const target = object(SELECTOR, { "example.com/team": "payments" });
     markObject(target, mark("flux", findings), findings, DEPLOYMENT);
     unmarkObject(target);
-    assert.deepEqual(metaMap(target, "annotations"), { "example.com/team": "payments" });
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), { "example.com/team": "payments" });
     assert.equal(hasMark(target), false);
   });
 
@@ -138,7 +138,7 @@ describe("unmarkObject", () => {
     const target = object(SELECTOR, { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Prune=false" });
     markObject(target, mark("argocd", findings), findings, DEPLOYMENT);
     unmarkObject(target);
-    assert.deepEqual(metaMap(target, "annotations"), { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Prune=false" });
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Prune=false" });
   });
 
   it("removes the Argo CD annotation when only its own options were in it", () => {
@@ -146,19 +146,19 @@ describe("unmarkObject", () => {
     const target = object(SELECTOR);
     markObject(target, mark("argocd", findings), findings, DEPLOYMENT);
     unmarkObject(target);
-    assert.deepEqual(metaMap(target, "annotations"), {});
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), {});
   });
 
   it("leaves a person's own Flux force marker alone when gitops-guard did not add it", () => {
     const target = object(SELECTOR, { [MARK_ANNOTATIONS.replace]: "recreate", [FLUX_FORCE_ANNOTATION]: "enabled" });
     unmarkObject(target);
-    assert.deepEqual(metaMap(target, "annotations"), { [FLUX_FORCE_ANNOTATION]: "enabled" });
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), { [FLUX_FORCE_ANNOTATION]: "enabled" });
   });
 
   it("leaves a person's own Argo CD Replace/Force options alone when gitops-guard did not add them", () => {
     const target = object(SELECTOR, { [MARK_ANNOTATIONS.replace]: "recreate", [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Replace=true" });
     unmarkObject(target);
-    assert.deepEqual(metaMap(target, "annotations"), { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Replace=true" });
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Replace=true" });
   });
 
   it("keeps a Flux force marker the person had set before the object was marked", () => {
@@ -166,7 +166,7 @@ describe("unmarkObject", () => {
     const target = object(SELECTOR, { [FLUX_FORCE_ANNOTATION]: "enabled" });
     markObject(target, mark("flux", findings), findings, DEPLOYMENT);
     unmarkObject(target);
-    assert.deepEqual(metaMap(target, "annotations"), { [FLUX_FORCE_ANNOTATION]: "enabled" });
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), { [FLUX_FORCE_ANNOTATION]: "enabled" });
   });
 
   it("keeps an Argo CD Replace=true the person had set before the object was marked", () => {
@@ -174,13 +174,13 @@ describe("unmarkObject", () => {
     const target = object(SELECTOR, { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Replace=true" });
     markObject(target, mark("argocd", findings), findings, DEPLOYMENT);
     unmarkObject(target);
-    assert.deepEqual(metaMap(target, "annotations"), { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Replace=true" });
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Replace=true" });
   });
 
   it("does nothing harmful on an object that was never marked", () => {
     const target = object(SELECTOR, { "example.com/team": "payments" });
     unmarkObject(target);
-    assert.deepEqual(metaMap(target, "annotations"), { "example.com/team": "payments" });
+    assert.deepEqual(Object.fromEntries(metaMap(target, "annotations")), { "example.com/team": "payments" });
   });
 });
 
@@ -189,11 +189,11 @@ describe("markObject and the annotation size limit", () => {
     const findings = conflicts(SELECTOR);
     const big = object(SELECTOR, { "kubectl.kubernetes.io/last-applied-configuration": "x".repeat(210 * 1024) });
     markObject(big, mark("flux", findings), findings, DEPLOYMENT);
-    const annotations = metaMap(big, "annotations");
+    const annotations = Object.fromEntries(metaMap(big, "annotations"));
     assert.equal(annotations["gitops-guard.io/replace-desired"], undefined);
     assert.equal(annotations["gitops-guard.io/replace"], "recreate", "the mark itself is still written");
     const small = object(SELECTOR, {});
     markObject(small, mark("flux", findings), findings, DEPLOYMENT);
-    assert.notEqual(metaMap(small, "annotations")["gitops-guard.io/replace-desired"], undefined);
+    assert.notEqual(Object.fromEntries(metaMap(small, "annotations"))["gitops-guard.io/replace-desired"], undefined);
   });
 });

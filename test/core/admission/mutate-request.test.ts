@@ -53,7 +53,7 @@ describe("mutateRequest", () => {
     assert.deepEqual(getAt(answer.patchedObject, ["spec", "selector"]), getAt(live, ["spec", "selector"]));
     assert.equal(getAt(answer.patchedObject, ["spec", "template", "metadata", "labels", "tier"]), "fe");
     assertApiServerAccepts(live, answer.patchedObject);
-    const annotations = metaMap(answer.patchedObject, "annotations");
+    const annotations = Object.fromEntries(metaMap(answer.patchedObject, "annotations"));
     assert.equal(annotations["gitops-guard.io/replace"], "recreate");
     assert.equal(annotations["kustomize.toolkit.fluxcd.io/force"], "enabled");
     assert.match(annotations["gitops-guard.io/replace-fields"] ?? "", /spec\.selector\.matchLabels\.tier/);
@@ -164,7 +164,7 @@ describe("mutateRequest", () => {
     raw.request.object = first.patchedObject;
     raw.request.oldObject = first.patchedObject;
     const answer = run(raw);
-    const annotations = metaMap(answer.patchedObject, "annotations");
+    const annotations = Object.fromEntries(metaMap(answer.patchedObject, "annotations"));
     assert.equal(annotations["gitops-guard.io/replace"], undefined);
     assert.equal(annotations["kustomize.toolkit.fluxcd.io/force"], undefined);
     assert.equal(annotations["deployment.kubernetes.io/revision"], "3");
@@ -203,7 +203,7 @@ describe("mutateRequest: overrides that match on labels", () => {
 
   it("applies an override matching a label of the new object (the labels are read only for such policies)", () => {
     const raw = rawReview("deployment-selector-change.json");
-    const tier = metaMap(raw.request.object as JsonObject, "labels");
+    const tier = Object.fromEntries(metaMap(raw.request.object as JsonObject, "labels"));
     const [key, value] = Object.entries(tier)[0] ?? [];
     assert.ok(key !== undefined && value !== undefined, "the fixture's object has labels");
     const ctx = context({ overrides: [override({ [key]: value })] });

@@ -45,7 +45,7 @@ function inputFor(fixture: string, owner: OwningTool, options: { policy?: Policy
       kind: String(pair.new["kind"]),
       namespace: typeof metadata["namespace"] === "string" ? metadata["namespace"] : "",
       name: String(metadata["name"]),
-      labels: { ...metaMap(pair.old, "labels"), ...metaMap(pair.new, "labels") },
+      labels: new Map([...metaMap(pair.old, "labels"), ...metaMap(pair.new, "labels")]),
       owner,
       username: "system:serviceaccount:flux-system:kustomize-controller",
       groups: ["system:serviceaccounts", "system:authenticated"],
@@ -185,7 +185,7 @@ describe("decide: overrides", () => {
   });
 
   it("applies an override to unowned objects too (overrides do not look at markOwners)", () => {
-    const decision = decide(inputFor(SELECTOR, "other", { policy: OVERRIDES_POLICY, subject: { namespace: "shop", labels: { track: "canary" } } }));
+    const decision = decide(inputFor(SELECTOR, "other", { policy: OVERRIDES_POLICY, subject: { namespace: "shop", labels: new Map([["track", "canary"]]) } }));
     assert.equal(decision.action, "allow");
   });
 
@@ -249,7 +249,7 @@ describe("decide: data-bearing objects", () => {
   });
 
   it("marks a data-bearing object when the matching override accepts data loss", () => {
-    const decision = decide(inputFor(PVC_SHRINK, "flux", { policy: OVERRIDES_POLICY, subject: { labels: { "data-loss": "accepted" } } }));
+    const decision = decide(inputFor(PVC_SHRINK, "flux", { policy: OVERRIDES_POLICY, subject: { labels: new Map([["data-loss", "accepted"]]) } }));
     assert.equal(decision.action, "mark");
     assert.equal(decision.denial, undefined);
     assert.ok(decision.mark);

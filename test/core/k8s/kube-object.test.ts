@@ -99,29 +99,29 @@ describe("describeObject", () => {
 describe("metaMap", () => {
   it("reads labels and annotations of a real object", () => {
     const { old } = loadPair("rules/apps/deployment-selector-common-labels.yaml");
-    const labels = metaMap(old, "labels");
+    const labels = Object.fromEntries(metaMap(old, "labels"));
     assert.ok(Object.keys(labels).length > 0);
     assert.ok(Object.values(labels).every((v) => typeof v === "string"));
   });
 
   it("is empty when the object, metadata or map is missing or not an object", () => {
-    assert.deepEqual(metaMap(undefined, "labels"), {});
-    assert.deepEqual(metaMap({ apiVersion: "v1", kind: "Pod" }, "labels"), {});
-    assert.deepEqual(metaMap({ metadata: null }, "labels"), {});
-    assert.deepEqual(metaMap({ metadata: [] }, "labels"), {});
-    assert.deepEqual(metaMap({ metadata: { labels: ["a"] } }, "labels"), {});
-    assert.deepEqual(metaMap({ metadata: { annotations: null } }, "annotations"), {});
+    assert.deepEqual(Object.fromEntries(metaMap(undefined, "labels")), {});
+    assert.deepEqual(Object.fromEntries(metaMap({ apiVersion: "v1", kind: "Pod" }, "labels")), {});
+    assert.deepEqual(Object.fromEntries(metaMap({ metadata: null }, "labels")), {});
+    assert.deepEqual(Object.fromEntries(metaMap({ metadata: [] }, "labels")), {});
+    assert.deepEqual(Object.fromEntries(metaMap({ metadata: { labels: ["a"] } }, "labels")), {});
+    assert.deepEqual(Object.fromEntries(metaMap({ metadata: { annotations: null } }, "annotations")), {});
   });
 
   it("skips values that are not strings", () => {
-    assert.deepEqual(metaMap({ metadata: { annotations: { a: "1", b: 2, c: null, d: { e: "f" } } } }, "annotations"), { a: "1" });
+    assert.deepEqual(Object.fromEntries(metaMap({ metadata: { annotations: { a: "1", b: 2, c: null, d: { e: "f" } } } }, "annotations")), { a: "1" });
   });
 });
 
 describe("metaValue", () => {
   it("reads one label or annotation of a real object, as metaMap has it", () => {
     const { old } = loadPair("rules/apps/deployment-selector-common-labels.yaml");
-    for (const [key, value] of Object.entries(metaMap(old, "labels"))) assert.equal(metaValue(old, "labels", key), value);
+    for (const [key, value] of Object.entries(Object.fromEntries(metaMap(old, "labels")))) assert.equal(metaValue(old, "labels", key), value);
   });
 
   it("is undefined for a missing object, map or key, a value that is not a string, and inherited names", () => {

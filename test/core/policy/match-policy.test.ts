@@ -19,7 +19,7 @@ const OVERRIDES = policyFixture("decide/policy-overrides.yaml");
 const VALID = policyFixture("policy/valid-policy.yaml");
 
 function subject(overrides: Partial<MatchSubject> = {}): MatchSubject {
-  return { group: "apps", kind: "Deployment", namespace: "shop", labels: {}, owner: "flux", username: "jane", groups: ["devs"], ...overrides };
+  return { group: "apps", kind: "Deployment", namespace: "shop", labels: new Map(), owner: "flux", username: "jane", groups: ["devs"], ...overrides };
 }
 
 describe("kindRefMatches", () => {
@@ -50,12 +50,12 @@ describe("findOverride", () => {
   });
 
   it("requires every label of the match; \"*\" matches any value", () => {
-    assert.equal(findOverride(OVERRIDES, subject({ labels: { track: "canary" } }))?.name, "canary-allow");
-    assert.equal(findOverride(OVERRIDES, subject({ labels: { track: "stable" } })), undefined);
+    assert.equal(findOverride(OVERRIDES, subject({ labels: new Map(Object.entries({ track: "canary" })) }))?.name, "canary-allow");
+    assert.equal(findOverride(OVERRIDES, subject({ labels: new Map(Object.entries({ track: "stable" })) })), undefined);
     const policy = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", overrides: [{ match: { labels: { tier: "*", app: "api" } }, action: "warn" }] });
-    assert.ok(findOverride(policy, subject({ labels: { tier: "anything", app: "api" } })));
-    assert.equal(findOverride(policy, subject({ labels: { app: "api" } })), undefined);
-    assert.equal(findOverride(policy, subject({ labels: { tier: "x", app: "web" } })), undefined);
+    assert.ok(findOverride(policy, subject({ labels: new Map(Object.entries({ tier: "anything", app: "api" })) })));
+    assert.equal(findOverride(policy, subject({ labels: new Map(Object.entries({ app: "api" })) })), undefined);
+    assert.equal(findOverride(policy, subject({ labels: new Map(Object.entries({ tier: "x", app: "web" })) })), undefined);
   });
 
   it("matches owners", () => {
@@ -97,5 +97,13 @@ describe("exemptionReason", () => {
 
   it("never exempts a cluster-scoped object because of the guard namespace being empty", () => {
     assert.equal(exemptionReason(VALID, subject({ namespace: "" }), ""), undefined);
+  });
+});
+
+describe("findOverride with label keys named like Object.prototype members", () => {
+  it("matches a label named constructor only when the object has it", () => {
+    const policy = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", overrides: [{ match: { labels: { constructor: "*" } }, action: "warn" }] });
+    assert.equal(findOverride(policy, subject({ labels: new Map() })), undefined);
+    assert.ok(findOverride(policy, subject({ labels: new Map([["constructor", "x"]]) })));
   });
 });

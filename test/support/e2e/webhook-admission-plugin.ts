@@ -172,7 +172,7 @@ export function webhookAdmissionPlugins(options: WebhookAdmissionOptions): Webho
     try {
       if (write.object === undefined) throw new Error("attempted to modify the object, which is not supported for this operation");
       patch = decodePatch(response.patch);
-      patched = fastJsonPatch.applyPatch(structuredClone(write.object), patch, true, false).newDocument;
+      patched = fastJsonPatch.applyPatch(structuredClone(write.object), patch, true, false, false).newDocument;
     } catch (error) {
       record(spec, write, uid, { outcome: "failed", message: String(error), patch: [], warnings });
       throw internalError(error instanceof Error ? error.message : String(error));

@@ -45,7 +45,7 @@ export function applyPatch(contentType: string, current: JsonObject, body: strin
   if (mediaType === PATCH_TYPES.json) {
     if (!Array.isArray(patch)) throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
     try {
-      const result = fastJsonPatch.applyPatch(structuredClone(current), patch, true, false).newDocument;
+      const result = fastJsonPatch.applyPatch(structuredClone(current), patch, true, false, false).newDocument;
       if (!isJsonObject(result)) throw unprocessable("the patched document is not an object");
       return result;
     } catch (error) {

@@ -24,7 +24,7 @@ export function objectSelector(resource: ResourceType, namespace: string | undef
   const fields = parseFieldSelector(fieldText, resource.fieldSelectors);
   return {
     matches: (obj) => (namespace === undefined || metaString(obj, "namespace") === namespace)
-      && labels(metaMap(obj, "labels")) && fields(obj),
+      && labels(Object.fromEntries(metaMap(obj, "labels"))) && fields(obj),
     filtered: labelText.trim() !== "" || fieldText.trim() !== "",
   };
 }

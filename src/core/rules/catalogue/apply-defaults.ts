@@ -1,5 +1,5 @@
 import { patternCovers, type PathSegment } from "../../k8s/field-path.ts";
-import { isJsonObject, type JsonObject, type JsonPrimitive, type JsonValue } from "../../k8s/json.ts";
+import { isJsonObject, ownValue, setOwn, type JsonObject, type JsonPrimitive, type JsonValue } from "../../k8s/json.ts";
 
 /**
  * The values the API server's defaulting (`SetDefaults_*` in pkg/apis/core/v1/defaults.go) gives
@@ -24,12 +24,12 @@ export function applyDefaults(value: JsonValue | undefined, defaults: DefaultTre
   const out: JsonObject = { ...value };
   for (const [key, def] of Object.entries(defaults)) {
     if (key === "*") continue;
-    const current = out[key];
+    const current = ownValue(out, key);
     if (isTree(def)) {
       const applied = current === undefined || current === null ? undefined : applyDefaults(current, def);
-      if (applied !== undefined) out[key] = applied;
+      if (applied !== undefined) setOwn(out, key, applied);
     } else if (current === undefined || current === null || current === "") {
-      out[key] = def;
+      setOwn(out, key, def);
     }
   }
   return out;
@@ -60,7 +60,7 @@ function withoutEmptyStrings(value: JsonValue | undefined, path: PathSegment[], 
     // Checked only for "" (rare), so the path patterns cost nothing on other values.
     const kept = item === "" ? (keep.some((p) => p.length === path.length && patternCovers(p, path)) ? item : undefined) : withoutEmptyStrings(item, path, keep);
     path.pop();
-    if (kept !== undefined) out[key] = kept;
+    if (kept !== undefined) setOwn(out, key, kept);
   }
   return out;
 }

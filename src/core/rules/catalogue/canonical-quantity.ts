@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
+import { isJsonObject, setOwn, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import { parseQuantity } from "../../k8s/quantity.ts";
 
 /**
@@ -21,6 +21,6 @@ export function canonicalQuantity(value: JsonValue): JsonValue {
 export function canonicalResourceList(value: JsonValue | undefined): JsonValue | undefined {
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};
-  for (const [key, item] of Object.entries(value)) out[key] = canonicalQuantity(item);
+  for (const [key, item] of Object.entries(value)) setOwn(out, key, canonicalQuantity(item));
   return out;
 }

@@ -9,7 +9,7 @@ const FIELDS = ["labels", "annotations"] as const;
 
 /** fluxcd/pkg ssa/utils AnyInMetadata: the value is compared with strings.EqualFold since ssa/v0.30.0. */
 function forcedBy(object: JsonObject, field: (typeof FIELDS)[number]): boolean {
-  return metaMap(object, field)[FLUX_FORCE_KEY]?.toLowerCase() === "enabled";
+  return metaMap(object, field).get(FLUX_FORCE_KEY)?.toLowerCase() === "enabled";
 }
 
 /**
@@ -21,7 +21,7 @@ export function fluxForceGainedViolations(input: RuleInput): Violation[] {
   if (FIELDS.some((field) => forcedBy(input.old, field))) return [];
   return FIELDS.filter((field) => forcedBy(input.new, field)).map((field) => ({
     path: ["metadata", field, FLUX_FORCE_KEY],
-    from: metaMap(input.old, field)[FLUX_FORCE_KEY],
-    to: metaMap(input.new, field)[FLUX_FORCE_KEY],
+    from: metaMap(input.old, field).get(FLUX_FORCE_KEY),
+    to: metaMap(input.new, field).get(FLUX_FORCE_KEY),
   }));
 }

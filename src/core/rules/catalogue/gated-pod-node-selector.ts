@@ -1,5 +1,5 @@
 import { getAt } from "../../k8s/field-path.ts";
-import { isJsonObject } from "../../k8s/json.ts";
+import { isJsonObject, ownValue } from "../../k8s/json.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 
 /**
@@ -13,8 +13,9 @@ export function gatedPodNodeSelector(input: RuleInput, rule: CompiledRule): Viol
   const news = isJsonObject(after) ? after : {};
   const violations: Violation[] = [];
   for (const [key, value] of Object.entries(olds)) {
-    if (news[key] === value) continue;
-    violations.push({ path: [...rule.root, key], from: value, to: news[key] });
+    const to = ownValue(news, key);
+    if (to === value) continue;
+    violations.push({ path: [...rule.root, key], from: value, to });
   }
   return violations;
 }

@@ -1,5 +1,5 @@
 import { getAt } from "../../k8s/field-path.ts";
-import { isJsonObject } from "../../k8s/json.ts";
+import { isJsonObject, ownValue } from "../../k8s/json.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 
 const MIRROR = "kubernetes.io/config.mirror";
@@ -21,10 +21,12 @@ export function podRestrictedAnnotations(input: RuleInput, rule: CompiledRule): 
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter(restricted));
   const violations: Violation[] = [];
   for (const key of keys) {
-    if (olds[key] === news[key]) continue;
+    const from = ownValue(olds, key);
+    const to = ownValue(news, key);
+    if (from === to) continue;
     const what = key === MIRROR ? "the mirror pod annotation" : "AppArmor annotations";
     const detail = `an update may not add, remove or change ${what}`;
-    violations.push({ path: [...rule.root, key], from: olds[key], to: news[key], detail });
+    violations.push({ path: [...rule.root, key], from, to, detail });
   }
   return violations;
 }
