@@ -4,8 +4,8 @@ import { BUILTIN_RULES } from "../rules/catalogue/builtin-rules.ts";
 
 /**
  * The policy: one YAML document (file or ConfigMap key `policy.yaml`), validated once at the edge.
- * Every key is documented in the README's policy reference; test/core/policy checks that the README
- * names every key of this schema. Defaults here are the embedded default policy's values.
+ * Every key is documented in docs/policy.md; test/core/policy checks that it names every key of
+ * this schema. Defaults here are the embedded default policy's values.
  */
 
 /** A kind as `Kind` (any group) or `Kind.group` (`Deployment.apps`, `Lease.coordination.k8s.io`). */
