@@ -17,6 +17,6 @@ COPY --from=build /src/dist ./dist
 COPY --from=build /src/policy ./policy
 USER 65532:65532
 # --v8-pool-size=1: one V8 background thread instead of four, so garbage-collection helpers do not
-# compete with the request and decision threads for the CPUs (README "Operational defaults").
+# compete with the request and decision threads for the CPUs (docs/serve.md "Operational defaults").
 ENTRYPOINT ["node", "--v8-pool-size=1", "/app/dist/src/bin/gitops-guard.js"]
 CMD ["serve"]

@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.install-stamp
 # embedded default policy, certificates in certs/ and records in records/decisions.jsonl.
 run: build
 	@mkdir -p records
-	@echo "try: curl -sk https://127.0.0.1:8443/healthz ; make demo (in another shell) sends example AdmissionReviews"
+	@echo "try: curl -s --cacert certs/ca.crt https://127.0.0.1:8443/healthz ; make demo (in another shell) sends example AdmissionReviews"
 	node --v8-pool-size=1 dist/src/bin/gitops-guard.js serve --host 127.0.0.1 --port 8443 --cert-dir certs --records records/decisions.jsonl
 
 # Installs, builds, lints, typechecks and runs every test.

@@ -1,6 +1,6 @@
 /**
  * Benchmark of `gitops-guard serve` against a bare fastify TLS server (the ceiling), measured in
- * the same run. Run from the repository root: `node bench/serve-bench.ts` (README in bench/).
+ * the same run. Run from the repository root: `node bench/serve-bench.ts` (bench/README.md).
  *
  * Every server runs in its own child process, started fresh for each run; the load comes from
  * another child process: h2load (bench/h2load.ts) when it is installed, else autocannon

@@ -9,8 +9,11 @@ import { writeAll } from "./io.ts";
  */
 export type RegisterCommand = (program: Command, io: CommandIO, setExitCode: (code: number) => void) => void;
 
-/** Parses argv, runs the command, maps errors to exit codes (errors.ts). Never calls process.exit. */
-export async function main(argv: readonly string[], io: CommandIO, commands: readonly RegisterCommand[]): Promise<number> {
+/**
+ * Parses argv, runs the command, maps errors to exit codes (errors.ts). Never calls process.exit.
+ * `version` (package.json's, read by the entry point) answers `--version`.
+ */
+export async function main(argv: readonly string[], io: CommandIO, commands: readonly RegisterCommand[], version?: string): Promise<number> {
   let exitCode = 0;
   const program = new Command()
     .name("gitops-guard")
@@ -20,6 +23,7 @@ export async function main(argv: readonly string[], io: CommandIO, commands: rea
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
+  if (version !== undefined) program.version(version, "-V, --version", "print the version");
   for (const register of commands) register(program, io, (code) => (exitCode = code));
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import { AppError } from "../../errors.ts";
-import { isJsonObject, type JsonValue } from "../../core/k8s/json.ts";
+import { isJsonObject, type JsonObject, type JsonValue } from "../../core/k8s/json.ts";
 import { parsePolicy, type LoadedPolicy, type PolicyIssue } from "../../core/policy/parse-policy.ts";
 
 /** The ConfigMap data key that holds the policy document. */
@@ -21,18 +21,24 @@ export function parsePolicyText(text: string): PolicyTextResult {
     return { ok: false, issues: doc.errors.map((e) => ({ path: "", message: `not YAML: ${e.message.split("\n")[0]}` })) };
   }
   const value = doc.toJSON() as JsonValue;
-  if (isJsonObject(value) && value["kind"] === "ConfigMap") {
-    const data = value["data"];
-    const inner = isJsonObject(data) ? data[POLICY_CONFIGMAP_KEY] : undefined;
-    if (typeof inner !== "string") {
-      return { ok: false, issues: [{ path: `data.${POLICY_CONFIGMAP_KEY}`, message: "the ConfigMap has no policy.yaml key" }] };
-    }
-    const result = parsePolicyText(inner);
-    return result.ok
-      ? result
-      : { ok: false, issues: result.issues.map((i) => ({ path: `data.${POLICY_CONFIGMAP_KEY}${i.path ? `.${i.path}` : ""}`, message: i.message })) };
-  }
+  if (isJsonObject(value) && value["kind"] === "ConfigMap") return policyFromConfigMap(value);
   return parsePolicy(value);
+}
+
+/**
+ * The policy a ConfigMap holds under `data["policy.yaml"]` (a manifest given to `policy validate`
+ * or `--policy-file`, or the watched ConfigMap); issues carry their path from the ConfigMap.
+ */
+export function policyFromConfigMap(configMap: JsonObject): PolicyTextResult {
+  const data = configMap["data"];
+  const inner = isJsonObject(data) ? data[POLICY_CONFIGMAP_KEY] : undefined;
+  if (typeof inner !== "string") {
+    return { ok: false, issues: [{ path: `data.${POLICY_CONFIGMAP_KEY}`, message: "the ConfigMap has no policy.yaml key" }] };
+  }
+  const result = parsePolicyText(inner);
+  return result.ok
+    ? result
+    : { ok: false, issues: result.issues.map((i) => ({ path: `data.${POLICY_CONFIGMAP_KEY}${i.path ? `.${i.path}` : ""}`, message: i.message })) };
 }
 
 /** Reads and validates a policy file; throws ERR_POLICY_INVALID naming every problem. */

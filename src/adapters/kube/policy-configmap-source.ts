@@ -1,8 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
+import type { JsonObject } from "../../core/k8s/json.ts";
 import { metaString } from "../../core/k8s/kube-object.ts";
 import type { LoadedPolicy, PolicyIssue } from "../../core/policy/parse-policy.ts";
-import { parsePolicyText, POLICY_CONFIGMAP_KEY } from "../fs/read-policy-file.ts";
+import { policyFromConfigMap } from "../fs/read-policy-file.ts";
 import type { KubeHttp } from "./kube-http.ts";
 import { listWatch, type ListWatch, type ListWatchOptions } from "./list-watch.ts";
 
@@ -39,15 +39,9 @@ export function watchPolicyConfigMap(options: {
     const meta = metadataOf(configMap);
     if (meta.name !== name || meta.resourceVersion === lastSeen) return;
     lastSeen = meta.resourceVersion;
-    const data = isJsonObject(configMap["data"]) ? configMap["data"] : {};
-    const text = data[POLICY_CONFIGMAP_KEY];
-    if (typeof text !== "string") {
-      handlers.onInvalid([{ path: `data.${POLICY_CONFIGMAP_KEY}`, message: "the ConfigMap has no policy.yaml key" }], configMap);
-      return;
-    }
-    const result = parsePolicyText(text);
+    const result = policyFromConfigMap(configMap);
     if (result.ok) handlers.onPolicy(result.value, `configmap/${namespace}/${name}#${meta.resourceVersion}`);
-    else handlers.onInvalid(result.issues.map((i) => ({ path: `data.${POLICY_CONFIGMAP_KEY}${i.path ? `.${i.path}` : ""}`, message: i.message })), configMap);
+    else handlers.onInvalid(result.issues, configMap);
   };
   return listWatch({
     kc: options.kc,

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { Decision } from "../../core/decide/decision.ts";
 
 /**
- * Latency buckets in seconds. The webhook's budget is milliseconds (README targets: p99 ≤ 2 ms
+ * Latency buckets in seconds. The webhook's budget is milliseconds (bench/README.md targets: p99 ≤ 2 ms
  * for a typical update, ≤ 30 ms for a 1 MiB object); kube-apiserver's own histogram for webhooks
  * starts at 5 ms, so the low buckets here say more.
  */

@@ -41,7 +41,7 @@ export interface RecordWriter {
  * in the serve benchmark, writing in the request thread (SonicBoom) cost about 15 % of the
  * throughput. One writer means whole lines in order, never a torn line; the worker writes
  * synchronously on its own thread, so after `flush()` the lines are on disk. A line is exactly
- * the record (schema "v": 1, README "Decision records"), without pino's level/time/pid fields.
+ * the record (schema "v": 1, docs/records-and-metrics.md), without pino's level/time/pid fields.
  */
 export async function createRecordWriter(destination: RecordDestination, onError: (err: Error) => void = () => undefined): Promise<RecordWriter> {
   if (destination !== "-") mkdirSync(dirname(destination), { recursive: true });

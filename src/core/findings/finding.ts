@@ -26,9 +26,6 @@ export type Severity = "blocking" | "warning" | "info";
  */
 export type Strategy = "recreate" | "orphan-recreate" | "blue-green" | "restore" | "revert" | "migrate" | "review";
 
-export const FINDING_CLASSES = ["immutable", "server-assigned", "declared", "risky"] as const;
-export const SEVERITIES = ["blocking", "warning", "info"] as const;
-
 /** One rule violated at one field path. Values are the raw JSON values (undefined = absent). */
 export interface Finding {
   /** Stable id: `<group or core>.<Kind>.<field>`, e.g. `apps.Deployment.selector`. */
@@ -44,8 +41,4 @@ export interface Finding {
   readonly strategy: Strategy;
   /** One sentence: why the API server refuses it (or why it hurts). */
   readonly message: string;
-}
-
-export function isBlocking(finding: Finding): boolean {
-  return finding.severity === "blocking";
 }

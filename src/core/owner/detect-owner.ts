@@ -1,19 +1,25 @@
 import type { JsonObject } from "../k8s/json.ts";
 import { metaValue } from "../k8s/kube-object.ts";
 
-/** The GitOps tool that applies an object, as records and policy matches name it. */
-export type OwningTool = "flux" | "argocd" | "helm" | "kapp" | "kubectl" | "other";
-
+/** The GitOps tools that apply objects, as records and policy matches name them. */
 export const OWNING_TOOLS = ["flux", "argocd", "helm", "kapp", "kubectl", "other"] as const;
+export type OwningTool = (typeof OWNING_TOOLS)[number];
 
-/** Field managers each tool applies with (gitops-tools.md §1, §3; kubectl defaults). */
-const FIELD_MANAGERS: readonly [RegExp, OwningTool][] = [
-  [/^kustomize-controller$/, "flux"],
-  [/^argocd-controller$|^argocd-application-controller$/, "argocd"],
-  [/^helm-controller$|^helm$/, "helm"],
-  [/^kapp$/, "kapp"],
-  [/^kubectl/, "kubectl"],
-];
+/**
+ * The exact field managers of each tool's apply (gitops-tools.md §1, §3; kubectl defaults):
+ * `kubectl-client-side-apply`, and `kubectl` for server-side apply. A Map: the field manager is
+ * the client's free text.
+ */
+const APPLY_MANAGERS: ReadonlyMap<string, OwningTool> = new Map([
+  ["kustomize-controller", "flux"],
+  ["argocd-controller", "argocd"],
+  ["argocd-application-controller", "argocd"],
+  ["helm", "helm"],
+  ["helm-controller", "helm"],
+  ["kapp", "kapp"],
+  ["kubectl-client-side-apply", "kubectl"],
+  ["kubectl", "kubectl"],
+]);
 
 /**
  * Which tool owns the object, from its labels and annotations (new or live), then the request's
@@ -41,7 +47,9 @@ export function detectOwner(objects: readonly (JsonObject | undefined)[], fieldM
     if (owner) return owner;
   }
   if (fieldManager) {
-    for (const [pattern, tool] of FIELD_MANAGERS) if (pattern.test(fieldManager)) return tool;
+    // Any kubectl manager (`kubectl-edit`, `kubectl-rollout`…) marks a kubectl-managed object.
+    const tool = applyingTool(fieldManager) ?? (fieldManager.startsWith("kubectl") ? "kubectl" : undefined);
+    if (tool) return tool;
   }
   const kubectlApplied = objects.some(
     (obj) => metaValue(obj, "annotations", "kubectl.kubernetes.io/last-applied-configuration") !== undefined,
@@ -56,21 +64,5 @@ export function detectOwner(objects: readonly (JsonObject | undefined)[], fieldM
  * (`kubectl-rollout`, `kubectl-edit`, `kubectl-annotate`…) and controllers are not applies.
  */
 export function applyingTool(fieldManager: string | undefined): OwningTool | undefined {
-  switch (fieldManager) {
-    case "kustomize-controller":
-      return "flux";
-    case "argocd-controller":
-    case "argocd-application-controller":
-      return "argocd";
-    case "helm":
-    case "helm-controller":
-      return "helm";
-    case "kapp":
-      return "kapp";
-    case "kubectl-client-side-apply":
-    case "kubectl":
-      return "kubectl";
-    default:
-      return undefined;
-  }
+  return fieldManager === undefined ? undefined : APPLY_MANAGERS.get(fieldManager);
 }

@@ -1,10 +1,11 @@
 import type { Rule } from "../rules/rule.ts";
 import type { CustomRule } from "./policy-schema.ts";
+import { parseKindRef } from "./kind-ref.ts";
 
-/** `Kind` → any group ("*"), `Kind.group` → that group, as policy kind references read (kindRefMatches). */
-function splitKindRef(ref: string): { group: string; kind: string } {
-  const dot = ref.indexOf(".");
-  return dot < 0 ? { group: "*", kind: ref } : { group: ref.slice(dot + 1), kind: ref.slice(0, dot) };
+/** `Kind` → any group ("*", the catalogue's wildcard), `Kind.group` → that group. */
+function ruleTarget(ref: string): { group: string; kind: string } {
+  const { kind, group } = parseKindRef(ref);
+  return { group: group ?? "*", kind };
 }
 
 /**
@@ -15,7 +16,7 @@ function splitKindRef(ref: string): { group: string; kind: string } {
 export function customRulesToRules(customRules: readonly CustomRule[]): Rule[] {
   return customRules.map((custom, i) => ({
     id: custom.id,
-    ...splitKindRef(custom.kind),
+    ...ruleTarget(custom.kind),
     path: custom.path,
     class: custom.class,
     check: { type: "frozen" },

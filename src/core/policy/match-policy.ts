@@ -1,5 +1,6 @@
 import type { OwningTool } from "../owner/detect-owner.ts";
 import type { Policy, PolicyMatch, PolicyOverride } from "./policy-schema.ts";
+import { parseKindRef } from "./kind-ref.ts";
 
 /** The facts about a request that policy matching reads. */
 export interface MatchSubject {
@@ -20,9 +21,8 @@ export const ALWAYS_EXEMPT_NAMESPACES = ["kube-system"] as const;
 
 /** `Kind` matches any group; `Kind.group` one group (core group: `Kind` only). */
 export function kindRefMatches(ref: string, group: string, kind: string): boolean {
-  const dot = ref.indexOf(".");
-  if (dot < 0) return ref === kind;
-  return ref.slice(0, dot) === kind && ref.slice(dot + 1) === group;
+  const parsed = parseKindRef(ref);
+  return parsed.kind === kind && (parsed.group === undefined || parsed.group === group);
 }
 
 /** Why the subject is exempt, or undefined. */

@@ -4,8 +4,9 @@ import { BUILTIN_RULES } from "../rules/catalogue/builtin-rules.ts";
 
 /**
  * The policy: one YAML document (file or ConfigMap key `policy.yaml`), validated once at the edge.
- * Every key is documented in the README's policy reference; test/core/policy checks that the README
- * names every key of this schema. Defaults here are the embedded default policy's values.
+ * Every key is documented in docs/policy.md; test/core/policy checks that it names every key of
+ * this schema. Defaults here are the embedded default policy's values, each written once: a section
+ * left out is parsed as `{}` (zod's `prefault`), so its keys' own defaults fill it.
  */
 
 /** A kind as `Kind` (any group) or `Kind.group` (`Deployment.apps`, `Lease.coordination.k8s.io`). */
@@ -30,7 +31,7 @@ const matchSchema = z
     /** Owning GitOps tools; empty = any. */
     owners: z.array(z.enum(OWNING_TOOLS)).default([]),
   })
-  .default({ kinds: [], namespaces: [], labels: {}, owners: [] });
+  .prefault({});
 
 const overrideSchema = z.strictObject({
   /** A name for the entry, shown in records. */
@@ -68,7 +69,7 @@ const exemptionsSchema = z
     /** Kinds never judged (`Kind` or `Kind.group`). */
     kinds: z.array(kindRef).default([]),
   })
-  .default({ namespaces: [], users: [], groups: [], kinds: [] });
+  .prefault({});
 
 const defaultsSchema = z
   .strictObject({
@@ -81,7 +82,7 @@ const defaultsSchema = z
     /** Strategy used by `mark` unless an override says otherwise. Default: recreate. */
     strategy: replaceStrategySchema.default("recreate"),
   })
-  .default({ owned: "mark", markOwners: ["flux"], unowned: "deny", strategy: "recreate" });
+  .prefault({});
 
 const deletionProtectionSchema = z
   .strictObject({
@@ -90,7 +91,7 @@ const deletionProtectionSchema = z
     /** Objects carrying this annotation with value "true" are protected whatever their kind. */
     annotation: z.string().min(1).default("gitops-guard.io/protect"),
   })
-  .default({ kinds: [], annotation: "gitops-guard.io/protect" });
+  .prefault({});
 
 const recordsSchema = z
   .strictObject({
@@ -99,7 +100,7 @@ const recordsSchema = z
     /** Record dry-run decisions too. Default true (Flux dry-runs every object first). */
     dryRun: z.boolean().default(true),
   })
-  .default({ valueMaxBytes: 256, dryRun: true });
+  .prefault({});
 
 const watchSchema = z
   .strictObject({
@@ -108,7 +109,7 @@ const watchSchema = z
     /** Recover stuck reconciliations automatically (mark, reconcile, reset). Default false: alert only. */
     recover: z.boolean().default(false),
   })
-  .default({ stuckAfterSeconds: 300, recover: false });
+  .prefault({});
 
 export const policySchema = z.strictObject({
   /** Schema version of this document. */

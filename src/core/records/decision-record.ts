@@ -8,7 +8,7 @@ import type { OwningTool } from "../owner/detect-owner.ts";
 import { fieldManagerOf, type AdmissionRequest } from "../admission/admission-review.ts";
 import type { Operation as PatchOperation } from "fast-json-patch";
 
-/** Schema version of a decision record line. Bumped on any incompatible change (README "Decision records"). */
+/** Schema version of a decision record line. Bumped on any incompatible change (docs/records-and-metrics.md). */
 export const RECORD_VERSION = 1;
 
 /** One finding as recorded: values truncated, Secret values never written. */

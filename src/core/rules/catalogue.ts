@@ -19,7 +19,6 @@ export function compileRule(rule: Rule): CompiledRule {
   return {
     ...rule,
     root,
-    mutablePatterns: rule.check.type === "frozen-except" ? rule.check.mutable.map(parsePathPattern) : [],
     watched: [root, ...(rule.reads ?? []).map(parsePathPattern)],
   };
 }

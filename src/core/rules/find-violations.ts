@@ -1,6 +1,5 @@
 import { getAt, patternCovers, pathLeadsTo, type PathSegment } from "../k8s/field-path.ts";
 import { isEmptyValue, semanticEqual, type JsonValue } from "../k8s/json.ts";
-import { compareQuantities } from "../k8s/quantity.ts";
 import type { FieldChange } from "../compare/compare-objects.ts";
 import type { CompiledRule, RuleInput, Violation } from "./rule.ts";
 
@@ -42,16 +41,6 @@ export function frozenViolations(input: RuleInput, root: readonly PathSegment[],
   return changesUnder(input, root);
 }
 
-/** Any change under `root` except under the `mutable` patterns (relative to root). */
-export function frozenExceptViolations(
-  input: RuleInput,
-  root: readonly PathSegment[],
-  mutable: readonly (readonly PathSegment[])[],
-): Violation[] {
-  const allowed = mutable.map((m) => [...root, ...m]);
-  return changesUnder(input, root).filter((v) => !allowed.some((a) => patternCovers(a, v.path)));
-}
-
 /** May go from unset to a value; any other change under `root` is refused. */
 export function setOnceViolations(input: RuleInput, root: readonly PathSegment[]): Violation[] {
   if (hasWildcard(root)) {
@@ -61,17 +50,6 @@ export function setOnceViolations(input: RuleInput, root: readonly PathSegment[]
   return changesUnder(input, root);
 }
 
-/** A quantity that may grow but never shrink (PVC storage). */
-export function growOnlyViolations(input: RuleInput, root: readonly PathSegment[]): Violation[] {
-  const from = getAt(input.old, root);
-  const to = getAt(input.new, root);
-  if (from === undefined || to === undefined) return [];
-  if (typeof from !== "string" && typeof from !== "number") return [];
-  if (typeof to !== "string" && typeof to !== "number") return [];
-  const order = compareQuantities(to, from);
-  return order !== undefined && order < 0 ? [{ path: root, from, to }] : [];
-}
-
 /** Every place the pair breaks the rule (empty when the rule does not apply). */
 export function findViolations(rule: CompiledRule, input: RuleInput): Violation[] {
   if (rule.when && !rule.when(input)) return [];
@@ -79,12 +57,8 @@ export function findViolations(rule: CompiledRule, input: RuleInput): Violation[
   switch (rule.check.type) {
     case "frozen":
       return frozenViolations(input, root, rule.defaultValue);
-    case "frozen-except":
-      return frozenExceptViolations(input, root, rule.mutablePatterns);
     case "set-once":
       return setOnceViolations(input, root);
-    case "grow-only":
-      return growOnlyViolations(input, root);
     case "custom":
       return rule.check.evaluate(input, rule);
   }

@@ -31,16 +31,12 @@ export interface Violation {
 /**
  * The condition under which the API server refuses a change at the rule's path:
  * - `frozen`: any change (semantic equality; `defaultValue` stands in for an absent value);
- * - `frozen-except`: any change in the subtree except under the listed relative paths;
  * - `set-once`: may go from unset to a value, never change after;
- * - `grow-only`: a quantity may grow, never shrink;
  * - `custom`: anything else, as a function of the input.
  */
 export type Check =
   | { readonly type: "frozen" }
-  | { readonly type: "frozen-except"; readonly mutable: readonly string[] }
   | { readonly type: "set-once" }
-  | { readonly type: "grow-only" }
   | { readonly type: "custom"; readonly evaluate: (input: RuleInput, rule: CompiledRule) => Violation[] };
 
 export interface Rule {
@@ -91,8 +87,6 @@ export interface Rule {
 /** A rule with its path patterns parsed once, when the catalogue is built. */
 export interface CompiledRule extends Rule {
   readonly root: readonly PathSegment[];
-  /** Parsed `frozen-except` mutable paths, relative to root (empty for other checks). */
-  readonly mutablePatterns: readonly (readonly PathSegment[])[];
   /** `root` and the parsed `reads`: where a change makes the rule worth judging. */
   readonly watched: readonly (readonly PathSegment[])[];
 }

@@ -2,9 +2,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parsePolicyText, POLICY_CONFIGMAP_KEY, readPolicyFile } from "../../../src/adapters/fs/read-policy-file.ts";
+import { parsePolicyText, policyFromConfigMap, POLICY_CONFIGMAP_KEY, readPolicyFile } from "../../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../../src/adapters/fs/package-root.ts";
 import { AppError } from "../../../src/errors.ts";
+import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { FIXTURES } from "../../support/load-yaml.ts";
 
 const VALID = join(FIXTURES, "policy", "valid-policy.yaml");
@@ -83,6 +84,25 @@ describe("parsePolicyText", () => {
     const result = parsePolicyText("");
     assert.equal(result.ok, false);
     assert.equal(result.issues[0]?.path, "");
+  });
+});
+
+describe("policyFromConfigMap", () => {
+  it("reads the policy of a ConfigMap object as a manifest of it reads, problems prefixed alike", () => {
+    const text = "apiVersion: gitops-guard.io/v1alpha1\nkind: Policy\nmode: loud\n";
+    const fromObject = policyFromConfigMap({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "p" }, data: { [POLICY_CONFIGMAP_KEY]: text } });
+    const fromManifest = parsePolicyText(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  ${POLICY_CONFIGMAP_KEY}: ${JSON.stringify(text)}\n`);
+    assert.deepEqual(fromObject, fromManifest);
+    assert.ok(!fromObject.ok);
+    assert.equal(fromObject.issues[0]?.path, "data.policy.yaml.mode");
+  });
+
+  it("reports a ConfigMap without data, or with a policy.yaml that is not a string", () => {
+    const configMaps: JsonObject[] = [{ kind: "ConfigMap" }, { kind: "ConfigMap", data: {} }, { kind: "ConfigMap", data: { [POLICY_CONFIGMAP_KEY]: 3 } }];
+    for (const configMap of configMaps) {
+      const result = policyFromConfigMap(configMap);
+      assert.deepEqual(result, { ok: false, issues: [{ path: "data.policy.yaml", message: "the ConfigMap has no policy.yaml key" }] });
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { detectOwner, OWNING_TOOLS, type OwningTool } from "../../../src/core/owner/detect-owner.ts";
+import { applyingTool, detectOwner, OWNING_TOOLS, type OwningTool } from "../../../src/core/owner/detect-owner.ts";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { parsedReview } from "../../support/load-review.ts";
 
@@ -92,5 +92,25 @@ describe("detectOwner", () => {
   it("only ever answers a known tool", () => {
     assert.deepEqual([...OWNING_TOOLS].sort(), ["argocd", "flux", "helm", "kapp", "kubectl", "other"]);
     assert.ok(OWNING_TOOLS.includes(detectOwner([], "anything")));
+  });
+});
+
+describe("applyingTool", () => {
+  it("names the tool of each exact apply field manager, and no tool for other managers", () => {
+    const cases: [string | undefined, OwningTool | undefined][] = [
+      ["kustomize-controller", "flux"], ["argocd-controller", "argocd"], ["argocd-application-controller", "argocd"],
+      ["helm", "helm"], ["helm-controller", "helm"], ["kapp", "kapp"], ["kubectl-client-side-apply", "kubectl"], ["kubectl", "kubectl"],
+      ["kubectl-edit", undefined], ["kubectl-rollout", undefined], ["kube-controller-manager", undefined], [undefined, undefined],
+      ["constructor", undefined], ["__proto__", undefined], ["toString", undefined],
+    ];
+    for (const [manager, tool] of cases) assert.equal(applyingTool(manager), tool, String(manager));
+  });
+
+  it("shares its table with detectOwner's field-manager fallback, which also counts every kubectl manager", () => {
+    const cases: [string, OwningTool][] = [
+      ["kustomize-controller", "flux"], ["argocd-application-controller", "argocd"], ["helm", "helm"], ["kapp", "kapp"], ["kubectl", "kubectl"],
+      ["kubectl-edit", "kubectl"], ["kubectl-rollout", "kubectl"], ["constructor", "other"], ["manager", "other"],
+    ];
+    for (const [manager, owner] of cases) assert.equal(detectOwner([{ metadata: { name: "x" } }], manager), owner, manager);
   });
 });

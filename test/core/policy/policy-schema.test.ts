@@ -13,6 +13,7 @@ function keyPaths(schema: z.ZodType, prefix = ""): string[] {
   const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
   switch (def.type) {
     case "default":
+    case "prefault":
     case "optional":
     case "nullable":
       return keyPaths(def.innerType!, prefix);
@@ -31,18 +32,45 @@ function keyPaths(schema: z.ZodType, prefix = ""): string[] {
 }
 
 describe("policy schema", () => {
-  it("is documented key by key in the README's policy reference", () => {
-    const readme = readFileSync(join(packageRoot(), "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Policy reference"));
-    assert.ok(section.length > 100, "README has a '## Policy reference' section");
-    const undocumented = keyPaths(policySchema).filter((path) => !section.includes(`\`${path}\``));
-    assert.deepEqual(undocumented, [], "every policy key appears in backticks in the README's policy reference");
+  it("is documented key by key in the policy reference (docs/policy.md)", () => {
+    const reference = readFileSync(join(packageRoot(), "docs", "policy.md"), "utf8");
+    assert.ok(reference.startsWith("# Policy reference"), "docs/policy.md is the policy reference");
+    const undocumented = keyPaths(policySchema).filter((path) => !reference.includes(`\`${path}\``));
+    assert.deepEqual(undocumented, [], "every policy key appears in backticks in docs/policy.md");
   });
 
-  it("the README shows the embedded default policy verbatim", () => {
-    const readme = readFileSync(join(packageRoot(), "README.md"), "utf8");
-    const embedded = readFileSync(join(packageRoot(), "policy", "default-policy.yaml"), "utf8");
-    assert.ok(readme.includes(embedded.trim()), "README contains policy/default-policy.yaml");
+  it("the policy reference links the embedded default policy (the source of truth for the defaults)", () => {
+    const reference = readFileSync(join(packageRoot(), "docs", "policy.md"), "utf8");
+    assert.ok(reference.includes("](../policy/default-policy.yaml)"), "docs/policy.md links policy/default-policy.yaml");
+  });
+
+  it("fills every section from an almost empty document, exactly as written out in full", () => {
+    const result = parsePolicy({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy" });
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.policy, {
+      apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", mode: "enforce", failureMode: "open", restore: true,
+      exemptions: { namespaces: [], users: [], groups: [], kinds: [] },
+      defaults: { owned: "mark", markOwners: ["flux"], unowned: "deny", strategy: "recreate" },
+      overrides: [], customRules: [],
+      deletionProtection: { kinds: [], annotation: "gitops-guard.io/protect" },
+      records: { valueMaxBytes: 256, dryRun: true },
+      watch: { stuckAfterSeconds: 300, recover: false },
+    });
+    const override = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", overrides: [{ action: "deny" }] }).overrides[0];
+    assert.deepEqual(override, { match: { kinds: [], namespaces: [], labels: {}, owners: [] }, action: "deny", strategy: "recreate", acceptDataLoss: false });
+  });
+
+  it("gives every parse its own default sections (no shared object between two policies)", () => {
+    const a = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy" });
+    const b = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy" });
+    assert.notEqual(a.exemptions, b.exemptions);
+    assert.notEqual(a.exemptions.kinds, b.exemptions.kinds);
+  });
+
+  it("fills a section's missing keys from their defaults when the section is partly written", () => {
+    const policy = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", defaults: { owned: "deny" }, watch: { recover: true } });
+    assert.deepEqual(policy.defaults, { owned: "deny", markOwners: ["flux"], unowned: "deny", strategy: "recreate" });
+    assert.deepEqual(policy.watch, { stuckAfterSeconds: 300, recover: true });
   });
 
   it("fills every default from an almost empty document", () => {

@@ -60,10 +60,4 @@ describe("compileRule", () => {
   it("parses the path pattern once", () => {
     assert.deepEqual(compileRule(rule("a", "", "Pod", "spec.containers[*].image")).root, ["spec", "containers", "*", "image"]);
   });
-
-  it("parses frozen-except mutable paths relative to the root, and none for other checks", () => {
-    const compiled = compileRule(rule("a", "batch", "Job", "spec.template", { type: "frozen-except", mutable: ["spec.nodeSelector", "metadata.labels[app.kubernetes.io/name]"] }));
-    assert.deepEqual(compiled.mutablePatterns, [["spec", "nodeSelector"], ["metadata", "labels", "app.kubernetes.io/name"]]);
-    assert.deepEqual(compileRule(rule("b", "", "Pod")).mutablePatterns, []);
-  });
 });

@@ -4,7 +4,7 @@ import { compareObjects } from "../../../src/core/compare/compare-objects.ts";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { compileRule } from "../../../src/core/rules/catalogue.ts";
 import {
-  changesUnder, findViolations, frozenViolations, growOnlyViolations, setOnceViolations,
+  changesUnder, findViolations, frozenViolations, setOnceViolations,
 } from "../../../src/core/rules/find-violations.ts";
 import type { Rule, RuleInput, Violation } from "../../../src/core/rules/rule.ts";
 import { loadPair } from "../../support/load-yaml.ts";
@@ -58,14 +58,6 @@ describe("findViolations: frozen", () => {
   });
 });
 
-describe("findViolations: frozen-except", () => {
-  it("reports changes in the subtree except under the mutable paths", () => {
-    assert.deepEqual(violations(rule("spec", { type: "frozen-except", mutable: ["tuning.knobs", "replicas[*].size", "storage", "zone", "allocatedId"] })), [
-      ["spec.engine", "v8", "v9"], ["spec.region", "eu-west-1", "eu-west-2"],
-    ]);
-  });
-});
-
 describe("findViolations: set-once", () => {
   it("allows going from unset to a value", () => {
     assert.deepEqual(violations(rule("spec.zone", { type: "set-once" })), []);
@@ -84,22 +76,6 @@ describe("findViolations: set-once", () => {
   it("judges list items one by one through a wildcard", () => {
     const on = input({ spec: { items: [{ name: "first" }, { id: "a" }] } }, { spec: { items: [{ name: "first", id: "x" }, { id: "b" }] } });
     assert.deepEqual(setOnceViolations(on, parsePathPattern("spec.items[*].id")).map((v) => [v.path.join("."), v.from, v.to]), [["spec.items.1.id", "a", "b"]]);
-  });
-});
-
-describe("findViolations: grow-only", () => {
-  it("refuses a shrink, whatever the units", () => {
-    assert.deepEqual(violations(rule("spec.storage", { type: "grow-only" })), [["spec.storage", "10Gi", "5Gi"]]);
-    const on = input({ spec: { storage: "1Gi" } }, { spec: { storage: "1000Mi" } });
-    assert.equal(growOnlyViolations(on, ["spec", "storage"]).length, 1);
-  });
-
-  it("allows growing, equal amounts in other units, and values that are not quantities or absent", () => {
-    const cases: [unknown, unknown][] = [["10Gi", "20Gi"], ["1Gi", "1024Mi"], ["10Gi", "lots"], ["10Gi", undefined], [undefined, "1Gi"], [{ a: 1 }, "1Gi"], [5, 6]];
-    for (const [from, to] of cases) {
-      const on = input({ spec: from === undefined ? {} : { storage: from } } as JsonObject, { spec: to === undefined ? {} : { storage: to } } as JsonObject);
-      assert.deepEqual(growOnlyViolations(on, ["spec", "storage"]), [], `${String(from)} → ${String(to)}`);
-    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { getAt } from "../../k8s/field-path.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
-import { canonicalResourceList } from "./canonical-quantity.ts";
+import { canonicalClaimSpec } from "./canonical-claim-spec.ts";
 import { normalizedViolations } from "./normalized-violations.ts";
 import { upgradeFromAnnotation, upgradeFromNil } from "./pvc-storage-class.ts";
 
@@ -23,21 +23,12 @@ function setOrDelete(target: JsonObject, key: string, value: JsonValue | undefin
  */
 function normalizedSpec(claim: JsonObject): JsonObject {
   const raw = getAt(claim, ["spec"]);
-  const spec: JsonObject = isJsonObject(raw) ? { ...raw } : {};
-  if (spec["volumeMode"] === undefined || spec["volumeMode"] === null) spec["volumeMode"] = "Filesystem";
+  const spec = canonicalClaimSpec(isJsonObject(raw) ? raw : {});
   if (spec["volumeName"] === "") delete spec["volumeName"];
   const source = spec["dataSource"];
   const ref = spec["dataSourceRef"];
   if (isJsonObject(source) && ref === undefined) spec["dataSourceRef"] = source;
   if (isJsonObject(ref) && source === undefined && ref["namespace"] === undefined) spec["dataSource"] = ref;
-  const resources = spec["resources"];
-  if (isJsonObject(resources)) {
-    spec["resources"] = {
-      ...resources,
-      requests: canonicalResourceList(resources["requests"]) ?? {},
-      limits: canonicalResourceList(resources["limits"]) ?? {},
-    };
-  }
   return spec;
 }
 

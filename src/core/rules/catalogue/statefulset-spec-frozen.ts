@@ -1,7 +1,7 @@
 import { getAt } from "../../k8s/field-path.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
-import { canonicalResourceList } from "./canonical-quantity.ts";
+import { canonicalClaimSpec } from "./canonical-claim-spec.ts";
 import { normalizedViolations } from "./normalized-violations.ts";
 
 
@@ -27,17 +27,7 @@ function normalizedClaimTemplate(template: JsonValue): JsonValue {
   const { apiVersion: _apiVersion, kind: _kind, status: _status, ...rest } = template;
   const spec = rest["spec"];
   if (!isJsonObject(spec)) return rest;
-  const out: JsonObject = { ...spec };
-  if (out["volumeMode"] === undefined || out["volumeMode"] === null) out["volumeMode"] = "Filesystem";
-  const resources = out["resources"];
-  if (isJsonObject(resources)) {
-    out["resources"] = {
-      ...resources,
-      requests: canonicalResourceList(resources["requests"]) ?? {},
-      limits: canonicalResourceList(resources["limits"]) ?? {},
-    };
-  }
-  return { ...rest, spec: out };
+  return { ...rest, spec: canonicalClaimSpec(spec) };
 }
 
 /**
