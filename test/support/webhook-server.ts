@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import pino from "pino";
 import { generateCertificates } from "../../src/adapters/tls/generate-certificates.ts";
-import { buildServer, type WebhookServer } from "../../src/adapters/http/build-server.ts";
+import { buildServer, type ServerDeps, type WebhookServer } from "../../src/adapters/http/build-server.ts";
 import { createAdmissionMetrics, type AdmissionMetrics } from "../../src/adapters/metrics/admission-metrics.ts";
 import { createRecordWriter, type RecordWriter } from "../../src/adapters/records/record-writer.ts";
 import { activePolicy, staticPolicyProvider } from "../../src/adapters/http/static-policy-provider.ts";
@@ -64,7 +64,7 @@ export interface TestWebhook {
  * `decideOn: "thread"` decides on a real decision thread (fed by a dynamic provider holding
  * `policy`); a custom `provider` needs the request thread (rules hold functions no thread can get).
  */
-export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined; readonly draining?: () => boolean; readonly decideOn?: DecideOn; readonly thread?: Partial<Pick<DecisionThreadOptions, "entry" | "stallMs" | "restartDelayMs" | "maxQueuedUnits" | "largeBodyUnits">> } = {}): Promise<TestWebhook> {
+export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined; readonly draining?: () => boolean; readonly decideOn?: DecideOn; readonly thread?: Partial<Pick<DecisionThreadOptions, "entry" | "stallMs" | "restartDelayMs" | "maxQueuedUnits" | "largeBodyUnits">>; readonly server?: Pick<ServerDeps, "clientCa" | "maxConnections"> } = {}): Promise<TestWebhook> {
   const material = await testTls();
   const policy = options.policy ?? (await defaultPolicy());
   if (options.decideOn === "thread" && options.provider) throw new Error("startTestWebhook: a custom provider cannot feed a decision thread");
@@ -99,6 +99,7 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
     now: () => Date.now(),
     monotonicNs: () => process.hrtime.bigint(),
     ...(options.draining ? { draining: options.draining } : {}),
+    ...options.server,
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();

@@ -64,6 +64,10 @@ export function buildServer(deps: ServerDeps): WebhookServer {
     https: { ...tlsServerOptions(deps.tls, deps.clientCa), connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS },
     bodyLimit: MAX_REVIEW_BYTES,
     requestTimeout: REQUEST_TIMEOUT_MS,
+    // Socket inactivity before the first request (and within one): Node's http server otherwise
+    // keeps a TLS connection that never sends a byte forever (an outside probe held 8,000). Between
+    // requests the keep-alive timeout applies instead.
+    connectionTimeout: HEADERS_TIMEOUT_MS,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     return503OnClosing: true,
     // No fastify logger: it would build a child logger per request (measurable at thousands of
