@@ -9,6 +9,7 @@ import { exemptionReason, findOverride, type MatchSubject } from "../policy/matc
 import type { Action, Decision, Mark } from "./decision.ts";
 import { dataBearingDenial, immutableDenial, recreateDenial, shortWarning, type MessageSubject } from "./denial-message.ts";
 import { MARK_ANNOTATIONS } from "./mark-annotations.ts";
+import { isSecretValue } from "../findings/display-value.ts";
 
 /** Everything decide needs besides the findings. */
 export interface DecideInput {
@@ -21,9 +22,20 @@ export interface DecideInput {
   readonly guardNamespace: string;
 }
 
-/** Digest of the desired values of the conflicting paths: equal digests = the same change. */
-export function changeDigest(findings: readonly Finding[]): string {
-  const pairs = findings.map((f) => [f.path, f.to ?? null] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/** What a Secret value stands as in a digest: whether it is there, never what it is. */
+const SECRET_PRESENT = "(secret value)";
+
+/**
+ * Digest of the desired values of the conflicting paths: equal digests = the same change. A
+ * Secret's values are left out (only whether each path is set counts): the digest is written into
+ * an annotation anyone who can read the object sees, and an unkeyed 64-bit hash of a low-entropy
+ * value (a short password, a PIN) is guessable offline. "The same change" for a Secret is then
+ * the same paths changed, which is all the two-phase mark needs: the recreate takes its values
+ * from Git either way.
+ */
+export function changeDigest(findings: readonly Finding[], object: { readonly group: string; readonly kind: string } = { group: "", kind: "" }): string {
+  const desired = (f: Finding): unknown => (f.to === undefined ? null : isSecretValue(object.group, object.kind, f.segments) ? SECRET_PRESENT : f.to);
+  const pairs = findings.map((f) => [f.path, desired(f)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return fnv1a64(canonicalJson(pairs));
 }
 
@@ -77,7 +89,7 @@ function decideConflict(input: DecideInput, conflicts: readonly Finding[], resto
     const reason = data ? "data-bearing object: never recreated automatically" : "immutable conflict denied by policy";
     return { ...base, action: "deny", enforcedAction: "deny", revert: [], denial, warnings: [], reason };
   }
-  const digest = changeDigest(conflicts);
+  const digest = changeDigest(conflicts, subject);
   const marked = metaValue(live, "annotations", MARK_ANNOTATIONS.replace) === "recreate" && metaValue(live, "annotations", MARK_ANNOTATIONS.digest) === digest;
   if (marked && strategy === "recreate") {
     const denial = { code: 422, message: recreateDenial(messageSubject, conflicts) };

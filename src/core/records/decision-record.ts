@@ -11,6 +11,20 @@ import type { Operation as PatchOperation } from "fast-json-patch";
 /** Schema version of a decision record line. Bumped on any incompatible change (docs/records-and-metrics.md). */
 export const RECORD_VERSION = 1;
 
+/**
+ * Bounds of one record line, so that no request can write an unbounded line (an outside probe got
+ * a 6.3 MB line from one review). With the default valueMaxBytes (256) a record stays under about
+ * 200 KiB: at most 100 findings (each value ≤ valueMaxBytes, each path ≤ 1 KiB), 100 patch paths,
+ * and every string from the request (kind, name, user, field manager…) cut to 1 KiB; a real
+ * Kubernetes name is at most 253 characters and a username a few hundred.
+ */
+export const RECORD_LIMITS = { findings: 100, patchPaths: 100, stringChars: 1024, reasonChars: 4096 } as const;
+
+/** A string from the request cut to `max` characters (marked), so one field cannot grow a record line without bound. */
+export function clip(text: string, max: number = RECORD_LIMITS.stringChars): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…(truncated)`;
+}
+
 /** One finding as recorded: values truncated, Secret values never written. */
 export interface RecordedFinding {
   readonly ruleId: string;
@@ -59,6 +73,10 @@ export interface DecisionRecord {
   readonly latencyMs: number;
   /** Set when deciding failed and the failure mode answered instead. */
   readonly error?: { readonly code: string; readonly message: string };
+  /** Findings left out beyond RECORD_LIMITS.findings (absent when none were). */
+  readonly findingsOmitted?: number;
+  /** Patch paths left out beyond RECORD_LIMITS.patchPaths (absent when none were). */
+  readonly patchPathsOmitted?: number;
 }
 
 /** A value cut to at most `maxBytes` of JSON; longer values become a string ending in "…(truncated)". */
@@ -80,8 +98,8 @@ function recordFinding(finding: Finding, group: string, kind: string, maxBytes: 
   const from = secret && finding.from !== undefined ? REDACTED : truncateValue(finding.from, maxBytes);
   const to = secret && finding.to !== undefined ? REDACTED : truncateValue(finding.to, maxBytes);
   return {
-    ruleId: finding.ruleId,
-    path: finding.path,
+    ruleId: clip(finding.ruleId),
+    path: clip(finding.path),
     class: finding.class,
     severity: finding.severity,
     ...(from !== undefined ? { from } : {}),
@@ -111,34 +129,38 @@ export function decisionRecord(
   const fieldManager = fieldManagerOf(request);
   const object = request.object ?? request.oldObject ?? undefined;
   const objectName = metaString(object, "name") ?? "";
+  const findings = decision.findings.slice(0, RECORD_LIMITS.findings);
+  const patchPaths = outcome.patch.slice(0, RECORD_LIMITS.patchPaths);
   return {
     v: RECORD_VERSION,
     time: facts.time,
     webhook: facts.webhook,
-    uid: request.uid,
+    uid: clip(request.uid),
     operation: request.operation,
     dryRun: request.dryRun === true,
-    group,
-    version: request.kind.version,
-    kind,
-    resource: request.resource.resource,
-    ...(request.subResource ? { subResource: request.subResource } : {}),
-    ...(request.namespace ? { namespace: request.namespace } : {}),
-    name: request.name || objectName,
-    ...(request.userInfo.username !== undefined ? { user: request.userInfo.username } : {}),
-    ...(fieldManager !== undefined ? { fieldManager } : {}),
+    group: clip(group),
+    version: clip(request.kind.version),
+    kind: clip(kind),
+    resource: clip(request.resource.resource),
+    ...(request.subResource ? { subResource: clip(request.subResource) } : {}),
+    ...(request.namespace ? { namespace: clip(request.namespace) } : {}),
+    name: clip(request.name || objectName),
+    ...(request.userInfo.username !== undefined ? { user: clip(request.userInfo.username) } : {}),
+    ...(fieldManager !== undefined ? { fieldManager: clip(fieldManager) } : {}),
     owner: outcome.owner,
     action: decision.action,
     enforcedAction: decision.enforcedAction,
     mode: decision.mode,
     ...(decision.strategy ? { strategy: decision.strategy } : {}),
-    reason: decision.reason,
+    reason: clip(decision.reason, RECORD_LIMITS.reasonChars),
     allowed: outcome.allowed,
     ...(outcome.code !== undefined ? { code: outcome.code } : {}),
-    findings: decision.findings.map((f) => recordFinding(f, group, kind, facts.valueMaxBytes)),
-    patchPaths: outcome.patch.map((op) => op.path),
+    findings: findings.map((f) => recordFinding(f, group, kind, facts.valueMaxBytes)),
+    patchPaths: patchPaths.map((op) => clip(op.path)),
     policyVersion: facts.policyVersion,
     latencyMs: facts.latencyMs,
     ...(facts.error ? { error: facts.error } : {}),
+    ...(decision.findings.length > findings.length ? { findingsOmitted: decision.findings.length - findings.length } : {}),
+    ...(outcome.patch.length > patchPaths.length ? { patchPathsOmitted: outcome.patch.length - patchPaths.length } : {}),
   };
 }

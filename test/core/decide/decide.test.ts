@@ -420,4 +420,15 @@ describe("changeDigest", () => {
     assert.notEqual(changeDigest(findings), changeDigest(findings.map((f) => ({ ...f, to: `${String(f.to)}-2` }))));
     assert.match(changeDigest(findings), /^[0-9a-f]{16}$/);
   });
+
+  it("never depends on a Secret's values (an unkeyed hash of a short password is guessable offline), only on which paths are set", () => {
+    const secret = { group: "", kind: "Secret" };
+    const finding = (path: string, to: string | undefined): Finding => ({ ...findingsFor("rules/apps/statefulset-servicename-podmanagement.yaml")[0]!, path: `data.${path}`, segments: ["data", path], to });
+    assert.equal(changeDigest([finding("password", "MTIzNA==")], secret), changeDigest([finding("password", "OTk5OQ==")], secret));
+    assert.notEqual(changeDigest([finding("password", "MTIzNA==")], secret), changeDigest([finding("password", undefined)], secret));
+    assert.notEqual(changeDigest([finding("password", "MTIzNA==")], secret), changeDigest([finding("token", "MTIzNA==")], secret));
+    // Not a Secret: values count.
+    const configMap = { group: "", kind: "ConfigMap" };
+    assert.notEqual(changeDigest([finding("password", "MTIzNA==")], configMap), changeDigest([finding("password", "OTk5OQ==")], configMap));
+  });
 });

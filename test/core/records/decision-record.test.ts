@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Operation } from "fast-json-patch";
-import { decisionRecord, RECORD_VERSION, truncateValue, type RecordFacts } from "../../../src/core/records/decision-record.ts";
+import { decisionRecord, RECORD_LIMITS, RECORD_VERSION, truncateValue, type RecordFacts } from "../../../src/core/records/decision-record.ts";
 import { admissionReviewSchema, type AdmissionRequest } from "../../../src/core/admission/admission-review.ts";
 import { skipDecision } from "../../../src/core/decide/decide.ts";
 import type { Decision } from "../../../src/core/decide/decision.ts";
@@ -106,6 +106,30 @@ describe("decisionRecord", () => {
     const { from, to } = record.findings[0]!;
     assert.equal(from, `${JSON.stringify("a".repeat(1000)).slice(0, 64)}…(truncated)`);
     assert.equal(to, `${'{"big":"' + "b".repeat(56)}…(truncated)`);
+  });
+});
+
+describe("decisionRecord: bounded whatever the request holds", () => {
+  it("cuts request strings to 1 KiB, keeps at most 100 findings and 100 patch paths, and says how many were left out", () => {
+    const huge = "K".repeat(1024 * 1024);
+    const req = request("deployment-selector-change.json", (raw) => {
+      raw.request["kind"] = { group: "apps", version: "v1", kind: huge };
+      raw.request["name"] = huge;
+      raw.request["userInfo"] = { username: huge };
+      raw.request["options"] = { fieldManager: huge };
+    });
+    const one = findingsFor("rules/apps/deployment-selector-common-labels.yaml")[0]!;
+    const findings = Array.from({ length: 5_000 }, (_, i) => ({ ...one, path: `spec.x${i}.${huge}` }));
+    const patch: Operation[] = Array.from({ length: 5_000 }, (_, i) => ({ op: "remove", path: `/spec/x${i}/${huge}` }));
+    const record = decisionRecord(req, { decision: decision(findings, { reason: huge }), owner: "flux", patch, allowed: true }, FACTS);
+    const line = JSON.stringify(record);
+    assert.ok(line.length < 300 * 1024, `record line is ${line.length} characters`);
+    assert.equal(record.findings.length, RECORD_LIMITS.findings);
+    assert.equal(record.findingsOmitted, 4_900);
+    assert.equal(record.patchPaths.length, RECORD_LIMITS.patchPaths);
+    assert.equal(record.patchPathsOmitted, 4_900);
+    assert.ok(record.kind.endsWith("…(truncated)") && record.kind.length < 1100);
+    assert.ok(record.name.length < 1100 && (record.user ?? "").length < 1100 && (record.fieldManager ?? "").length < 1100);
   });
 });
 
