@@ -1,4 +1,5 @@
 import { jsonBodyError } from "./json-body-error.ts";
+import { parseJsonLossless } from "../../core/k8s/lossless-json.ts";
 
 /**
  * Parses a request body: the one JSON parse of a review, on whichever thread decides it.
@@ -12,12 +13,15 @@ import { jsonBodyError } from "./json-body-error.ts";
  * draft define keys; maps built from object keys are `Map`s), and the property tests send such
  * keys everywhere a map key is legal.
  *
+ * Numbers a double would change (past 2^53, exponents) are kept as their text (lossless-json.ts),
+ * so a revert patch writes the live bytes back.
+ *
  * The error names what is wrong and never quotes the body (it may hold Secret data).
  */
 export function parseReviewText(text: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
   if (text === "") return { ok: false, message: "body is empty: expected an AdmissionReview" };
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: parseJsonLossless(text) };
   } catch (err) {
     return { ok: false, message: jsonBodyError(err) };
   }

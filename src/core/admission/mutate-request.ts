@@ -1,4 +1,5 @@
-import jsonpatch, { type Operation as PatchOperation } from "fast-json-patch";
+import { patchBetween } from "./patch-between.ts";
+import type { Operation as PatchOperation } from "fast-json-patch";
 import type { JsonObject } from "../k8s/json.ts";
 import type { PathSegment } from "../k8s/field-path.ts";
 import { draftOf } from "../k8s/own-path.ts";
@@ -152,6 +153,6 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   // answered differently on reinvocation (the patched object has nothing left to restore).
   const stale = decided.mark === undefined && isStaleMark(request, decided, owner);
   const decision = stale && !rewrites ? staleMarkDecision(decided) : decided;
-  const patch = rewrites || stale ? jsonpatch.compare(object, rewrite(context, request, decision, stale)) : [];
+  const patch = rewrites || stale ? patchBetween(object, rewrite(context, request, decision, stale)) : [];
   return { verdict: verdictFor(decision, patch), decision, owner, patch };
 }

@@ -1,3 +1,5 @@
+import { isRawNumber } from "./lossless-json.ts";
+
 /** JSON values as they arrive on the wire (AdmissionReview bodies, YAML manifests). */
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
@@ -5,8 +7,9 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
+/** A JSON object (not an array, not null, not a number kept as its text: see lossless-json.ts). */
 export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isRawNumber(value);
 }
 
 /**
@@ -37,6 +40,12 @@ export function stringMapOf(value: JsonValue | undefined): Map<string, string> {
   return out;
 }
 
+/** A number's JSON text (a RawNumber's own, a double's String), or undefined for anything else. */
+function numberText(value: JsonValue | undefined): string | undefined {
+  if (isRawNumber(value)) return value.rawJSON;
+  return typeof value === "number" ? String(value) : undefined;
+}
+
 /** Absent or null: a nil Go pointer (`{}` is a set pointer, see CompareOptions.pointerStructs). */
 export function isNil(value: JsonValue | undefined): value is undefined | null {
   return value === undefined || value === null;
@@ -61,6 +70,8 @@ export function isEmptyValue(value: JsonValue | undefined): boolean {
 /** Deep equality with Kubernetes' empty-equals-absent semantics (see isEmptyValue). */
 export function semanticEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;
+  // A number kept as its text equals the same text, or a double that writes as that text.
+  if (isRawNumber(a) || isRawNumber(b)) return numberText(a) !== undefined && numberText(a) === numberText(b);
   if (isEmptyValue(a) && isEmptyValue(b)) return true;
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((item, i) => semanticEqual(item, b[i]));
@@ -81,7 +92,7 @@ export function semanticEqual(a: JsonValue | undefined, b: JsonValue | undefined
  */
 export function cloneJson<T extends JsonValue>(value: T): T;
 export function cloneJson(value: JsonValue): JsonValue {
-  if (value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object" || isRawNumber(value)) return value;
   if (Array.isArray(value)) return value.map((item) => cloneJson(item));
   const out: JsonObject = {};
   for (const key in value) {

@@ -25,7 +25,7 @@ export function draftOf(original: JsonObject): Draft {
         const child: JsonValue | undefined = Array.isArray(parent)
           ? typeof segment === "number" ? parent[segment] : undefined
           : isJsonObject(parent) && typeof segment === "string" && Object.hasOwn(parent, segment) ? parent[segment] : undefined;
-        if (child === undefined || child === null || typeof child !== "object") return;
+        if (!isJsonObject(child) && !Array.isArray(child)) return; // a scalar, or a number kept as text
         let next: JsonValue = child;
         if (!owned.has(child)) {
           next = Array.isArray(child) ? [...child] : { ...child };

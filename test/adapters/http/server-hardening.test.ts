@@ -197,6 +197,15 @@ for (const decideOn of DECIDE_ON) describe(`serve keeps the cost of one review b
         if (i < 4) assert.match((response.warnings ?? []).join(" "), /ERR_REVIEW_TOO_DEEP/);
         else assert.deepEqual(response, { ...reference.response, uid: response.uid });
       }
+      // A live number past 2^53 is reverted as the live bytes (a double would write 9223372036854776000).
+      const big = rawReview("job-template-change.json");
+      const templateSpec = (side: string): Record<string, unknown> => ((((big.request[side] as Record<string, unknown>)["spec"] as Record<string, unknown>)["template"] as Record<string, unknown>)["spec"] as Record<string, unknown>);
+      templateSpec("oldObject")["activeDeadlineSeconds"] = "__LIVE__";
+      templateSpec("object")["activeDeadlineSeconds"] = 30;
+      const bigText = JSON.stringify(big).replace('"__LIVE__"', "9223372036854775807");
+      const bigAnswer = (await httpsRequest({ url: `${hook.url}/mutate`, ca: hook.ca, body: bigText, agent })).json() as { response: { patch?: string } };
+      const patchText = Buffer.from(bigAnswer.response.patch ?? "", "base64").toString("utf8");
+      assert.match(patchText, /"path":"\/spec\/template\/spec\/activeDeadlineSeconds","value":9223372036854775807\}/, patchText);
       const atLimit = await httpsRequest({ url: `${hook.url}/mutate`, ca: hook.ca, body: deepReview(MAX_JUDGED_DEPTH - 10, "at-limit"), agent });
       assert.doesNotMatch(atLimit.text, /ERR_REVIEW_TOO_DEEP/, "a review within the limit is judged");
     } finally {
