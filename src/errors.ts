@@ -24,9 +24,9 @@ export const ERROR_CODES = {
    * The review nests deeper than the webhook judges (MAX_JUDGED_DEPTH): answered by the failure
    * mode, never walked (the walks are recursive and one such review must not cost the others).
    */
-  ERR_REVIEW_TOO_DEEP: { httpStatus: 500, exitCode: 2 },
+  ERR_REVIEW_TOO_DEEP: { httpStatus: 422, exitCode: 2 },
   /** The client did not present a certificate signed by the configured client CA (`serve --client-ca`). */
-  ERR_UNAUTHENTICATED: { httpStatus: 401, exitCode: 3 },
+  ERR_UNAUTHENTICATED: { httpStatus: 401, exitCode: 2 },
   /** The request body is larger than the webhook's body limit. */
   ERR_REVIEW_TOO_LARGE: { httpStatus: 413, exitCode: 2 },
   /** A policy document (file or ConfigMap) does not match the policy schema. */
