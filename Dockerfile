@@ -17,6 +17,8 @@ COPY --from=build /src/dist ./dist
 COPY --from=build /src/policy ./policy
 USER 65532:65532
 # --v8-pool-size=1: one V8 background thread instead of four, so garbage-collection helpers do not
-# compete with the request and decision threads for the CPUs (docs/serve.md "Operational defaults").
-ENTRYPOINT ["node", "--v8-pool-size=1", "/app/dist/src/bin/gitops-guard.js"]
+# compete with the request and decision threads for the CPUs; --max-old-space-size=256: the main
+# thread's old generation is collected before it grows past 256 MiB, so hostile traffic (large and
+# deep bodies) cannot take the pod past its 512 MiB limit (docs/serve.md "Operational defaults").
+ENTRYPOINT ["node", "--v8-pool-size=1", "--max-old-space-size=256", "/app/dist/src/bin/gitops-guard.js"]
 CMD ["serve"]

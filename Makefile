@@ -11,7 +11,7 @@ NODE_STAMP := node_modules/.install-stamp
 run: build
 	@mkdir -p records
 	@echo "try: curl -s --cacert certs/ca.crt https://127.0.0.1:8443/healthz ; make demo (in another shell) sends example AdmissionReviews"
-	node --v8-pool-size=1 dist/src/bin/gitops-guard.js serve --host 127.0.0.1 --port 8443 --cert-dir certs --records records/decisions.jsonl
+	node --v8-pool-size=1 --max-old-space-size=256 dist/src/bin/gitops-guard.js serve --host 127.0.0.1 --port 8443 --cert-dir certs --records records/decisions.jsonl
 
 # Installs, builds, lints, typechecks and runs every test.
 test: build lint typecheck unit

@@ -24,7 +24,6 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { readFileSync, readdirSync } from "node:fs";
-import { connect as netConnect, type Socket } from "node:net";
 import { Agent, request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +35,9 @@ import { acceptAnswer } from "../test/support/apiserver-acceptance.ts";
 import { rawReview, EXAMPLE_REVIEWS } from "../test/support/load-review.ts";
 import { PROTOTYPE_KEYS } from "../test/support/prototype-keys.ts";
 
-const { values: args } = parseArgs({ options: { requests: { type: "string", default: "100000" }, concurrency: { type: "string", default: "32" }, idle: { type: "string", default: "8000" } } });
+const { values: args } = parseArgs({ options: { requests: { type: "string", default: "100000" }, concurrency: { type: "string", default: "32" }, idle: { type: "string", default: "8000" }, "node-arg": { type: "string", multiple: true, default: [] } } });
+/** Extra node flags for the server (to try memory settings against the shipped ones). */
+const EXTRA_NODE_ARGS = args["node-arg"];
 const REQUESTS = Number(args.requests);
 const CONCURRENCY = Number(args.concurrency);
 const IDLE = Number(args.idle);
@@ -124,7 +125,7 @@ interface ServerProcess {
 }
 
 async function startServer(certDir: string, records: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, "src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", certDir, "--records", records, "--log-level", "info"], { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...EXTRA_NODE_ARGS, "src/bin/gitops-guard.ts", "serve", "--host", "127.0.0.1", "--port", "0", "--cert-dir", certDir, "--records", records, "--log-level", "info"], { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "ignore", "pipe"] });
   let exitCode: number | null = null;
   let exited = false;
   const done = new Promise<number | null>((resolve) => child.on("exit", (code) => { exited = true; exitCode = code; resolve(code); }));
@@ -174,6 +175,28 @@ function send(port: number, ca: string, agent: Agent, path: string, body: string
   });
 }
 
+/** V8 heap in use (MiB) of the main thread and of the decision thread, from /metrics. */
+async function heapMiB(port: number, ca: string, agent: Agent): Promise<{ main: number; thread: number }> {
+  const text = (await send(port, ca, agent, "/metrics", "", "")).text;
+  const read = (re: RegExp): number => Math.round(Number(re.exec(text)?.[1] ?? NaN) / 1048576);
+  return { main: read(/^gitops_guard_nodejs_heap_size_used_bytes (\S+)$/m), thread: read(/^gitops_guard_decision_thread_heap_bytes\{kind="used"\} (\S+)$/m) };
+}
+
+/** A child process that opens `count` TCP connections to the port and holds them until stopped. */
+function holdIdleConnections(port: number, count: number): { readonly opened: Promise<void>; stop(): void } {
+  const script = `
+    const net = require("node:net");
+    const sockets = [];
+    for (let i = 0; i < ${count}; i++) sockets.push(net.connect({ port: ${port}, host: "127.0.0.1" }).on("error", () => {}));
+    setTimeout(() => process.send("opened"), 500);
+    process.on("message", () => { for (const s of sockets) s.destroy(); process.exit(0); });`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  return {
+    opened: new Promise((resolve) => child.once("message", () => resolve())),
+    stop: () => void child.send("stop"),
+  };
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
@@ -213,11 +236,15 @@ async function main(): Promise<void> {
   const rssStart = rssMiB(server.pid);
   let rssPeak = rssStart;
   const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMiB(server.pid)); }, 250);
+  const heapStart = await heapMiB(server.port, ca, agent);
+  // RSS after each tenth of the requests: a plateau means bounded, a slope a leak.
+  const checkpoints: number[] = [];
   const started = performance.now();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < REQUESTS) {
       const i = next++;
+      if (i > 0 && i % Math.max(1, Math.floor(REQUESTS / 10)) === 0) checkpoints.push(Math.round(rssMiB(server.pid)));
       const sent = build(i);
       const entry = counts.get(sent.cls) ?? { sent: 0, status: new Map<number, number>() };
       counts.set(sent.cls, entry);
@@ -247,16 +274,19 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   const rssEnd = rssMiB(server.pid);
   const metricsBytes = (await send(server.port, ca, agent, "/metrics", "", "")).text.length;
+  const heapEnd = await heapMiB(server.port, ca, agent);
 
   // 8,000 idle connections beside a client that connected before them.
   const normal = new Agent({ keepAlive: true, maxSockets: 4 });
   for (let i = 0; i < 8; i++) await send(server.port, ca, normal, "/mutate", JSON.stringify(review("deployment-image-update.json", `pre-${i}`)), "application/json");
   const quiet = await paced(server.port, ca, normal, 2_000, 200);
-  const idle: Socket[] = [];
-  for (let i = 0; i < IDLE; i++) idle.push(netConnect({ port: server.port, host: "127.0.0.1" }).on("error", () => undefined));
+  // The idle connections come from a process of their own (as an attacker's would), so opening
+  // 8,000 sockets does not stall the measuring client's event loop.
+  const holder = holdIdleConnections(server.port, IDLE);
+  await holder.opened;
   const crowded = await paced(server.port, ca, normal, 2_000, 200);
   const rssIdle = rssMiB(server.pid);
-  for (const socket of idle) socket.destroy();
+  holder.stop();
   normal.destroy();
   agent.destroy();
 
@@ -283,7 +313,8 @@ async function main(): Promise<void> {
     validReviewsFailedOpen: failedOpen,
     validReviewsAnswered: answeredValid.size,
     validReviewsUnrecorded: unrecorded,
-    rssMiB: { start: Math.round(rssStart), peak: Math.round(rssPeak), end: Math.round(rssEnd), withIdleConnections: Math.round(rssIdle) },
+    rssMiB: { start: Math.round(rssStart), peak: Math.round(rssPeak), end: Math.round(rssEnd), everyTenth: checkpoints, withIdleConnections: Math.round(rssIdle) },
+    heapUsedMiB: { start: heapStart, end: heapEnd },
     metricsBytes,
     normalReviewMs: {
       withoutIdle: { p50: Number(median(quiet).toFixed(2)), p99: Number(percentile(quiet, 0.99).toFixed(2)) },
