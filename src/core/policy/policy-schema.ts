@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { OWNING_TOOLS } from "../owner/detect-owner.ts";
 import { BUILTIN_RULES } from "../rules/catalogue/builtin-rules.ts";
+import { FEATURE_GATES, isGateName } from "../kube/feature-gates.ts";
+import { isKnownRelease, knownReleases, formatRelease, parseRelease } from "../kube/kube-release.ts";
 
 /**
  * The policy: one YAML document (file or ConfigMap key `policy.yaml`), validated once at the edge.
@@ -110,6 +112,34 @@ const watchSchema = z
   })
   .default({ stuckAfterSeconds: 300, recover: false });
 
+const KNOWN_RELEASES_TEXT = knownReleases().map(formatRelease).join(", ");
+
+/** A release the catalogue knows, as `1.NN` (or `v1.NN`, `v1.NN.P`). */
+export const kubeVersionSchema = z.string().refine((text) => {
+  const release = parseRelease(text);
+  return release !== undefined && isKnownRelease(release);
+}, { message: `a Kubernetes release the catalogue knows: ${KNOWN_RELEASES_TEXT}` });
+
+const kubernetesSchema = z
+  .strictObject({
+    /**
+     * The release to judge against when nothing better is known (check without --kube-version;
+     * serve without API access or --kube-version). Default: the newest release the catalogue knows.
+     */
+    version: kubeVersionSchema.optional(),
+    /**
+     * Feature gates the cluster runs with differently from the release's upstream default (managed
+     * clusters differ). Only gates the catalogue's rules depend on are accepted (a typo is an error).
+     */
+    featureGates: z
+      .record(
+        z.string().refine((name): boolean => isGateName(name), { message: `a feature gate the catalogue's rules depend on: ${Object.keys(FEATURE_GATES).join(", ")}` }),
+        z.boolean(),
+      )
+      .default({}),
+  })
+  .default({ featureGates: {} });
+
 export const policySchema = z.strictObject({
   /** Schema version of this document. */
   apiVersion: z.literal("gitops-guard.io/v1alpha1"),
@@ -137,9 +167,12 @@ export const policySchema = z.strictObject({
   deletionProtection: deletionProtectionSchema,
   records: recordsSchema,
   watch: watchSchema,
+  /** The Kubernetes release and feature gates the catalogue is built for (docs/policy-kubernetes.md). */
+  kubernetes: kubernetesSchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyOverride = z.infer<typeof overrideSchema>;
 export type CustomRule = z.infer<typeof customRuleSchema>;
+export type KubernetesSettings = z.infer<typeof kubernetesSchema>;
 export type PolicyMatch = z.infer<typeof matchSchema>;

@@ -2,6 +2,8 @@ import type { JsonObject, JsonValue } from "../k8s/json.ts";
 import type { PathSegment } from "../k8s/field-path.ts";
 import type { FieldChange } from "../compare/compare-objects.ts";
 import type { FindingClass, Severity, Strategy } from "../findings/finding.ts";
+import type { GateName } from "../kube/feature-gates.ts";
+import type { KubeRelease } from "../kube/kube-release.ts";
 
 /** What a rule sees: the live (old) object, the incoming (new) object and their differences. */
 export interface RuleInput {
@@ -80,8 +82,25 @@ export interface Rule {
   readonly apiError?: string;
   /** Where the rule lives in the Kubernetes source (reference/k8s-immutable-fields.md). */
   readonly source: string;
-  /** Version dependence, when the rule differs across kube-apiserver releases. */
+  /** Version dependence, when the rule differs across kube-apiserver releases (for people). */
   readonly kubeVersions?: string;
+  /**
+   * The first release in which the rule holds (`"1.36"`); default: every release the catalogue
+   * knows (v1.33 on). catalogueFor leaves the rule out of catalogues for older releases.
+   */
+  readonly since?: string;
+  /** The first release in which the rule no longer holds (exclusive); default: it still holds. */
+  readonly until?: string;
+  /**
+   * Feature-gate states the rule holds under, all of them (`{ MutablePVNodeAffinity: false }`):
+   * judged against the release's default or the policy's override (kube/kube-target.ts).
+   */
+  readonly gates?: Readonly<Partial<Record<GateName, boolean>>>;
+  /**
+   * The subresource the rule judges (`resize` for pods/resize); default: the main resource.
+   * Wildcard rules (`*`) judge main resources only.
+   */
+  readonly subresource?: string;
   /** Default: immutable/declared → blocking, server-assigned → warning, risky → warning. */
   readonly severity?: Severity;
   /** Default: by class and kind (see defaultStrategy). */
@@ -91,6 +110,8 @@ export interface Rule {
 /** A rule with its path patterns parsed once, when the catalogue is built. */
 export interface CompiledRule extends Rule {
   readonly root: readonly PathSegment[];
+  /** `since` and `until` parsed (undefined = open). */
+  readonly releases: { readonly since?: KubeRelease; readonly until?: KubeRelease };
   /** Parsed `frozen-except` mutable paths, relative to root (empty for other checks). */
   readonly mutablePatterns: readonly (readonly PathSegment[])[];
   /** `root` and the parsed `reads`: where a change makes the rule worth judging. */
