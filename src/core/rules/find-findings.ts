@@ -107,7 +107,7 @@ export function findFindings(catalogue: Catalogue, input: FindInput, compare: Co
   const pointerStructs = catalogue.pointerStructsFor(group, kind, sub);
   const changes = compareObjects(input.old, input.new, compare === "watched" ? { scope: catalogue.scopeFor(group, kind, sub), pointerStructs } : { pointerStructs });
   if (changes.length === 0) return [];
-  const ruleInput: RuleInput = { old: input.old, new: input.new, changes, cluster: input.cluster ?? {} };
+  const ruleInput: RuleInput = { old: input.old, new: input.new, changes, cluster: input.cluster ?? {}, ...(catalogue.kube ? { kube: catalogue.kube } : {}) };
   const findings: Finding[] = [];
   const rootLength = new Map<Finding, number>();
   for (const rule of catalogue.rulesFor(group, kind, sub)) {

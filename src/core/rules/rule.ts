@@ -4,6 +4,7 @@ import type { FieldChange } from "../compare/compare-objects.ts";
 import type { FindingClass, Severity, Strategy } from "../findings/finding.ts";
 import type { GateName } from "../kube/feature-gates.ts";
 import type { KubeRelease } from "../kube/kube-release.ts";
+import type { KubeTarget } from "../kube/kube-target.ts";
 
 /** What a rule sees: the live (old) object, the incoming (new) object and their differences. */
 export interface RuleInput {
@@ -13,6 +14,12 @@ export interface RuleInput {
   readonly changes: readonly FieldChange[];
   /** Facts about the cluster when known (from manifests or the API); absent = unknown. */
   readonly cluster: ClusterFacts;
+  /**
+   * The release and feature gates the catalogue was built for (absent for a hand-built catalogue).
+   * Rules that differ by release are variants selected by `since`/`until`/`gates`; only checks whose
+   * every field may be gated (the generic Pod rule's new fields) read it.
+   */
+  readonly kube?: KubeTarget;
 }
 
 /** Facts some rules need beyond the object pair. Unknown facts never make a change blocking. */
@@ -80,6 +87,17 @@ export interface Rule {
   readonly why: string;
   /** The field error the API server returns (after `... is invalid: `). */
   readonly apiError?: string;
+  /**
+   * True when `apiError` was not read in the Kubernetes source of the releases it holds in, but
+   * reconstructed from a PR, a KEP or the declarative tag's runtime (reference/k8s-immutability-1.34-plus.md
+   * marks them "reconstructed"). Match refusals on the field path, not on this text.
+   */
+  readonly apiErrorReconstructed?: true;
+  /**
+   * The declarative-validation text a release with `DeclarativeValidationBeta` on (v1.37 for the
+   * `+k8s:beta` tagged fields) may return instead of `apiError` (reference §3); derived, not observed.
+   */
+  readonly declarativeApiError?: string;
   /** Where the rule lives in the Kubernetes source (reference/k8s-immutable-fields.md). */
   readonly source: string;
   /** Version dependence, when the rule differs across kube-apiserver releases (for people). */

@@ -3,6 +3,7 @@ import { isJsonObject, isNil, semanticEqual, type JsonObject, type JsonValue } f
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 import { normalizedViolations } from "./normalized-violations.ts";
 import { podSpecDefaults } from "./pod-spec-defaults.ts";
+import { withoutDisabledPodFields } from "./pod-gated-fields.ts";
 
 /**
  * `ValidatePodUpdate` (pkg/apis/core/validation): the new spec, with the updatable fields "munged"
@@ -115,7 +116,9 @@ function detailFor(path: readonly PathSegment[]): string | undefined {
 
 /** Every change to a Pod spec field the API server does not let an update change. */
 export function podSpecFrozen(input: RuleInput, rule: CompiledRule): Violation[] {
-  const [before, after] = mungePodSpecs(podSpecDefaults(getAt(input.old, rule.root), "pod"), podSpecDefaults(getAt(input.new, rule.root), "pod"));
+  const oldSpec = podSpecDefaults(getAt(input.old, rule.root), "pod");
+  const newSpec = withoutDisabledPodFields(oldSpec, podSpecDefaults(getAt(input.new, rule.root), "pod"), input.kube);
+  const [before, after] = mungePodSpecs(oldSpec, newSpec);
   return normalizedViolations(input, rule.root, before, after, rule.pointerStructs).map((violation) => {
     const detail = detailFor(violation.path);
     return detail === undefined ? violation : { ...violation, detail };
