@@ -15,6 +15,7 @@ function findingJson(finding: ReportFinding): JsonObject {
     ...(finding.to === undefined ? {} : { to: finding.to }),
     strategy: finding.strategy,
     message: finding.message,
+    ...(finding.judgedUnder ? { judgedUnder: { ...finding.judgedUnder, ...(finding.judgedUnder.featureGates ? { featureGates: { ...finding.judgedUnder.featureGates } } : {}) } } : {}),
   };
 }
 
@@ -59,6 +60,16 @@ export function formatImpactJson(report: ImpactReport): string {
     },
     resources: report.resources.map(resourceJson),
     risk: report.risk,
+    ...(report.kubernetes
+      ? {
+          kubernetes: {
+            version: report.kubernetes.version,
+            source: report.kubernetes.source,
+            featureGates: { ...report.kubernetes.featureGates },
+            notes: [...report.kubernetes.notes],
+          },
+        }
+      : {}),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

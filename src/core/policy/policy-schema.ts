@@ -120,6 +120,28 @@ export const kubeVersionSchema = z.string().refine((text) => {
   return release !== undefined && isKnownRelease(release);
 }, { message: `a Kubernetes release the catalogue knows: ${KNOWN_RELEASES_TEXT}` });
 
+const GATE_NAMES_TEXT = Object.keys(FEATURE_GATES).join(", ");
+
+/**
+ * Gate name → on/off. Keys are read with Object.keys on the input itself, so a key like
+ * `__proto__` is judged (and refused: not a gate) instead of being silently dropped by a record
+ * parser; the output holds known gate names only.
+ */
+const featureGatesSchema = z.unknown().transform((value, ctx): Record<string, boolean> => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: "custom", message: "a map of feature gate names to true or false" });
+    return z.NEVER;
+  }
+  const out: Record<string, boolean> = {};
+  for (const name of Object.keys(value)) {
+    const enabled: unknown = Reflect.get(value, name);
+    if (!isGateName(name)) ctx.addIssue({ code: "custom", path: [name], message: `not a feature gate the catalogue's rules depend on (${GATE_NAMES_TEXT})` });
+    else if (typeof enabled !== "boolean") ctx.addIssue({ code: "custom", path: [name], message: "true or false" });
+    else out[name] = enabled;
+  }
+  return out;
+});
+
 const kubernetesSchema = z
   .strictObject({
     /**
@@ -131,12 +153,7 @@ const kubernetesSchema = z
      * Feature gates the cluster runs with differently from the release's upstream default (managed
      * clusters differ). Only gates the catalogue's rules depend on are accepted (a typo is an error).
      */
-    featureGates: z
-      .record(
-        z.string().refine((name): boolean => isGateName(name), { message: `a feature gate the catalogue's rules depend on: ${Object.keys(FEATURE_GATES).join(", ")}` }),
-        z.boolean(),
-      )
-      .default({}),
+    featureGates: featureGatesSchema.default({}),
   })
   .default({ featureGates: {} });
 
