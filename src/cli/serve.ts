@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Command } from "commander";
 import { AppError } from "../errors.ts";
+import { kubeVersionSchema } from "../core/policy/policy-schema.ts";
 import type { RegisterCommand } from "./main.ts";
 import type { CommandIO } from "./io.ts";
 
@@ -25,6 +26,8 @@ const serveOptionsSchema = z.object({
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]),
   shutdownDelaySeconds: z.coerce.number().min(0).max(60),
   decideOn: z.enum(["auto", "thread", "request-thread"]),
+  /** The release to judge against when the API server's /version cannot be read (no API access). */
+  kubeVersion: kubeVersionSchema.optional(),
 });
 export type ServeOptions = z.infer<typeof serveOptionsSchema>;
 
@@ -55,6 +58,7 @@ export const registerServe: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--service <name>", "the webhook Service name (certificate SANs)", "gitops-guard")
     .option("--log-level <level>", "trace|debug|info|warn|error|fatal", "info")
     .option("--shutdown-delay-seconds <s>", "wait before closing the listener on SIGTERM", "0")
+    .option("--kube-version <1.NN>", "the Kubernetes release to judge against when the API server's /version cannot be read (default: the policy's kubernetes.version, else the newest the catalogue knows)")
     .option("--decide-on <where>", "auto|thread|request-thread: decide on a thread of its own (auto: when the machine has 2 or more cores)", "auto")
     .action(async (raw: unknown) => {
       const options = parseOptions(raw);
