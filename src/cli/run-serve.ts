@@ -88,6 +88,12 @@ async function readRelease(http: KubeHttp, provider: DynamicPolicyProvider, flag
   }
 }
 
+/** The release the catalogue is built for, for the start-up log line. */
+function kubernetesLogFields(provider: DynamicPolicyProvider): Record<string, string> {
+  const kube = provider.current()?.catalogue.kube;
+  return kube ? { kubernetesVersion: formatRelease(kube.release), kubernetesVersionSource: kube.source } : {};
+}
+
 /** The policy (file or watched ConfigMap) and CRD-declared rules, kept current by watches. */
 async function startPolicySources(options: ServeOptions, io: CommandIO, log: Logger, metrics: AdmissionMetrics): Promise<{ provider: DynamicPolicyProvider; watches: ListWatch[] }> {
   const flag = options.kubeVersion !== undefined ? parseRelease(options.kubeVersion) : undefined;
@@ -190,8 +196,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  const kube = provider.current()?.catalogue.kube;
-  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records, decideOn: decisionThread ? "thread" : "request-thread", ...(kube ? { kubernetesVersion: formatRelease(kube.release), kubernetesVersionSource: kube.source } : {}) }, "gitops-guard serving");
+  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records, decideOn: decisionThread ? "thread" : "request-thread", ...kubernetesLogFields(provider) }, "gitops-guard serving");
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       if (draining) return;
