@@ -16,7 +16,7 @@ import { gracefulClose } from "../adapters/http/graceful-close.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
 import { loadKubeConfig } from "../adapters/kube/load-kube-config.ts";
 import { createKubeHttp, type KubeHttp } from "../adapters/kube/kube-http.ts";
-import { readServerRelease } from "../adapters/kube/read-server-release.ts";
+import { followServerRelease, readServerRelease } from "../adapters/kube/read-server-release.ts";
 import { formatRelease, parseRelease, type KubeRelease } from "../core/kube/kube-release.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { JsonObject } from "../core/k8s/json.ts";
@@ -79,13 +79,24 @@ function watchCrds(target: { kc: KubeConfig; http: KubeHttp }, provider: Dynamic
  * The cluster's own release for the catalogue (discovery /version), when serve has API access;
  * on failure the catalogue stays built for --kube-version, else the policy's, else the newest.
  */
-async function readRelease(http: KubeHttp, provider: DynamicPolicyProvider, flag: KubeRelease | undefined, log: Logger): Promise<void> {
+async function followRelease(http: KubeHttp, provider: DynamicPolicyProvider, flag: KubeRelease | undefined, log: Logger): Promise<ListWatch> {
+  const use = (apiServer: KubeRelease): void => provider.setRelease({ apiServer, ...(flag ? { flag } : {}) });
+  let initial: KubeRelease | undefined;
   try {
-    const apiServer = await readServerRelease(http);
-    provider.setRelease({ apiServer, ...(flag ? { flag } : {}) });
+    initial = await readServerRelease(http);
+    use(initial);
   } catch (err) {
     log.warn({ err }, "could not read the API server's /version; judging for --kube-version, the policy's kubernetes.version or the newest known release");
   }
+  // Read again now and then: an upgrade of the control plane changes the verdicts.
+  return followServerRelease(http, {
+    ...(initial ? { initial } : {}),
+    onRelease: (release) => {
+      use(release);
+      log.info({ kubernetesVersion: formatRelease(release) }, "the API server's release changed; the catalogue is rebuilt for it");
+    },
+    onError: (err) => log.debug({ err }, "could not read the API server's /version; keeping the release judged for"),
+  });
 }
 
 /** The release the catalogue is built for, for the start-up log line. */
@@ -106,8 +117,7 @@ async function startPolicySources(options: ServeOptions, io: CommandIO, log: Log
   if (options.policyConfigmap === undefined && !options.watchCrds && options.kubeconfig === undefined) return { provider, watches: [] };
   const kc = loadKubeConfig({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), env: io.env });
   const http = createKubeHttp(kc);
-  await readRelease(http, provider, flag, log);
-  const watches: ListWatch[] = [];
+  const watches: ListWatch[] = [await followRelease(http, provider, flag, log)];
   if (options.policyConfigmap !== undefined) {
     const [namespace = "", name = ""] = options.policyConfigmap.split("/");
     watches.push(watchPolicy({ kc, http, namespace, name }, provider, log, metrics));
