@@ -89,3 +89,12 @@ function loadPair(file: string): ConformancePair {
 export function conformancePairs(): ConformancePair[] {
   return yamlFiles(CONFORMANCE_PAIRS).map(loadPair);
 }
+
+/**
+ * The pairs whose verdict holds on the newest release the catalogue knows with its default gates,
+ * on the main resource: what a test judging with builtinCatalogue() may assert their headers on.
+ */
+export function pairsAtNewestRelease(): ConformancePair[] {
+  const newest = knownReleases().map(formatRelease).at(-1);
+  return conformancePairs().filter((p) => newest !== undefined && p.releases.includes(newest) && Object.keys(p.header.featureGates).length === 0 && p.header.subresource === undefined);
+}
