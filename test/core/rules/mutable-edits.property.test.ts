@@ -59,15 +59,15 @@ function applyPicks(edits: readonly MutableEdit[], incoming: JsonObject, live: J
   return applied;
 }
 
-function editsOf(object: JsonObject): readonly MutableEdit[] {
+function editsOf(object: JsonObject, release?: string, featureGates: Readonly<Record<string, boolean>> = {}): readonly MutableEdit[] {
   const apiVersion = typeof object["apiVersion"] === "string" ? object["apiVersion"] : "";
-  return mutableEditsFor(groupOf(apiVersion), String(object["kind"]));
+  return mutableEditsFor(groupOf(apiVersion), String(object["kind"]), release, featureGates);
 }
 
-/** The base's own object with the picked mutable edits of its kind. */
-function edited(base: EditBase, picks: Picks): Outcome {
+/** The base's own object with the picked mutable edits of its kind accepted on `release`. */
+function edited(base: EditBase, picks: Picks, release: string): Outcome {
   const incoming = structuredClone(base.base);
-  return { applied: applyPicks(editsOf(base.live), incoming, base.live, picks), incoming };
+  return { applied: applyPicks(editsOf(base.live, release, base.featureGates), incoming, base.live, picks), incoming };
 }
 
 /** Blocking findings, judged on `at` (a base and one of its releases), else on the newest release. */
@@ -126,7 +126,7 @@ describe("catalogue on changes to mutable fields only (property)", () => {
       fc.property(caseArbitrary, ({ base: index, release: pick, picks }) => {
         const base = all[index]!;
         const release = releaseOf(base, pick);
-        const { applied, incoming } = edited(base, picks);
+        const { applied, incoming } = edited(base, picks, release);
         fc.pre(applied.length > 0 && reachesWebhook(base.live, incoming));
         const found = blocking(base.live, incoming, { base, release });
         assert.deepEqual(found, [], `${base.name} on ${release}, edits ${applied.join(", ")}`);
@@ -142,7 +142,7 @@ describe("catalogue on changes to mutable fields only (property)", () => {
         const release = releaseOf(base, pick);
         const live = quantityVolumes ? withQuantityVolumes(base.live) : base.live;
         const incoming = quantityVolumes ? withQuantityVolumes(base.base) : structuredClone(base.base);
-        const applied = [...applyPicks(editsOf(live), incoming, live, edits), ...applyPicks(EQUIVALENT_REWRITES, incoming, live, rewrites)];
+        const applied = [...applyPicks(editsOf(live, release, base.featureGates), incoming, live, edits), ...applyPicks(EQUIVALENT_REWRITES, incoming, live, rewrites)];
         fc.pre(applied.length > 0 && reachesWebhook(live, incoming));
         assert.deepEqual(blocking(live, incoming, { base, release }), [], `${base.name} on ${release}${quantityVolumes ? " with quantity volumes" : ""}, edits ${applied.join(", ")}`);
       }),
@@ -159,4 +159,20 @@ describe("false positives the hunt found (kube-apiserver accepts these pairs)", 
       assert.deepEqual(blocking(old, incoming), []);
     });
   }
+});
+
+describe("edits accepted from a release on (v1.36 suspended Jobs)", () => {
+  const dated = mutableEditsFor("batch", "Job").filter((e) => e.since !== undefined);
+  const againBase = all.find((b) => b.name === "batch-job/suspended-after-start-node-selector-1.36 (live)");
+
+  it("apply to a Job suspended again after a run: accepted on 1.36 and 1.37, refused on 1.35", () => {
+    assert.ok(againBase);
+    assert.ok(dated.length >= 4);
+    for (const edit of dated) {
+      const incoming = structuredClone(againBase.live);
+      assert.ok(edit.apply(incoming, againBase.live, seededRand(1)), edit.field);
+      for (const release of ["1.36", "1.37"]) assert.deepEqual(blocking(againBase.live, incoming, { base: againBase, release }), [], `${edit.field} on ${release}`);
+      assert.notDeepEqual(blocking(againBase.live, incoming, { base: { ...againBase, releases: ["1.35"] }, release: "1.35" }), [], `${edit.field} on 1.35`);
+    }
+  });
 });
