@@ -169,7 +169,7 @@ describe("edits accepted from a release on (v1.36 suspended Jobs)", () => {
     assert.ok(againBase);
     assert.ok(dated.length >= 4);
     for (const edit of dated) {
-      const incoming = structuredClone(againBase.live);
+      const incoming: JsonObject = structuredClone(againBase.live);
       assert.ok(edit.apply(incoming, againBase.live, seededRand(1)), edit.field);
       for (const release of ["1.36", "1.37"]) assert.deepEqual(blocking(againBase.live, incoming, { base: againBase, release }), [], `${edit.field} on ${release}`);
       assert.notDeepEqual(blocking(againBase.live, incoming, { base: { ...againBase, releases: ["1.35"] }, release: "1.35" }), [], `${edit.field} on 1.35`);
