@@ -34,8 +34,8 @@ const headerSchema = z
     until: release.optional(),
     /** Feature gates set differently from the release's defaults (as a policy's kubernetes.featureGates). */
     featureGates: z.record(z.string().refine((name): boolean => isGateName(name), "a known feature gate"), z.boolean()).default({}),
-    /** The subresource written (`resize`); default: the main resource. */
-    subresource: z.literal("resize").optional(),
+    /** The subresource written (`resize`, `ephemeralcontainers`); default: the main resource. */
+    subresource: z.enum(["resize", "ephemeralcontainers"]).optional(),
   })
   .strict()
   .refine((h) => (h.expect === "refused") === (h.paths.length > 0), {

@@ -11,6 +11,7 @@ import { podContainerCount } from "./pod-container-count.ts";
 import { podRestrictedAnnotations } from "./pod-restricted-annotations.ts";
 import { podSchedulingGatesOnlyRemoved } from "./pod-scheduling-gates-only-removed.ts";
 import { podSpecFrozen } from "./pod-spec-frozen.ts";
+import { ephemeralContainersOnlyAdded } from "./pod-ephemeral-containers.ts";
 import {
   resizeInitContainers,
   resizeMemoryLimitDecrease,
@@ -335,6 +336,24 @@ const POD_RESIZE_RULES: readonly Rule[] = [
     apiError: "Forbidden: static pods cannot be resized / spec: Forbidden: windows pods cannot be resized",
     apiErrorReconstructed: true,
     source: RESIZE_SOURCE,
+    strategy: "revert",
+  },
+];
+
+/** `pods/ephemeralcontainers`: the other Pod subresource with update rules of its own (kubectl debug). */
+const POD_EPHEMERAL_RULES: readonly Rule[] = [
+  {
+    id: "core.Pod.ephemeralcontainers",
+    group: "",
+    kind: "Pod",
+    subresource: "ephemeralcontainers",
+    path: "spec.ephemeralContainers",
+    class: "immutable",
+    check: { type: "custom", evaluate: ephemeralContainersOnlyAdded },
+    why: "ephemeral containers may only be added to a Pod; existing ones cannot be changed or removed",
+    apiError: 'spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be changed',
+    apiErrorReconstructed: true,
+    source: `${VALIDATION} (ValidatePodEphemeralContainersUpdate); pkg/registry/core/pod/strategy.go (podEphemeralContainersStrategy)`,
     strategy: "revert",
   },
 ];
@@ -680,6 +699,7 @@ const QUOTA_RULES: readonly Rule[] = [
 export const CORE_V1_RULES: readonly Rule[] = [
   ...POD_RULES,
   ...POD_RESIZE_RULES,
+  ...POD_EPHEMERAL_RULES,
   ...SERVICE_RULES,
   ...PV_RULES,
   ...PVC_RULES,
