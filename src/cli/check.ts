@@ -14,8 +14,12 @@ import type { DuplicateIdentity } from "../core/impact/pair-objects.ts";
 import { describeObject } from "../core/k8s/kube-object.ts";
 import { customRulesToRules } from "../core/policy/custom-rules.ts";
 import type { CustomRule } from "../core/policy/policy-schema.ts";
-import { createCatalogue, type Catalogue } from "../core/rules/catalogue.ts";
-import { BUILTIN_RULES } from "../core/rules/catalogue/builtin-rules.ts";
+import type { Catalogue } from "../core/rules/catalogue.ts";
+import { catalogueFor } from "../core/rules/catalogue-for.ts";
+import { parseRelease } from "../core/kube/kube-release.ts";
+import type { KubeTarget } from "../core/kube/kube-target.ts";
+import { resolveKubeTarget } from "../core/kube/resolve-kube-target.ts";
+import { kubeVersionSchema } from "../core/policy/policy-schema.ts";
 import { declaredRulesFromCrd } from "../core/crd/declared-rules-from-crd.ts";
 import type { Rule } from "../core/rules/rule.ts";
 import type { CommandIO } from "./io.ts";
@@ -31,6 +35,8 @@ const checkOptionsSchema = z.object({
   format: z.enum(FORMATS),
   policyFile: z.string().min(1).optional(),
   crds: z.string().min(1).optional(),
+  /** `1.NN`: the release to judge against (default: the policy's kubernetes.version, else the newest known). */
+  kubeVersion: kubeVersionSchema.optional(),
 });
 
 export type CheckOptions = z.infer<typeof checkOptionsSchema>;
@@ -59,8 +65,8 @@ function crdRules(sources: readonly (readonly ManifestObject[])[]): Rule[] {
 }
 
 /** Custom rule ids are checked by the policy schema (unique, never a built-in id). */
-function catalogueWith(customRules: readonly CustomRule[], declared: readonly Rule[]): Catalogue {
-  return createCatalogue([...BUILTIN_RULES, ...customRulesToRules(customRules), ...declared]);
+function catalogueWith(target: KubeTarget, customRules: readonly CustomRule[], declared: readonly Rule[]): Catalogue {
+  return catalogueFor(target, [...customRulesToRules(customRules), ...declared]);
 }
 
 function duplicateError(duplicates: readonly DuplicateIdentity[]): AppError {
@@ -100,7 +106,9 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
   const [before, after] = await readBothSides(options, io);
   const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
-  const catalogue = catalogueWith(policy.customRules, crdRules([crds, after, before]));
+  const flag = options.kubeVersion !== undefined ? parseRelease(options.kubeVersion) : undefined;
+  const target = resolveKubeTarget({ ...(flag ? { flag } : {}), policy: policy.kubernetes });
+  const catalogue = catalogueWith(target, policy.customRules, crdRules([crds, after, before]));
   const result = analyzeImpact({ before, after, catalogue });
   if (!result.ok) throw duplicateError(result.duplicates);
   const { report } = result;
@@ -109,7 +117,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   return report.summary.blocking > 0 ? 1 : 0;
 }
 
-/** `gitops-guard check --before PATH --after PATH [--format text|json] [--policy-file FILE] [--crds PATH]`. */
+/** `gitops-guard check --before PATH --after PATH [--format text|json] [--policy-file FILE] [--crds PATH] [--kube-version 1.NN]`. */
 export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
   program
     .command("check")
@@ -122,9 +130,10 @@ export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
     .option("--policy-file <file>", "policy whose customRules add declared/risky fields (default: the embedded policy)")
     .option("--crds <path>", "CustomResourceDefinitions whose x-kubernetes-validations immutability rules apply (CRDs among the manifests are read too)")
+    .option("--kube-version <1.NN>", "the Kubernetes release to judge against (default: the policy's kubernetes.version, else the newest the catalogue knows)")
     .action(async (raw: unknown) => {
       const parsed = checkOptionsSchema.safeParse(raw);
-      if (!parsed.success) throw new AppError("ERR_USAGE", `check: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+      if (!parsed.success) throw new AppError("ERR_USAGE", `check: ${parsed.error.issues.map((i) => `${i.path[0] === "kubeVersion" ? "--kube-version: " : ""}${i.message}`).join("; ")}`);
       setExitCode(await runCheck(parsed.data, io));
     });
 };

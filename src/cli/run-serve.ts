@@ -18,6 +18,8 @@ import { gracefulClose } from "../adapters/http/graceful-close.ts";
 import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
 import { loadKubeConfig } from "../adapters/kube/load-kube-config.ts";
 import { createKubeHttp, type KubeHttp } from "../adapters/kube/kube-http.ts";
+import { followServerRelease, readServerRelease } from "../adapters/kube/read-server-release.ts";
+import { formatRelease, parseRelease, type KubeRelease } from "../core/kube/kube-release.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { JsonObject } from "../core/k8s/json.ts";
 import { metaString } from "../core/k8s/kube-object.ts";
@@ -75,18 +77,49 @@ function watchCrds(target: { kc: KubeConfig; http: KubeHttp }, provider: Dynamic
   });
 }
 
+/**
+ * The cluster's own release for the catalogue (discovery /version), when serve has API access;
+ * on failure the catalogue stays built for --kube-version, else the policy's, else the newest.
+ */
+async function followRelease(http: KubeHttp, provider: DynamicPolicyProvider, flag: KubeRelease | undefined, log: Logger): Promise<ListWatch> {
+  const use = (apiServer: KubeRelease): void => provider.setRelease({ apiServer, ...(flag ? { flag } : {}) });
+  let initial: KubeRelease | undefined;
+  try {
+    initial = await readServerRelease(http);
+    use(initial);
+  } catch (err) {
+    log.warn({ err }, "could not read the API server's /version; judging for --kube-version, the policy's kubernetes.version or the newest known release");
+  }
+  // Read again now and then: an upgrade of the control plane changes the verdicts.
+  return followServerRelease(http, {
+    ...(initial ? { initial } : {}),
+    onRelease: (release) => {
+      use(release);
+      log.info({ kubernetesVersion: formatRelease(release) }, "the API server's release changed; the catalogue is rebuilt for it");
+    },
+    onError: (err) => log.debug({ err }, "could not read the API server's /version; keeping the release judged for"),
+  });
+}
+
+/** The release the catalogue is built for, for the start-up log line. */
+function kubernetesLogFields(provider: DynamicPolicyProvider): Record<string, string> {
+  const kube = provider.current()?.catalogue.kube;
+  return kube ? { kubernetesVersion: formatRelease(kube.release), kubernetesVersionSource: kube.source } : {};
+}
+
 /** The policy (file or watched ConfigMap) and CRD-declared rules, kept current by watches. */
 async function startPolicySources(options: ServeOptions, io: CommandIO, log: Logger, metrics: AdmissionMetrics): Promise<{ provider: DynamicPolicyProvider; watches: ListWatch[] }> {
-  const provider = dynamicPolicyProvider();
+  const flag = options.kubeVersion !== undefined ? parseRelease(options.kubeVersion) : undefined;
+  const provider = dynamicPolicyProvider(flag ? { flag } : {});
   if (options.policyConfigmap === undefined) {
     const policyPath = options.policyFile ?? defaultPolicyPath();
     const active = provider.setPolicy(await readPolicyFile(policyPath), `file:${options.policyFile ? basename(policyPath) : "embedded-default"}`);
     metrics.policy(active.version, "file");
   }
-  if (options.policyConfigmap === undefined && !options.watchCrds) return { provider, watches: [] };
+  if (options.policyConfigmap === undefined && !options.watchCrds && options.kubeconfig === undefined) return { provider, watches: [] };
   const kc = loadKubeConfig({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), env: io.env });
   const http = createKubeHttp(kc);
-  const watches: ListWatch[] = [];
+  const watches: ListWatch[] = [await followRelease(http, provider, flag, log)];
   if (options.policyConfigmap !== undefined) {
     const [namespace = "", name = ""] = options.policyConfigmap.split("/");
     watches.push(watchPolicy({ kc, http, namespace, name }, provider, log, metrics));
@@ -186,7 +219,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records, decideOn: decisionThread ? "thread" : "request-thread" }, "gitops-guard serving");
+  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records, decideOn: decisionThread ? "thread" : "request-thread", ...kubernetesLogFields(provider) }, "gitops-guard serving");
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       if (draining) return;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Command } from "commander";
 import { AppError } from "../errors.ts";
+import { kubeVersionSchema } from "../core/policy/policy-schema.ts";
 import type { RegisterCommand } from "./main.ts";
 import type { CommandIO } from "./io.ts";
 
@@ -27,6 +28,8 @@ const serveOptionsSchema = z.object({
   decideOn: z.enum(["auto", "thread", "request-thread"]),
   clientCa: z.string().min(1).optional(),
   maxConnections: z.coerce.number().int().min(1).max(1_000_000),
+  /** The release to judge against when the API server's /version cannot be read (no API access). */
+  kubeVersion: kubeVersionSchema.optional(),
 });
 export type ServeOptions = z.infer<typeof serveOptionsSchema>;
 
@@ -59,6 +62,7 @@ export const registerServe: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--shutdown-delay-seconds <s>", "wait before closing the listener on SIGTERM", "0")
     .option("--client-ca <file>", "require kube-apiserver's client certificate, signed by this CA bundle (PEM), on /mutate and /validate")
     .option("--max-connections <n>", "most TLS connections open at once; more are closed before their handshake", "1000")
+    .option("--kube-version <1.NN>", "the Kubernetes release to judge against when the API server's /version cannot be read (default: the policy's kubernetes.version, else the newest the catalogue knows)")
     .option("--decide-on <where>", "auto|thread|request-thread: decide on a thread of its own (auto: when the machine has 2 or more cores)", "auto")
     .action(async (raw: unknown) => {
       const options = parseOptions(raw);

@@ -7,6 +7,10 @@ export interface EditBase {
   readonly name: string;
   readonly live: JsonObject;
   readonly base: JsonObject;
+  /** The releases its pair's verdict holds in (`1.33` … `1.37`): the properties are judged on one of them. */
+  readonly releases: readonly string[];
+  /** The feature gates its pair sets (policy kubernetes.featureGates). */
+  readonly featureGates: Readonly<Record<string, boolean>>;
 }
 
 /** `group/Kind` of an object ("" for the core group): the key the edit lists use. */
@@ -22,14 +26,25 @@ export function kindKey(object: JsonObject): string {
  */
 export function editBases(wanted: (kind: string) => boolean, options: { readonly acceptedAsLive: boolean }): EditBase[] {
   return conformancePairs()
-    .filter((pair) => wanted(kindKey(pair.old)))
-    .flatMap((pair) => [
-      { name: `${pair.name} (live)`, live: pair.old, base: pair.old },
-      ...(pair.header.expect === "accepted"
-        ? [
-            ...(options.acceptedAsLive ? [{ name: `${pair.name} (accepted new as live)`, live: pair.new, base: pair.new }] : []),
-            { name: `${pair.name} (on top of the accepted change)`, live: pair.old, base: pair.new },
-          ]
-        : []),
-    ]);
+    // Subresource pairs (pods/resize) are not main-resource updates: the edits are.
+    .filter((pair) => pair.header.subresource === undefined && wanted(kindKey(pair.old)))
+    .flatMap((pair) => {
+      const at = { releases: pair.releases, featureGates: pair.header.featureGates };
+      return [
+        { name: `${pair.name} (live)`, live: pair.old, base: pair.old, ...at },
+        ...(pair.header.expect === "accepted"
+          ? [
+              ...(options.acceptedAsLive ? [{ name: `${pair.name} (accepted new as live)`, live: pair.new, base: pair.new, ...at }] : []),
+              { name: `${pair.name} (on top of the accepted change)`, live: pair.old, base: pair.new, ...at },
+            ]
+          : []),
+      ];
+    });
+}
+
+/** One of the base's releases, chosen by `pick` (a property's draw), and the catalogue for it. */
+export function releaseOf(base: EditBase, pick: number): string {
+  const release = base.releases[pick % base.releases.length];
+  if (release === undefined) throw new Error(`${base.name}: no release`);
+  return release;
 }

@@ -16,6 +16,7 @@ const BROKEN: Catalogue = {
   rulesFor: () => { throw new Error("boom in the catalogue"); },
   scopeFor: () => { throw new Error("boom in the catalogue"); },
   pointerStructsFor: () => { throw new Error("boom in the catalogue"); },
+  judgesSubresource: () => { throw new Error("boom in the catalogue"); },
 };
 
 function faultyPort(port: MessagePort, onTrigger: (trigger: string) => void): DecisionPort {

@@ -21,7 +21,15 @@ export interface ImmutableEdit {
    * unchanged.
    */
   readonly apply: (incoming: JsonObject, live: JsonObject, rand: Rand) => boolean;
+  /** The releases it is refused in (`since` inclusive, `until` exclusive); default: every known release. */
+  readonly since?: string;
+  readonly until?: string;
+  /** Feature-gate states it is refused under (default: any). */
+  readonly gates?: Readonly<Record<string, boolean>>;
 }
+
+import { isGateName } from "../../src/core/kube/feature-gates.ts";
+import { gateEnabled, kubeTarget } from "../../src/core/kube/kube-target.ts";
 
 const same = (a: JsonValue | undefined, b: JsonValue | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -189,6 +197,20 @@ const hasClusterIP = (o: JsonObject): boolean => {
 };
 /** Suspended and never started: the Job template scheduling exception applies (validationOptionsForJob). */
 const jobTemplateOpen = (o: JsonObject): boolean => isTrue(o, ["spec", "suspend"]) && getAt(o, ["status", "startTime"]) === undefined;
+/**
+ * From v1.36 (MutableSchedulingDirectivesForSuspendedJobs beta on) also suspended again after a run:
+ * condition Suspended=True and no active pods (1.34-plus reference §2.2).
+ */
+const jobTemplateOpenFrom136 = (o: JsonObject): boolean =>
+  jobTemplateOpen(o) ||
+  (isTrue(o, ["spec", "suspend"]) &&
+    objectItems(existingList(o, ["status", "conditions"])).some((c) => text(c, "type") === "Suspended" && text(c, "status") === "True") &&
+    !(typeof getAt(o, ["status", "active"]) === "number" && getAt(o, ["status", "active"]) !== 0));
+
+/** The edit as refused before v1.36 (`open` = jobTemplateOpen) and from v1.36 (`open` = jobTemplateOpenFrom136). */
+function jobDirectiveEdit(make: (open: (o: JsonObject) => boolean) => ImmutableEdit): ImmutableEdit[] {
+  return [{ ...make(jobTemplateOpen), until: "1.36" }, { ...make(jobTemplateOpenFrom136), since: "1.36" }];
+}
 const isIndexed = (o: JsonObject): boolean => text(o["spec"], "completionMode") === "Indexed";
 const established = (o: JsonObject): boolean =>
   objectItems(existingList(o, ["status", "conditions"])).some((c) => text(c, "type") === "Established" && text(c, "status") === "True");
@@ -235,9 +257,11 @@ const STATEFULSET_EDITS: ImmutableEdit[] = [
 ];
 
 const JOB_EDITS: ImmutableEdit[] = [
-  setField("batch/Job", ["spec", "template", "spec", "affinity"], pool({}, { podAntiAffinity: {} }), `${JOB_TEMPLATE}${POINTER}`, {
-    when: (o) => !jobTemplateOpen(o) && unset(["spec", "template", "spec", "affinity"])(o),
-  }),
+  ...jobDirectiveEdit((open) =>
+    setField("batch/Job", ["spec", "template", "spec", "affinity"], pool({}, { podAntiAffinity: {} }), `${JOB_TEMPLATE}${POINTER}`, {
+      when: (o) => !open(o) && unset(["spec", "template", "spec", "affinity"])(o),
+    }),
+  ),
   itemEdit("batch/Job", ["spec", "template", "spec", "containers"], "lifecycle", emptyPointerAdded("lifecycle"), `${JOB_TEMPLATE}${POINTER}`),
   selectorLabelAdded("batch/Job", ["spec", "selector"], ["spec", "template", "metadata", "labels"], JOB),
   selectorValueChanged("batch/Job", ["spec", "selector"], ["spec", "template", "metadata", "labels"], JOB),
@@ -249,7 +273,7 @@ const JOB_EDITS: ImmutableEdit[] = [
     else item["env"] = [added];
     return true;
   }, JOB_TEMPLATE),
-  setField("batch/Job", ["spec", "template", "metadata", "labels", "example.com/rev"], pool("a", "b"), JOB_TEMPLATE, { when: (o) => !jobTemplateOpen(o) }),
+  ...jobDirectiveEdit((open) => setField("batch/Job", ["spec", "template", "metadata", "labels", "example.com/rev"], pool("a", "b"), JOB_TEMPLATE, { when: (o) => !open(o) })),
   setField("batch/Job", ["spec", "template", "spec", "restartPolicy"], pool("Never", "OnFailure"), JOB_TEMPLATE, { onlySet: true }),
   setField("batch/Job", ["spec", "completions"], (c) => [typeof c === "number" ? c + 1 : 3, 7], JOB, { onlySet: true, when: (o) => !isIndexed(o) }),
   setField("batch/Job", ["spec", "completions"], (c) => [typeof c === "number" ? c + 2 : 4], `${JOB} (Indexed: only in tandem with parallelism)`, {
@@ -425,7 +449,11 @@ const PV_EDITS: ImmutableEdit[] = [
     },
   },
   setField("/PersistentVolume", ["spec", "volumeMode"], pool("Filesystem", "Block"), PV, { onlySet: true }),
-  setField("/PersistentVolume", ["spec", "nodeAffinity"], pool({ required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["node-z"] }] }] } }), PV, { onlySet: true }),
+  {
+    ...setField("/PersistentVolume", ["spec", "nodeAffinity"], pool({ required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["node-z"] }] }] } }), PV, { onlySet: true }),
+    // Mutable with MutablePVNodeAffinity (alpha, off by default; 1.34-plus reference §2.4).
+    gates: { MutablePVNodeAffinity: false },
+  },
   setField("/PersistentVolume", ["spec", "volumeAttributesClassName"], pool(null), PV, { onlySet: true }),
 ];
 
@@ -508,7 +536,17 @@ export const IMMUTABLE_EDITS: readonly ImmutableEdit[] = [
   ...OTHER_EDITS,
 ];
 
-/** The refused edits of one kind (`<group>/<Kind>`). */
-export function immutableEditsFor(kindKey: string): readonly ImmutableEdit[] {
-  return IMMUTABLE_EDITS.filter((e) => e.kind === kindKey);
+function minor(release: string): number {
+  return Number(release.split(".")[1]);
+}
+
+/** The refused edits of one kind (`<group>/<Kind>`), on `release` (`1.35`) with `featureGates` set when given. */
+export function immutableEditsFor(kindKey: string, release?: string, featureGates: Readonly<Record<string, boolean>> = {}): readonly ImmutableEdit[] {
+  return IMMUTABLE_EDITS.filter((e) => {
+    if (e.kind !== kindKey) return false;
+    if (release === undefined) return true;
+    if ((e.since !== undefined && minor(release) < minor(e.since)) || (e.until !== undefined && minor(release) >= minor(e.until))) return false;
+    const target = kubeTarget({ major: 1, minor: minor(release) }, "flag", new Map(Object.entries(featureGates)));
+    return Object.entries(e.gates ?? {}).every(([name, enabled]) => isGateName(name) && gateEnabled(target, name) === enabled);
+  });
 }

@@ -18,6 +18,10 @@ export interface MutableEdit {
    * this pair; `incoming` is then unchanged.
    */
   readonly apply: (incoming: JsonObject, live: JsonObject, rand: Rand) => boolean;
+  /** The first release it is accepted in (`1.36`); default: every release the catalogue knows. */
+  readonly since?: string;
+  /** Feature-gate states it is accepted under (default: any). */
+  readonly gates?: Readonly<Record<string, boolean>>;
 }
 
 /** Deterministic choices for an edit, from one seed (fast-check draws the seed, so it shrinks). */

@@ -75,8 +75,19 @@ export const MUTABLE_KIND_EDITS: ReadonlyMap<string, readonly MutableEdit[]> = n
   ["discovery.k8s.io/EndpointSlice", ENDPOINT_SLICE_EDITS],
 ]);
 
-/** The accepted edits of one kind, metadata edits first; empty for a kind outside the list. */
-export function mutableEditsFor(group: string, kind: string): readonly MutableEdit[] {
+import { isGateName } from "../../src/core/kube/feature-gates.ts";
+import { gateEnabled, kubeTarget } from "../../src/core/kube/kube-target.ts";
+
+/** The accepted edits of one kind, metadata edits first; empty for a kind outside the list. On `release` (`1.36`) when given. */
+export function mutableEditsFor(group: string, kind: string, release?: string, featureGates: Readonly<Record<string, boolean>> = {}): readonly MutableEdit[] {
   const own = MUTABLE_KIND_EDITS.get(`${group}/${kind}`);
-  return own ? [...METADATA_EDITS, ...own] : [];
+  const all = own ? [...METADATA_EDITS, ...own] : [];
+  if (release === undefined) return all;
+  const minor = (text: string): number => Number(text.split(".")[1]);
+  const target = kubeTarget({ major: 1, minor: minor(release) }, "flag", new Map(Object.entries(featureGates)));
+  return all.filter(
+    (e) =>
+      (e.since === undefined || minor(release) >= minor(e.since)) &&
+      Object.entries(e.gates ?? {}).every(([name, enabled]) => isGateName(name) && gateEnabled(target, name) === enabled),
+  );
 }

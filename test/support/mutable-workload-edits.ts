@@ -241,6 +241,60 @@ function suspendedDirective(field: string, edit: TemplateEdit): MutableEdit {
   };
 }
 
+/**
+ * Suspended again after a run: condition Suspended=True and no active pods (v1.36+:
+ * MutableSchedulingDirectivesForSuspendedJobs / MutablePodResourcesForSuspendedJobs beta on).
+ */
+function suspendedAgain(live: JsonObject): boolean {
+  const conditions = getAt(live, ["status", "conditions"]);
+  const active = getAt(live, ["status", "active"]);
+  return (
+    getAt(live, ["spec", "suspend"]) === true &&
+    Array.isArray(conditions) &&
+    conditions.some((c) => typeof c === "object" && c !== null && !Array.isArray(c) && c["type"] === "Suspended" && c["status"] === "True") &&
+    (active === undefined || active === 0)
+  );
+}
+
+const SUSPENDED_136 =
+  "1.34-plus reference §2.2 (KEP-2926 update, KEP-5440; MutableSchedulingDirectivesForSuspendedJobs and " +
+  "MutablePodResourcesForSuspendedJobs beta on from v1.36, kubernetes#135965)";
+
+/** v1.36+: a scheduling directive of a Job suspended again after a run. */
+function suspendedAgainDirective(field: string, edit: TemplateEdit): MutableEdit {
+  return {
+    field: `spec.template.${field}`,
+    source: SUSPENDED_136,
+    since: "1.36",
+    gates: { MutableSchedulingDirectivesForSuspendedJobs: true },
+    apply: (incoming, live, rand) => {
+      const template = existingObject(incoming, ["spec", "template"]);
+      return suspendedAgain(live) && template !== undefined && edit(template, rand, selectorKeys(live, incoming));
+    },
+  };
+}
+
+/** v1.36+: the cpu request of a suspended Job's first container (never started, or suspended again). */
+const SUSPENDED_RESOURCES: MutableEdit = {
+  field: "spec.template.spec.containers[0].resources.requests.cpu",
+  source: SUSPENDED_136,
+  since: "1.36",
+  gates: { MutablePodResourcesForSuspendedJobs: true },
+  apply: (incoming, live, rand) => {
+    if (!neverStartedSuspended(live) && !suspendedAgain(live)) return false;
+    const containers = getAt(incoming, ["spec", "template", "spec", "containers"]);
+    const first = Array.isArray(containers) ? containers[0] : undefined;
+    if (typeof first !== "object" || first === null || Array.isArray(first)) return false;
+    const resources = typeof first["resources"] === "object" && first["resources"] !== null && !Array.isArray(first["resources"]) ? first["resources"] : {};
+    const requests = typeof resources["requests"] === "object" && resources["requests"] !== null && !Array.isArray(resources["requests"]) ? resources["requests"] : {};
+    const limits = resources["limits"];
+    // A request above its limit fails the create-time validation of the new template.
+    if (typeof limits === "object" && limits !== null && !Array.isArray(limits) && limits["cpu"] !== undefined) return false;
+    first["resources"] = { ...resources, requests: { ...requests, cpu: rand.pick(["150m", "2", "750m"]) } };
+    return true;
+  },
+};
+
 function templateEdit(field: string): TemplateEdit {
   const found = TEMPLATE_EDITS.find(([f]) => f === field);
   if (!found) throw new Error(`no template edit ${field}`);
@@ -297,6 +351,10 @@ export const JOB_EDITS: readonly MutableEdit[] = [
     },
   },
   suspendedDirective("spec.nodeSelector", templateEdit("spec.nodeSelector")),
+  suspendedAgainDirective("spec.nodeSelector", templateEdit("spec.nodeSelector")),
+  suspendedAgainDirective("spec.tolerations", templateEdit("spec.tolerations")),
+  suspendedAgainDirective("metadata.annotations", templateEdit("metadata.annotations")),
+  SUSPENDED_RESOURCES,
   suspendedDirective("spec.tolerations", templateEdit("spec.tolerations")),
   suspendedDirective("metadata.labels", templateEdit("metadata.labels")),
   suspendedDirective("metadata.annotations", templateEdit("metadata.annotations")),

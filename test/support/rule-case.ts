@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { createCatalogue, type Catalogue } from "../../src/core/rules/catalogue.ts";
-import { BUILTIN_RULES } from "../../src/core/rules/catalogue/builtin-rules.ts";
+import type { Catalogue } from "../../src/core/rules/catalogue.ts";
+import { catalogueFor } from "../../src/core/rules/catalogue-for.ts";
+import { parseRelease } from "../../src/core/kube/kube-release.ts";
+import { kubeTarget } from "../../src/core/kube/kube-target.ts";
+import { resolveKubeTarget } from "../../src/core/kube/resolve-kube-target.ts";
 import { findFindings } from "../../src/core/rules/find-findings.ts";
 import type { Finding } from "../../src/core/findings/finding.ts";
 import type { ClusterFacts } from "../../src/core/rules/rule.ts";
@@ -8,10 +11,25 @@ import { loadPair } from "./load-yaml.ts";
 
 let catalogue: Catalogue | undefined;
 
-/** The built-in catalogue, built once per test process. */
+/** The built-in catalogue for the newest release the catalogue knows (default gates), built once per test process. */
 export function builtinCatalogue(): Catalogue {
-  catalogue ??= createCatalogue(BUILTIN_RULES);
+  catalogue ??= catalogueFor(resolveKubeTarget({}));
   return catalogue;
+}
+
+const byTarget = new Map<string, Catalogue>();
+
+/** The built-in catalogue for one release (`1.33`) and gate overrides, built once per test process. */
+export function catalogueAt(version: string, featureGates: Readonly<Record<string, boolean>> = {}): Catalogue {
+  const key = `${version} ${JSON.stringify(Object.entries(featureGates).sort())}`;
+  let found = byTarget.get(key);
+  if (!found) {
+    const release = parseRelease(version);
+    if (!release) throw new Error(`not a release: ${version}`);
+    found = catalogueFor(kubeTarget(release, "flag", new Map(Object.entries(featureGates))));
+    byTarget.set(key, found);
+  }
+  return found;
 }
 
 /** Findings for a fixture pair (test/fixtures/<path>: old document, then new document). */

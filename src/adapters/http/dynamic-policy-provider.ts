@@ -4,7 +4,7 @@ import type { Rule } from "../../core/rules/rule.ts";
 import { customRulesToRules } from "../../core/policy/custom-rules.ts";
 import { declaredRulesFromCrd } from "../../core/crd/declared-rules-from-crd.ts";
 import type { ActivePolicy, PolicyProvider } from "./active-policy.ts";
-import { activePolicy } from "./static-policy-provider.ts";
+import { activePolicy, type ServedRelease } from "./static-policy-provider.ts";
 
 /**
  * One change of what the catalogue is built from. Plain data (structured-cloneable): the decision
@@ -12,13 +12,16 @@ import { activePolicy } from "./static-policy-provider.ts";
  */
 export type PolicyChange =
   | { readonly type: "policy"; readonly loaded: LoadedPolicy; readonly source: string }
-  | { readonly type: "crds"; readonly crds: readonly JsonValue[] };
+  | { readonly type: "crds"; readonly crds: readonly JsonValue[] }
+  | { readonly type: "release"; readonly release: ServedRelease };
 
 /** A policy provider fed by watches (ConfigMap, CRDs); the catalogue is rebuilt once per change, not per request. */
 export interface DynamicPolicyProvider extends PolicyProvider {
   setPolicy(loaded: LoadedPolicy, source: string): ActivePolicy;
   /** The CRDs to read declared rules from (every CRD the watch knows; unreadable ones add none). */
   setCrds(crds: readonly JsonValue[]): void;
+  /** The cluster's release (the API server's /version, else --kube-version): the catalogue is rebuilt for it. */
+  setRelease(release: ServedRelease): void;
   apply(change: PolicyChange): void;
   /** Calls `listener` with the changes that rebuild the current state, then with every later change. */
   subscribe(listener: (change: PolicyChange) => void): void;
@@ -31,14 +34,15 @@ function rulesOfCrds(crds: readonly JsonValue[]): Rule[] {
   });
 }
 
-export function dynamicPolicyProvider(): DynamicPolicyProvider {
+export function dynamicPolicyProvider(initialRelease: ServedRelease = {}): DynamicPolicyProvider {
+  let release = initialRelease;
   let policy: { readonly loaded: LoadedPolicy; readonly source: string } | undefined;
   let crds: readonly JsonValue[] = [];
   let crdRules: readonly Rule[] = [];
   let active: ActivePolicy | undefined;
   const listeners: ((change: PolicyChange) => void)[] = [];
   const rebuild = (): ActivePolicy | undefined => {
-    active = policy ? activePolicy(policy.loaded, policy.source, [...customRulesToRules(policy.loaded.policy.customRules), ...crdRules]) : undefined;
+    active = policy ? activePolicy(policy.loaded, policy.source, [...customRulesToRules(policy.loaded.policy.customRules), ...crdRules], release) : undefined;
     return active;
   };
   const notify = (change: PolicyChange): void => {
@@ -58,11 +62,18 @@ export function dynamicPolicyProvider(): DynamicPolicyProvider {
       rebuild();
       notify({ type: "crds", crds: next });
     },
+    setRelease(next) {
+      release = next;
+      rebuild();
+      notify({ type: "release", release: next });
+    },
     apply(change) {
       if (change.type === "policy") provider.setPolicy(change.loaded, change.source);
-      else provider.setCrds(change.crds);
+      else if (change.type === "crds") provider.setCrds(change.crds);
+      else provider.setRelease(change.release);
     },
     subscribe(listener) {
+      if (release.apiServer || release.flag) listener({ type: "release", release });
       if (crds.length > 0) listener({ type: "crds", crds });
       if (policy) listener({ type: "policy", ...policy });
       listeners.push(listener);

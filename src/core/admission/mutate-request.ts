@@ -6,7 +6,7 @@ import { draftOf } from "../k8s/own-path.ts";
 import { metaMap, metaString } from "../k8s/kube-object.ts";
 import type { Finding } from "../findings/finding.ts";
 import type { Catalogue } from "../rules/catalogue.ts";
-import { findFindings } from "../rules/find-findings.ts";
+import { findFindings, type FindInput } from "../rules/find-findings.ts";
 import type { ClusterFacts } from "../rules/rule.ts";
 import type { Policy } from "../policy/policy-schema.ts";
 import { decide, skipDecision, staleMarkDecision } from "../decide/decide.ts";
@@ -67,9 +67,14 @@ export function subjectOf(request: AdmissionRequest, owner: OwningTool, policy: 
   };
 }
 
-/** Why a request is not a main-resource change the mutating webhook judges, or undefined. */
-export function skipReason(request: AdmissionRequest): string | undefined {
-  if (request.subResource) return `subresource ${request.subResource} is not a main-resource change`;
+/**
+ * Why a request is not a change the mutating webhook judges, or undefined. Subresources are not
+ * judged unless the catalogue has rules for them (`pods/resize`).
+ */
+export function skipReason(request: AdmissionRequest, catalogue?: Catalogue): string | undefined {
+  if (request.subResource && !catalogue?.judgesSubresource(request.kind.group, request.kind.kind, request.subResource)) {
+    return `subresource ${request.subResource} is not a main-resource change`;
+  }
   if (request.operation === "CONNECT") return "CONNECT is always allowed";
   if (request.operation === "DELETE") return "DELETE cannot be patched; judged by /validate";
   if (request.operation === "CREATE" || !request.oldObject || !request.object) return "no live object to compare";
@@ -91,6 +96,16 @@ function revertTarget(finding: Finding): readonly PathSegment[] {
   return index < 0 ? finding.segments : finding.segments.slice(0, index);
 }
 
+/** What find judges for this request: the pair, the cluster facts, and the subresource written. */
+function findInput(request: AdmissionRequest, context: AdmissionContext, live: JsonObject, object: JsonObject): FindInput {
+  return {
+    old: live,
+    new: object,
+    ...(context.cluster ? { cluster: context.cluster } : {}),
+    ...(request.subResource ? { subresource: request.subResource } : {}),
+  };
+}
+
 function blockingOrRestorable(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => MUTATE_CLASSES.has(f.class) && (f.severity === "blocking" || f.class === "server-assigned"));
 }
@@ -105,7 +120,7 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
     const paths = pending.map(revertTarget);
     for (const path of paths) own(path);
     revertPaths(draft, live, paths);
-    pending = blockingOrRestorable(findFindings(context.catalogue, { old: live, new: draft, ...(context.cluster ? { cluster: context.cluster } : {}) }));
+    pending = blockingOrRestorable(findFindings(context.catalogue, findInput(request, context, live, draft)));
   }
   own(["metadata", "annotations"]);
   if (decision.mark) {
@@ -139,13 +154,12 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   const object = request.object ?? undefined;
   const live = request.oldObject ?? undefined;
   const owner = detectOwner([object, live], fieldManagerOf(request));
-  const skip = skipReason(request);
+  const skip = skipReason(request, context.catalogue);
   if (skip !== undefined || !object || !live) {
     const decision = skipDecision(skip ?? "no live object to compare", context.policy.mode);
     return { verdict: verdictFor(decision, []), decision, owner, patch: [] };
   }
-  const findings = findFindings(context.catalogue, { old: live, new: object, ...(context.cluster ? { cluster: context.cluster } : {}) })
-    .filter((f) => MUTATE_CLASSES.has(f.class));
+  const findings = findFindings(context.catalogue, findInput(request, context, live, object)).filter((f) => MUTATE_CLASSES.has(f.class));
   const subject = subjectOf(request, owner, context.policy);
   const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace });
   const rewrites = decided.revert.length > 0 || decided.mark !== undefined;

@@ -1,6 +1,7 @@
 import { describeObject } from "../k8s/kube-object.ts";
 import { displayValue, isSecretValue, REDACTED } from "../findings/display-value.ts";
 import type { Finding } from "../findings/finding.ts";
+import { describeJudgedUnder } from "../kube/kubernetes-context.ts";
 
 /** How many findings a denial names before "+N more": it must stay readable in `kubectl` and a Flux status. */
 const MAX_NAMED_FINDINGS = 3;
@@ -34,7 +35,9 @@ function touchesSelector(findings: readonly Finding[]): boolean {
  */
 export function immutableDenial(subject: MessageSubject, findings: readonly Finding[]): string {
   const first = findings[0];
-  const why = first ? first.message : "the API server refuses this change";
+  // The release (and gates) when the verdict depends on them: another cluster may accept the change.
+  const under = first?.judgedUnder ? ` (${describeJudgedUnder(first.judgedUnder)})` : "";
+  const why = first ? `${first.message}${under}` : "the API server refuses this change";
   const ways = [
     "ways out: deploy it under a new name and switch over (blue-green)",
     "or recreate it (Flux: kustomize.toolkit.fluxcd.io/force: enabled; Argo CD: Replace=true,Force=true)",

@@ -26,6 +26,15 @@ export type Severity = "blocking" | "warning" | "info";
  */
 export type Strategy = "recreate" | "orphan-recreate" | "blue-green" | "restore" | "revert" | "migrate" | "review";
 
+/**
+ * The Kubernetes release (and the feature gates, by name → on) a finding was judged under, set
+ * when the rule depends on them: the same change may be accepted by another release.
+ */
+export interface JudgedUnder {
+  readonly kubernetesVersion: string;
+  readonly featureGates?: Readonly<Record<string, boolean>>;
+}
+
 /** One rule violated at one field path. Values are the raw JSON values (undefined = absent). */
 export interface Finding {
   /** Stable id: `<group or core>.<Kind>.<field>`, e.g. `apps.Deployment.selector`. */
@@ -41,4 +50,6 @@ export interface Finding {
   readonly strategy: Strategy;
   /** One sentence: why the API server refuses it (or why it hurts). */
   readonly message: string;
+  /** Present when the verdict depends on the release or a feature gate. */
+  readonly judgedUnder?: JudgedUnder;
 }

@@ -1,5 +1,6 @@
 import { compareObjects } from "../compare/compare-objects.ts";
 import type { Catalogue } from "../rules/catalogue.ts";
+import { kubernetesContext } from "../kube/kubernetes-context.ts";
 import { findFindings } from "../rules/find-findings.ts";
 import type { ClusterFacts } from "../rules/rule.ts";
 import { deletionFindings } from "./deletion-findings.ts";
@@ -89,6 +90,12 @@ export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
   const summary: ImpactSummary = counts;
   return {
     ok: true,
-    report: { version: IMPACT_REPORT_VERSION, summary, resources, risk: riskOf(resources) },
+    report: {
+      version: IMPACT_REPORT_VERSION,
+      summary,
+      resources,
+      risk: riskOf(resources),
+      ...(input.catalogue.kube ? { kubernetes: kubernetesContext(input.catalogue.kube) } : {}),
+    },
   };
 }

@@ -1,9 +1,14 @@
 import type { JsonObject, JsonValue } from "../k8s/json.ts";
+import type { JudgedUnder } from "../findings/finding.ts";
 import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
 import type { ManifestLocation } from "./manifest-object.ts";
 
 // Objects are built key by key so the order on the wire is the documented one (docs/check.md):
 // the issue's keys first, later additions after them.
+
+function judgedUnderJson(under: JudgedUnder): JsonObject {
+  return { kubernetesVersion: under.kubernetesVersion, ...(under.featureGates ? { featureGates: { ...under.featureGates } } : {}) };
+}
 
 function findingJson(finding: ReportFinding): JsonObject {
   return {
@@ -15,6 +20,7 @@ function findingJson(finding: ReportFinding): JsonObject {
     ...(finding.to === undefined ? {} : { to: finding.to }),
     strategy: finding.strategy,
     message: finding.message,
+    ...(finding.judgedUnder ? { judgedUnder: judgedUnderJson(finding.judgedUnder) } : {}),
   };
 }
 
@@ -59,6 +65,16 @@ export function formatImpactJson(report: ImpactReport): string {
     },
     resources: report.resources.map(resourceJson),
     risk: report.risk,
+    ...(report.kubernetes
+      ? {
+          kubernetes: {
+            version: report.kubernetes.version,
+            source: report.kubernetes.source,
+            featureGates: { ...report.kubernetes.featureGates },
+            notes: [...report.kubernetes.notes],
+          },
+        }
+      : {}),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -3,6 +3,7 @@ import type { Severity, Strategy } from "../findings/finding.ts";
 import { describeObject } from "../k8s/kube-object.ts";
 import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
 import { formatLocation } from "./manifest-object.ts";
+import { describeJudgedUnder, describeKubernetes } from "../kube/kubernetes-context.ts";
 
 export interface TextOptions {
   /** ANSI colours; the caller decides (a terminal, and NO_COLOR unset). Default false. */
@@ -39,9 +40,10 @@ function findingLines(finding: ReportFinding, paint: ReturnType<typeof painter>)
       : `: ${displayValue(finding.from, VALUE_MAX_CHARS)} → ${displayValue(finding.to, VALUE_MAX_CHARS)}`;
   const where = finding.path === "" ? "(whole object)" : finding.path;
   const head = `${paint(SEVERITY_STYLE[finding.severity], finding.severity.padEnd(8))}  ${finding.class.padEnd(15)}  ${where}${change}`;
+  const under = finding.judgedUnder ? ` (${describeJudgedUnder(finding.judgedUnder)})` : "";
   return [
     `  ${head}`,
-    `            ${paint("dim", finding.ruleId)}: ${finding.message}`,
+    `            ${paint("dim", finding.ruleId)}: ${finding.message}${under}`,
     `            strategy ${finding.strategy}: ${STRATEGY_HINT[finding.strategy]}`,
   ];
 }
@@ -75,5 +77,6 @@ export function formatImpactText(report: ImpactReport, options: TextOptions = {}
     s.blocking > 0
       ? paint("red", "blocking: the API server would refuse this change (or policy forbids it); see the strategies above")
       : paint("green", "nothing blocking");
-  return `${blocks.join("\n\n")}\n\n${counts}; ${findings}; risk ${report.risk}\n${verdict}\n`;
+  const kube = report.kubernetes ? `${describeKubernetes(report.kubernetes)}\n` : "";
+  return `${blocks.join("\n\n")}\n\n${kube}${counts}; ${findings}; risk ${report.risk}\n${verdict}\n`;
 }

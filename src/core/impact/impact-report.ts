@@ -1,5 +1,6 @@
 import type { JsonValue } from "../k8s/json.ts";
-import type { FindingClass, Severity, Strategy } from "../findings/finding.ts";
+import type { FindingClass, JudgedUnder, Severity, Strategy } from "../findings/finding.ts";
+import type { KubernetesContext } from "../kube/kubernetes-context.ts";
 import type { ManifestLocation } from "./manifest-object.ts";
 
 /**
@@ -31,6 +32,8 @@ export interface ReportFinding {
   readonly to?: JsonValue;
   readonly strategy: Strategy;
   readonly message: string;
+  /** The release (and gates) the verdict depended on; absent when every release judges it alike. */
+  readonly judgedUnder?: JudgedUnder;
 }
 
 export interface ResourceImpact {
@@ -66,4 +69,6 @@ export interface ImpactReport {
   /** Every added, removed and modified object: the after set's order, then removed objects. */
   readonly resources: readonly ResourceImpact[];
   readonly risk: RiskLevel;
+  /** The Kubernetes release and feature gates the change was judged against (absent for a hand-built catalogue). */
+  readonly kubernetes?: KubernetesContext;
 }

@@ -28,5 +28,6 @@ export function toReportFinding(group: string, kind: string, finding: Finding): 
     ...(to === undefined ? {} : { to }),
     strategy: finding.strategy,
     message,
+    ...(finding.judgedUnder ? { judgedUnder: finding.judgedUnder } : {}),
   };
 }

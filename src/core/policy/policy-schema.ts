@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { OWNING_TOOLS } from "../owner/detect-owner.ts";
 import { BUILTIN_RULES } from "../rules/catalogue/builtin-rules.ts";
+import { FEATURE_GATES, isGateName } from "../kube/feature-gates.ts";
+import { isKnownRelease, knownReleases, formatRelease, parseRelease } from "../kube/kube-release.ts";
 
 /**
  * The policy: one YAML document (file or ConfigMap key `policy.yaml`), validated once at the edge.
@@ -111,6 +113,51 @@ const watchSchema = z
   })
   .prefault({});
 
+const KNOWN_RELEASES_TEXT = knownReleases().map(formatRelease).join(", ");
+
+/** A release the catalogue knows, as `1.NN` (or `v1.NN`, `v1.NN.P`). */
+export const kubeVersionSchema = z.string().refine((text) => {
+  const release = parseRelease(text);
+  return release !== undefined && isKnownRelease(release);
+}, { message: `a Kubernetes release the catalogue knows: ${KNOWN_RELEASES_TEXT}` });
+
+const GATE_NAMES_TEXT = Object.keys(FEATURE_GATES).join(", ");
+
+/**
+ * Gate name → on/off. Keys are read with Object.keys on the input itself, so a key like
+ * `__proto__` is judged (and refused: not a gate) instead of being silently dropped by a record
+ * parser; the output holds known gate names only.
+ */
+const featureGatesSchema = z.unknown().transform((value, ctx): Record<string, boolean> => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: "custom", message: "a map of feature gate names to true or false" });
+    return z.NEVER;
+  }
+  const out: Record<string, boolean> = {};
+  for (const name of Object.keys(value)) {
+    const enabled: unknown = Reflect.get(value, name);
+    if (!isGateName(name)) ctx.addIssue({ code: "custom", path: [name], message: `not a feature gate the catalogue's rules depend on (${GATE_NAMES_TEXT})` });
+    else if (typeof enabled !== "boolean") ctx.addIssue({ code: "custom", path: [name], message: "true or false" });
+    else out[name] = enabled;
+  }
+  return out;
+});
+
+const kubernetesSchema = z
+  .strictObject({
+    /**
+     * The release to judge against when nothing better is known (check without --kube-version;
+     * serve without API access or --kube-version). Default: the newest release the catalogue knows.
+     */
+    version: kubeVersionSchema.optional(),
+    /**
+     * Feature gates the cluster runs with differently from the release's upstream default (managed
+     * clusters differ). Only gates the catalogue's rules depend on are accepted (a typo is an error).
+     */
+    featureGates: featureGatesSchema.default({}),
+  })
+  .prefault({});
+
 export const policySchema = z.strictObject({
   /** Schema version of this document. */
   apiVersion: z.literal("gitops-guard.io/v1alpha1"),
@@ -138,9 +185,12 @@ export const policySchema = z.strictObject({
   deletionProtection: deletionProtectionSchema,
   records: recordsSchema,
   watch: watchSchema,
+  /** The Kubernetes release and feature gates the catalogue is built for (docs/policy-kubernetes.md). */
+  kubernetes: kubernetesSchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyOverride = z.infer<typeof overrideSchema>;
 export type CustomRule = z.infer<typeof customRuleSchema>;
+export type KubernetesSettings = z.infer<typeof kubernetesSchema>;
 export type PolicyMatch = z.infer<typeof matchSchema>;

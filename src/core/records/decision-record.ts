@@ -33,6 +33,8 @@ export interface RecordedFinding {
   readonly severity: Finding["severity"];
   readonly from?: JsonValue;
   readonly to?: JsonValue;
+  /** The Kubernetes release (and gates) the verdict depended on, when it did (an added key: schema v1 still). */
+  readonly judgedUnder?: Finding["judgedUnder"];
 }
 
 /** One decision, one JSON line. Field order is the order written. */
@@ -104,6 +106,7 @@ function recordFinding(finding: Finding, group: string, kind: string, maxBytes: 
     severity: finding.severity,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
+    ...(finding.judgedUnder ? { judgedUnder: finding.judgedUnder } : {}),
   };
 }
 

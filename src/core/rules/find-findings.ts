@@ -2,7 +2,10 @@ import { formatFieldPath, patternCovers } from "../k8s/field-path.ts";
 import type { JsonObject } from "../k8s/json.ts";
 import { groupOf } from "../k8s/kube-object.ts";
 import { compareObjects } from "../compare/compare-objects.ts";
-import type { Finding, FindingClass, Severity, Strategy } from "../findings/finding.ts";
+import type { Finding, FindingClass, JudgedUnder, Severity, Strategy } from "../findings/finding.ts";
+import { isGateName } from "../kube/feature-gates.ts";
+import { formatRelease } from "../kube/kube-release.ts";
+import { gateEnabled, type KubeTarget } from "../kube/kube-target.ts";
 import type { Catalogue } from "./catalogue.ts";
 import { findViolations } from "./find-violations.ts";
 import type { ClusterFacts, CompiledRule, RuleInput, Violation } from "./rule.ts";
@@ -33,7 +36,19 @@ function defaultStrategy(rule: CompiledRule, group: string, kind: string): Strat
   return isDataBearing(group, kind) ? "migrate" : "recreate";
 }
 
-function toFinding(rule: CompiledRule, violation: Violation, group: string, kind: string): Finding {
+/**
+ * The release and gates a finding was judged under, when they mattered: the rule is dated or
+ * gated, and the catalogue was built for a target (catalogueFor).
+ */
+function judgedUnder(rule: CompiledRule, kube: KubeTarget | undefined): JudgedUnder | undefined {
+  if (!kube || (rule.since === undefined && rule.until === undefined && rule.gates === undefined)) return undefined;
+  const featureGates: Record<string, boolean> = {};
+  for (const name of Object.keys(rule.gates ?? {})) if (isGateName(name)) featureGates[name] = gateEnabled(kube, name);
+  return { kubernetesVersion: formatRelease(kube.release), ...(Object.keys(featureGates).length > 0 ? { featureGates } : {}) };
+}
+
+function toFinding(rule: CompiledRule, violation: Violation, group: string, kind: string, kube: KubeTarget | undefined): Finding {
+  const under = judgedUnder(rule, kube);
   return {
     ruleId: rule.id,
     path: formatFieldPath(violation.path),
@@ -44,6 +59,7 @@ function toFinding(rule: CompiledRule, violation: Violation, group: string, kind
     severity: rule.severity ?? DEFAULT_SEVERITY[rule.class],
     strategy: defaultStrategy(rule, group, kind),
     message: violation.detail ?? rule.why,
+    ...(under ? { judgedUnder: under } : {}),
   };
 }
 
@@ -71,6 +87,8 @@ export interface FindInput {
   readonly old: JsonObject;
   readonly new: JsonObject;
   readonly cluster?: ClusterFacts;
+  /** The subresource written (`resize`): judged by that subresource's rules only. Default: the main resource. */
+  readonly subresource?: string;
 }
 
 /**
@@ -85,15 +103,16 @@ export function findFindings(catalogue: Catalogue, input: FindInput, compare: Co
   const apiVersion = typeof input.new["apiVersion"] === "string" ? input.new["apiVersion"] : "";
   const kind = typeof input.new["kind"] === "string" ? input.new["kind"] : "";
   const group = groupOf(apiVersion);
-  const pointerStructs = catalogue.pointerStructsFor(group, kind);
-  const changes = compareObjects(input.old, input.new, compare === "watched" ? { scope: catalogue.scopeFor(group, kind), pointerStructs } : { pointerStructs });
+  const sub = input.subresource;
+  const pointerStructs = catalogue.pointerStructsFor(group, kind, sub);
+  const changes = compareObjects(input.old, input.new, compare === "watched" ? { scope: catalogue.scopeFor(group, kind, sub), pointerStructs } : { pointerStructs });
   if (changes.length === 0) return [];
-  const ruleInput: RuleInput = { old: input.old, new: input.new, changes, cluster: input.cluster ?? {} };
+  const ruleInput: RuleInput = { old: input.old, new: input.new, changes, cluster: input.cluster ?? {}, ...(catalogue.kube ? { kube: catalogue.kube } : {}) };
   const findings: Finding[] = [];
   const rootLength = new Map<Finding, number>();
-  for (const rule of catalogue.rulesFor(group, kind)) {
+  for (const rule of catalogue.rulesFor(group, kind, sub)) {
     for (const violation of findViolations(rule, ruleInput)) {
-      const finding = toFinding(rule, violation, group, kind);
+      const finding = toFinding(rule, violation, group, kind, catalogue.kube);
       rootLength.set(finding, rule.root.length);
       findings.push(finding);
     }

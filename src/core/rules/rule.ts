@@ -2,6 +2,9 @@ import type { JsonObject, JsonValue } from "../k8s/json.ts";
 import type { PathSegment } from "../k8s/field-path.ts";
 import type { FieldChange } from "../compare/compare-objects.ts";
 import type { FindingClass, Severity, Strategy } from "../findings/finding.ts";
+import type { GateName } from "../kube/feature-gates.ts";
+import type { KubeRelease } from "../kube/kube-release.ts";
+import type { KubeTarget } from "../kube/kube-target.ts";
 
 /** What a rule sees: the live (old) object, the incoming (new) object and their differences. */
 export interface RuleInput {
@@ -11,6 +14,12 @@ export interface RuleInput {
   readonly changes: readonly FieldChange[];
   /** Facts about the cluster when known (from manifests or the API); absent = unknown. */
   readonly cluster: ClusterFacts;
+  /**
+   * The release and feature gates the catalogue was built for (absent for a hand-built catalogue).
+   * Rules that differ by release are variants selected by `since`/`until`/`gates`; only checks whose
+   * every field may be gated (the generic Pod rule's new fields) read it.
+   */
+  readonly kube?: KubeTarget;
 }
 
 /** Facts some rules need beyond the object pair. Unknown facts never make a change blocking. */
@@ -74,10 +83,38 @@ export interface Rule {
   readonly why: string;
   /** The field error the API server returns (after `... is invalid: `). */
   readonly apiError?: string;
+  /**
+   * True when `apiError` was not read in the Kubernetes source of the releases it holds in, but
+   * reconstructed from a PR, a KEP or the declarative tag's runtime (reference/k8s-immutability-1.34-plus.md
+   * marks them "reconstructed"). Match refusals on the field path, not on this text.
+   */
+  readonly apiErrorReconstructed?: true;
+  /**
+   * The declarative-validation text a release with `DeclarativeValidationBeta` on (v1.37 for the
+   * `+k8s:beta` tagged fields) may return instead of `apiError` (reference §3); derived, not observed.
+   */
+  readonly declarativeApiError?: string;
   /** Where the rule lives in the Kubernetes source (reference/k8s-immutable-fields.md). */
   readonly source: string;
-  /** Version dependence, when the rule differs across kube-apiserver releases. */
+  /** Version dependence, when the rule differs across kube-apiserver releases (for people). */
   readonly kubeVersions?: string;
+  /**
+   * The first release in which the rule holds (`"1.36"`); default: every release the catalogue
+   * knows (v1.33 on). catalogueFor leaves the rule out of catalogues for older releases.
+   */
+  readonly since?: string;
+  /** The first release in which the rule no longer holds (exclusive); default: it still holds. */
+  readonly until?: string;
+  /**
+   * Feature-gate states the rule holds under, all of them (`{ MutablePVNodeAffinity: false }`):
+   * judged against the release's default or the policy's override (kube/kube-target.ts).
+   */
+  readonly gates?: Readonly<Partial<Record<GateName, boolean>>>;
+  /**
+   * The subresource the rule judges (`resize` for pods/resize); default: the main resource.
+   * Wildcard rules (`*`) judge main resources only.
+   */
+  readonly subresource?: string;
   /** Default: immutable/declared → blocking, server-assigned → warning, risky → warning. */
   readonly severity?: Severity;
   /** Default: by class and kind (see defaultStrategy). */
@@ -87,6 +124,8 @@ export interface Rule {
 /** A rule with its path patterns parsed once, when the catalogue is built. */
 export interface CompiledRule extends Rule {
   readonly root: readonly PathSegment[];
+  /** `since` and `until` parsed (undefined = open). */
+  readonly releases: { readonly since?: KubeRelease; readonly until?: KubeRelease };
   /** `root` and the parsed `reads`: where a change makes the rule worth judging. */
   readonly watched: readonly (readonly PathSegment[])[];
 }

@@ -165,7 +165,7 @@ for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding 
   // A catalogue that throws cannot be sent to a thread: test/adapters/http/decision-worker-client.test.ts covers it there.
   if (decideOn === "request-thread") it("fails open with a warning (and records the error) when deciding throws", async () => {
     const policy = await defaultPolicy();
-    const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); }, scopeFor: () => { throw new Error("boom"); }, pointerStructsFor: () => { throw new Error("boom"); } };
+    const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); }, scopeFor: () => { throw new Error("boom"); }, pointerStructsFor: () => { throw new Error("boom"); }, judgesSubresource: () => { throw new Error("boom"); } };
     const hook2 = await startTestWebhook({ provider: { current: () => ({ ...activePolicy({ policy, contentHash: "x" }, "test", []), catalogue: broken }) } });
     try {
       const raw = rawReview("deployment-selector-change.json");

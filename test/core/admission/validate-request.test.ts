@@ -9,8 +9,8 @@ import { answerReview } from "../../../src/core/admission/admission-response.ts"
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { customRulesToRules } from "../../../src/core/policy/custom-rules.ts";
 import { policySchema, type Policy } from "../../../src/core/policy/policy-schema.ts";
-import { createCatalogue } from "../../../src/core/rules/catalogue.ts";
-import { BUILTIN_RULES } from "../../../src/core/rules/catalogue/builtin-rules.ts";
+import { catalogueFor } from "../../../src/core/rules/catalogue-for.ts";
+import { resolveKubeTarget } from "../../../src/core/kube/resolve-kube-target.ts";
 import { parsePolicyText } from "../../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../../src/adapters/fs/package-root.ts";
 import { acceptAnswer } from "../../support/apiserver-acceptance.ts";
@@ -29,7 +29,7 @@ function policyWith(changes: Record<string, unknown>): Policy {
 
 /** The catalogue serve builds: built-in rules plus the policy's custom rules. */
 function context(policy: Policy = DEFAULT_POLICY): AdmissionContext {
-  const catalogue = policy.customRules.length > 0 ? createCatalogue([...BUILTIN_RULES, ...customRulesToRules(policy.customRules)]) : builtinCatalogue();
+  const catalogue = policy.customRules.length > 0 ? catalogueFor(resolveKubeTarget({}), customRulesToRules(policy.customRules)) : builtinCatalogue();
   return { catalogue, policy, guardNamespace: "gitops-guard" };
 }
 

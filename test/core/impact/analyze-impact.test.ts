@@ -7,7 +7,8 @@ import { getAt } from "../../../src/core/k8s/field-path.ts";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { customRulesToRules } from "../../../src/core/policy/custom-rules.ts";
 import { createCatalogue, type Catalogue } from "../../../src/core/rules/catalogue.ts";
-import { BUILTIN_RULES } from "../../../src/core/rules/catalogue/builtin-rules.ts";
+import { catalogueFor } from "../../../src/core/rules/catalogue-for.ts";
+import { resolveKubeTarget } from "../../../src/core/kube/resolve-kube-target.ts";
 import type { Rule } from "../../../src/core/rules/rule.ts";
 import { builtinCatalogue } from "../../support/rule-case.ts";
 import { loadManifestObjects, toManifestObjects } from "../../support/manifest-objects.ts";
@@ -101,7 +102,7 @@ describe("analyzeImpact", () => {
       source: "test",
     };
     const declared = customRulesToRules([{ id: "policy.secret-data", kind: "Secret", path: "data", class: "declared", message: "rotate by renaming" }]);
-    const report = fixtureReport("secret", createCatalogue([...BUILTIN_RULES, ...declared, quoting]));
+    const report = fixtureReport("secret", catalogueFor(resolveKubeTarget({}), [...declared, quoting]));
     const findings = report.resources[0]?.findings ?? [];
     const password = findings.find((f) => f.ruleId === "policy.secret-data");
     assert.equal(password?.path, "data.password");

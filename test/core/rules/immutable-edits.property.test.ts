@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { findFindings } from "../../../src/core/rules/find-findings.ts";
-import { builtinCatalogue } from "../../support/rule-case.ts";
-import { editBases, kindKey, type EditBase } from "../../support/edit-bases.ts";
+import { catalogueAt } from "../../support/rule-case.ts";
+import { editBases, kindKey, releaseOf, type EditBase } from "../../support/edit-bases.ts";
 import { seededRand } from "../../support/mutable-edit.ts";
 import { IMMUTABLE_EDITS, immutableEditsFor } from "../../support/immutable-edits.ts";
 import { reachesWebhook } from "../../support/random-edits.ts";
@@ -40,8 +40,8 @@ function related(findingPath: string, field: string): boolean {
   return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`) || a === "";
 }
 
-function blockingAt(live: JsonObject, incoming: JsonObject, field: string): string[] {
-  return findFindings(builtinCatalogue(), { old: live, new: incoming })
+function blockingAt(base: EditBase, release: string, incoming: JsonObject, field: string): string[] {
+  return findFindings(catalogueAt(release, base.featureGates), { old: base.live, new: incoming })
     .filter((f) => f.severity === "blocking" && related(f.path, field))
     .map((f) => `${f.ruleId} at ${f.path}`);
 }
@@ -50,6 +50,8 @@ const all = bases();
 
 const caseArbitrary = fc.record({
   base: fc.noBias(fc.nat({ max: all.length - 1 })),
+  /** Which of the base's releases to judge on. */
+  release: fc.nat({ max: 16 }),
   pick: fc.nat({ max: 1 << 16 }),
   seed: fc.nat({ max: 1 << 30 }),
 });
@@ -62,13 +64,15 @@ describe("catalogue on changes to immutable fields (property)", () => {
 
   it("finds a blocking finding at the field when one frozen field changes", () => {
     fc.assert(
-      fc.property(caseArbitrary, ({ base: index, pick, seed }) => {
+      fc.property(caseArbitrary, ({ base: index, release: releasePick, pick, seed }) => {
         const base = all[index]!;
-        const edits = immutableEditsFor(kindKey(base.live));
+        const release = releaseOf(base, releasePick);
+        const edits = immutableEditsFor(kindKey(base.live), release, base.featureGates);
+        fc.pre(edits.length > 0);
         const edit = edits[pick % edits.length]!;
         const incoming = structuredClone(base.base);
         fc.pre(edit.apply(incoming, base.live, seededRand(seed)) && reachesWebhook(base.live, incoming));
-        assert.notDeepEqual(blockingAt(base.live, incoming, edit.field), [], `${base.name}: ${edit.field} (${edit.source})`);
+        assert.notDeepEqual(blockingAt(base, release, incoming, edit.field), [], `${base.name} on ${release}: ${edit.field} (${edit.source})`);
       }),
       { seed: SEED, numRuns: NUM_RUNS },
     );

@@ -4,8 +4,8 @@ import fc from "fast-check";
 import { groupOf } from "../../../src/core/k8s/kube-object.ts";
 import { isJsonObject, type JsonObject } from "../../../src/core/k8s/json.ts";
 import { findFindings } from "../../../src/core/rules/find-findings.ts";
-import { builtinCatalogue } from "../../support/rule-case.ts";
-import { editBases, kindKey, type EditBase } from "../../support/edit-bases.ts";
+import { builtinCatalogue, catalogueAt } from "../../support/rule-case.ts";
+import { editBases, kindKey, releaseOf, type EditBase } from "../../support/edit-bases.ts";
 import { seededRand, type MutableEdit } from "../../support/mutable-edit.ts";
 import { EQUIVALENT_REWRITES, withQuantityVolumes } from "../../support/equivalent-rewrites.ts";
 import { loadDocuments } from "../../support/load-yaml.ts";
@@ -59,19 +59,21 @@ function applyPicks(edits: readonly MutableEdit[], incoming: JsonObject, live: J
   return applied;
 }
 
-function editsOf(object: JsonObject): readonly MutableEdit[] {
+function editsOf(object: JsonObject, release?: string, featureGates: Readonly<Record<string, boolean>> = {}): readonly MutableEdit[] {
   const apiVersion = typeof object["apiVersion"] === "string" ? object["apiVersion"] : "";
-  return mutableEditsFor(groupOf(apiVersion), String(object["kind"]));
+  return mutableEditsFor(groupOf(apiVersion), String(object["kind"]), release, featureGates);
 }
 
-/** The base's own object with the picked mutable edits of its kind. */
-function edited(base: EditBase, picks: Picks): Outcome {
+/** The base's own object with the picked mutable edits of its kind accepted on `release`. */
+function edited(base: EditBase, picks: Picks, release: string): Outcome {
   const incoming = structuredClone(base.base);
-  return { applied: applyPicks(editsOf(base.live), incoming, base.live, picks), incoming };
+  return { applied: applyPicks(editsOf(base.live, release, base.featureGates), incoming, base.live, picks), incoming };
 }
 
-function blocking(live: JsonObject, incoming: JsonObject): string[] {
-  return findFindings(builtinCatalogue(), { old: live, new: incoming })
+/** Blocking findings, judged on `at` (a base and one of its releases), else on the newest release. */
+function blocking(live: JsonObject, incoming: JsonObject, at?: { readonly base: EditBase; readonly release: string }): string[] {
+  const catalogue = at ? catalogueAt(at.release, at.base.featureGates) : builtinCatalogue();
+  return findFindings(catalogue, { old: live, new: incoming })
     .filter((f) => f.severity === "blocking")
     .map((f) => `${f.ruleId} at ${f.path}`);
 }
@@ -83,11 +85,14 @@ const picksArbitrary = (minLength: number, maxLength: number): fc.Arbitrary<Pick
 
 const caseArbitrary = fc.record({
   base: fc.noBias(fc.nat({ max: all.length - 1 })),
+  /** Which of the base's releases to judge on. */
+  release: fc.nat({ max: 16 }),
   picks: picksArbitrary(1, 4),
 });
 
 const rewriteArbitrary = fc.record({
   base: fc.noBias(fc.nat({ max: all.length - 1 })),
+  release: fc.nat({ max: 16 }),
   /** Give both objects' pod specs quantity-bearing volumes and pod-level resources first. */
   quantityVolumes: fc.boolean(),
   edits: picksArbitrary(0, 2),
@@ -112,18 +117,19 @@ describe("catalogue on changes to mutable fields only (property)", () => {
 
   it("finds nothing blocking in the bases themselves (no edit)", () => {
     // With no edit: an object against itself, or an accepted pair as the corpus has it.
-    const found = all.flatMap((b) => blocking(b.live, b.base).map((f) => `${b.name}: ${f}`));
+    const found = all.flatMap((b) => b.releases.flatMap((release) => blocking(b.live, b.base, { base: b, release }).map((f) => `${b.name} on ${release}: ${f}`)));
     assert.deepEqual(found, []);
   });
 
   it("finds nothing blocking when only mutable fields change", () => {
     fc.assert(
-      fc.property(caseArbitrary, ({ base: index, picks }) => {
+      fc.property(caseArbitrary, ({ base: index, release: pick, picks }) => {
         const base = all[index]!;
-        const { applied, incoming } = edited(base, picks);
+        const release = releaseOf(base, pick);
+        const { applied, incoming } = edited(base, picks, release);
         fc.pre(applied.length > 0 && reachesWebhook(base.live, incoming));
-        const found = blocking(base.live, incoming);
-        assert.deepEqual(found, [], `${base.name}, edits ${applied.join(", ")}`);
+        const found = blocking(base.live, incoming, { base, release });
+        assert.deepEqual(found, [], `${base.name} on ${release}, edits ${applied.join(", ")}`);
       }),
       { seed: SEED, numRuns: NUM_RUNS },
     );
@@ -131,13 +137,14 @@ describe("catalogue on changes to mutable fields only (property)", () => {
 
   it("finds nothing blocking when frozen values are only re-spelt (same object to the API server)", () => {
     fc.assert(
-      fc.property(rewriteArbitrary, ({ base: index, quantityVolumes, edits, rewrites }) => {
+      fc.property(rewriteArbitrary, ({ base: index, release: pick, quantityVolumes, edits, rewrites }) => {
         const base = all[index]!;
+        const release = releaseOf(base, pick);
         const live = quantityVolumes ? withQuantityVolumes(base.live) : base.live;
         const incoming = quantityVolumes ? withQuantityVolumes(base.base) : structuredClone(base.base);
-        const applied = [...applyPicks(editsOf(live), incoming, live, edits), ...applyPicks(EQUIVALENT_REWRITES, incoming, live, rewrites)];
+        const applied = [...applyPicks(editsOf(live, release, base.featureGates), incoming, live, edits), ...applyPicks(EQUIVALENT_REWRITES, incoming, live, rewrites)];
         fc.pre(applied.length > 0 && reachesWebhook(live, incoming));
-        assert.deepEqual(blocking(live, incoming), [], `${base.name}${quantityVolumes ? " with quantity volumes" : ""}, edits ${applied.join(", ")}`);
+        assert.deepEqual(blocking(live, incoming, { base, release }), [], `${base.name} on ${release}${quantityVolumes ? " with quantity volumes" : ""}, edits ${applied.join(", ")}`);
       }),
       { seed: SEED, numRuns: NUM_RUNS },
     );
@@ -152,4 +159,20 @@ describe("false positives the hunt found (kube-apiserver accepts these pairs)", 
       assert.deepEqual(blocking(old, incoming), []);
     });
   }
+});
+
+describe("edits accepted from a release on (v1.36 suspended Jobs)", () => {
+  const dated = mutableEditsFor("batch", "Job").filter((e) => e.since !== undefined);
+  const againBase = all.find((b) => b.name === "batch-job/suspended-after-start-node-selector-1.36 (live)");
+
+  it("apply to a Job suspended again after a run: accepted on 1.36 and 1.37, refused on 1.35", () => {
+    assert.ok(againBase);
+    assert.ok(dated.length >= 4);
+    for (const edit of dated) {
+      const incoming: JsonObject = structuredClone(againBase.live);
+      assert.ok(edit.apply(incoming, againBase.live, seededRand(1)), edit.field);
+      for (const release of ["1.36", "1.37"]) assert.deepEqual(blocking(againBase.live, incoming, { base: againBase, release }), [], `${edit.field} on ${release}`);
+      assert.notDeepEqual(blocking(againBase.live, incoming, { base: { ...againBase, releases: ["1.35"] }, release: "1.35" }), [], `${edit.field} on 1.35`);
+    }
+  });
 });

@@ -51,6 +51,8 @@ export interface SimulatedApiServer {
   readonly store: StoreAccess;
   /** Every request received, oldest first (method, path, query, content type, status). */
   readonly requests: readonly LoggedRequest[];
+  /** Changes the gitVersion /version answers (a control-plane upgrade). */
+  setKubernetesVersion(gitVersion: string): void;
   /** Serves another resource (e.g. a CRD's kind); returns it. Creating a CRD through the API does this too. */
   registerResource(spec: ResourceSpec): ResourceType;
   /** Adds a listener called before every API write is stored; throw a StatusError to fail the write. Returns the remover. */
@@ -119,8 +121,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const requests: LoggedRequest[] = [];
   let port = 0;
   const server = createServer({ key: cert.keyPem, cert: cert.certPem });
+  let kubernetesVersion = options.kubernetesVersion ?? "v1.33.0";
   server.on("request", createRequestHandler(ctx, {
-    token, log: requests, kubernetesVersion: options.kubernetesVersion ?? "v1.33.0", serverAddress: () => `127.0.0.1:${port}`,
+    token, log: requests, get kubernetesVersion() { return kubernetesVersion; }, serverAddress: () => `127.0.0.1:${port}`,
   }));
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -146,6 +149,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
 
   return {
     url, caPem: cert.caPem, token, kubeconfigPath, kubeconfigYaml: yaml, store: access, requests,
+    setKubernetesVersion(gitVersion) {
+      kubernetesVersion = gitVersion;
+    },
     registerResource(spec) {
       const resource = defineResource(spec);
       registry.register(resource);

@@ -68,9 +68,12 @@ export const APPS_V1_RULES: readonly Rule[] = [
     apiError:
       "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', " +
       "'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
-    source: "pkg/apis/apps/validation (ValidateStatefulSetUpdate); v1.35 +k8s:immutable tags",
+    source:
+      "pkg/apis/apps/validation (ValidateStatefulSetUpdate); +k8s:alpha(since: \"1.37\")=+k8s:immutable on selector, " +
+      "volumeClaimTemplates, serviceName, podManagementPolicy (apps/v1/types.go:214-260: new in v1.37, shadow only; not v1.35)",
     kubeVersions:
-      "revisionHistoryLimit is mutable on current servers (v1.33+ message lists it) but refused on v1.31 (kubernetes#130263)",
+      "revisionHistoryLimit is mutable on every release the catalogue knows (v1.33+; refused on v1.31.4, kubernetes#130263; " +
+      "the PR that freed it was not found)",
     strategy: "orphan-recreate",
   },
   {

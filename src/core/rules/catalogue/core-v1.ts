@@ -11,6 +11,17 @@ import { podContainerCount } from "./pod-container-count.ts";
 import { podRestrictedAnnotations } from "./pod-restricted-annotations.ts";
 import { podSchedulingGatesOnlyRemoved } from "./pod-scheduling-gates-only-removed.ts";
 import { podSpecFrozen } from "./pod-spec-frozen.ts";
+import { ephemeralContainersOnlyAdded } from "./pod-ephemeral-containers.ts";
+import {
+  resizeInitContainers,
+  resizeMemoryLimitDecrease,
+  resizeOnlyCpuMemory,
+  resizePodLevelCpuMemory,
+  resizeQos,
+  resizeRemovals,
+  resizeUnsupportedPod,
+  resizeWithPodLevelResources,
+} from "./pod-resize.ts";
 import { podTerminationGrace } from "./pod-termination-grace.ts";
 import { podTolerationsOnlyAdded } from "./pod-tolerations-only-added.ts";
 import { pvNodeAffinity } from "./pv-node-affinity.ts";
@@ -77,10 +88,12 @@ const POD_RULES: readonly Rule[] = [
       "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`," +
       "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations)," +
       "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-    source: `${VALIDATION} (ValidatePodUpdate)`,
+    source: `${VALIDATION} (ValidatePodUpdate); new fields: kubernetes/api@10b39a39:core/v1/types.go (pod-gated-fields.ts)`,
     kubeVersions:
       "container resources: v1.33+ change only through the pods/resize subresource; " +
-      "ephemeralContainers only through pods/ephemeralcontainers",
+      "ephemeralContainers only through pods/ephemeralcontainers; fields added v1.34–v1.37 (hostnameOverride, " +
+      "restartPolicyRules, fileKeyRef, podCertificate, schedulingGroup, evictionResponders) fall under it where their gate is on " +
+      "and are dropped (no change) where it is off",
   },
   {
     id: "core.Pod.containers",
@@ -197,6 +210,154 @@ const POD_RULES: readonly Rule[] = [
   },
 ];
 
+const RESIZE_SOURCE = `${VALIDATION} (ValidatePodResize); pkg/registry/core/pod/strategy.go (podResizeStrategy)`;
+const RESIZE_READS = ["spec.initContainers", "spec.resources"];
+
+/**
+ * `pods/resize` (reference/k8s-immutability-1.34-plus.md §2.1). Judged only for that subresource
+ * (Rule.subresource); the resize strategy drops every change but resources, so nothing else is
+ * refused. Error texts verified in the v1.33 source unless marked reconstructed.
+ */
+const POD_RESIZE_RULES: readonly Rule[] = [
+  {
+    id: "core.Pod.resize.cpu-memory-only",
+    group: "",
+    kind: "Pod",
+    subresource: "resize",
+    path: "spec.containers",
+    reads: RESIZE_READS,
+    class: "immutable",
+    check: { type: "custom", evaluate: resizeOnlyCpuMemory },
+    why: "a resize may change only the cpu and memory requests and limits of containers and sidecars",
+    apiError: "spec: Forbidden: only cpu and memory resources are mutable",
+    source: RESIZE_SOURCE,
+    kubeVersions: "resizePolicy immutable since v1.33 (kubernetes#130183)",
+    strategy: "revert",
+  },
+  {
+    id: "core.Pod.resize.init-containers",
+    group: "",
+    kind: "Pod",
+    subresource: "resize",
+    path: "spec.initContainers",
+    class: "immutable",
+    check: { type: "custom", evaluate: resizeInitContainers },
+    why: "the resources of an init container that is not a sidecar (restartPolicy: Always) cannot be resized",
+    apiError: "spec.initContainers[i].resources: Forbidden: resources for non-sidecar init containers are immutable",
+    apiErrorReconstructed: true,
+    source: RESIZE_SOURCE,
+    strategy: "revert",
+  },
+  {
+    id: "core.Pod.resize.removal",
+    group: "",
+    kind: "Pod",
+    subresource: "resize",
+    path: "spec.containers",
+    reads: RESIZE_READS,
+    class: "immutable",
+    check: { type: "custom", evaluate: resizeRemovals },
+    why: "a resize cannot remove a container's requests or limits",
+    apiError: "spec.containers[i].resources.requests: Forbidden: resource requests cannot be removed",
+    source: RESIZE_SOURCE,
+    strategy: "revert",
+  },
+  {
+    id: "core.Pod.resize.qos",
+    group: "",
+    kind: "Pod",
+    subresource: "resize",
+    path: "spec",
+    class: "immutable",
+    check: { type: "custom", evaluate: resizeQos },
+    why: "a resize may not change the pod's QoS class (Guaranteed, Burstable, BestEffort)",
+    apiError: 'spec: Invalid value: "Guaranteed": Pod QOS Class may not change as a result of resizing',
+    source: RESIZE_SOURCE,
+    strategy: "revert",
+  },
+  {
+    id: "core.Pod.resize.memory-limit-decrease",
+    group: "",
+    kind: "Pod",
+    subresource: "resize",
+    path: "spec.containers",
+    reads: RESIZE_READS,
+    class: "immutable",
+    check: { type: "custom", evaluate: resizeMemoryLimitDecrease },
+    until: "1.34",
+    why: "v1.33 refuses a memory limit decrease unless the container's memory resizePolicy is RestartContainer",
+    apiError: "spec.containers[i].resources.limits[memory]: Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer",
+    apiErrorReconstructed: true,
+    source: `${RESIZE_SOURCE}; kubernetes#130183 (v1.33); lifted by kubernetes#133012 (v1.34)`,
+    kubeVersions: "v1.34+: allowed with NotRequired; the kubelet defers a decrease below usage (not the API server)",
+    strategy: "revert",
+  },
+  {
+    id: "core.Pod.resize.pod-level-resources",
+    group: "",
+    kind: "Pod",
+    subresource: "resize",
+    path: "spec.containers",
+    reads: RESIZE_READS,
+    class: "immutable",
+    check: { type: "custom", evaluate: resizeWithPodLevelResources },
+    gates: { InPlacePodLevelResourcesVerticalScaling: false },
+    why: "a pod that uses pod-level resources (spec.resources) cannot be resized in place before v1.36",
+    apiError: "Forbidden: pods with pod-level resources cannot be resized",
+    apiErrorReconstructed: true,
+    source: `${RESIZE_SOURCE}; KEP-5419 (InPlacePodLevelResourcesVerticalScaling: alpha v1.35, beta on v1.36)`,
+    strategy: "revert",
+  },
+  {
+    id: "core.Pod.resize.pod-level-resources",
+    group: "",
+    kind: "Pod",
+    subresource: "resize",
+    path: "spec.resources",
+    class: "immutable",
+    check: { type: "custom", evaluate: resizePodLevelCpuMemory },
+    gates: { InPlacePodLevelResourcesVerticalScaling: true },
+    why: "a resize may change only cpu and memory of the pod-level resources",
+    apiError: "spec: Forbidden: only cpu and memory resources are mutable",
+    apiErrorReconstructed: true,
+    source: `${RESIZE_SOURCE}; KEP-5419 (beta on v1.36)`,
+    strategy: "revert",
+  },
+  {
+    id: "core.Pod.resize.unsupported-pod",
+    group: "",
+    kind: "Pod",
+    subresource: "resize",
+    path: "spec.containers",
+    reads: [...RESIZE_READS, "metadata.annotations", "spec.os"],
+    class: "immutable",
+    check: { type: "custom", evaluate: resizeUnsupportedPod },
+    why: "static (mirror) pods and Windows pods cannot be resized",
+    apiError: "Forbidden: static pods cannot be resized / spec: Forbidden: windows pods cannot be resized",
+    apiErrorReconstructed: true,
+    source: RESIZE_SOURCE,
+    strategy: "revert",
+  },
+];
+
+/** `pods/ephemeralcontainers`: the other Pod subresource with update rules of its own (kubectl debug). */
+const POD_EPHEMERAL_RULES: readonly Rule[] = [
+  {
+    id: "core.Pod.ephemeralcontainers",
+    group: "",
+    kind: "Pod",
+    subresource: "ephemeralcontainers",
+    path: "spec.ephemeralContainers",
+    class: "immutable",
+    check: { type: "custom", evaluate: ephemeralContainersOnlyAdded },
+    why: "ephemeral containers may only be added to a Pod; existing ones cannot be changed or removed",
+    apiError: 'spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be changed',
+    apiErrorReconstructed: true,
+    source: `${VALIDATION} (ValidatePodEphemeralContainersUpdate); pkg/registry/core/pod/strategy.go (podEphemeralContainersStrategy)`,
+    strategy: "revert",
+  },
+];
+
 const SERVICE_SOURCE = `${VALIDATION} (ValidateServiceUpdate); pkg/registry/core/service/storage/storage.go (patchAllocatedValues)`;
 
 const SERVICE_RULES: readonly Rule[] = [
@@ -302,9 +463,11 @@ const PV_RULES: readonly Rule[] = [
     path: "spec.nodeAffinity",
     class: "immutable",
     check: { type: "custom", evaluate: pvNodeAffinity },
+    gates: { MutablePVNodeAffinity: false },
     why: "a PersistentVolume's nodeAffinity cannot change once set, except renaming beta topology labels to GA",
     apiError: "nodeAffinity: Invalid value: ...: field is immutable, except for updating from beta label to GA",
-    source: `${VALIDATION} (validatePvNodeAffinity)`,
+    source: `${VALIDATION} (validatePvNodeAffinity); kubernetes/api@10b39a39:core/v1/types.go:428 ("mutable if MutablePVNodeAffinity feature gate is enabled")`,
+    kubeVersions: "mutable with MutablePVNodeAffinity (alpha, off, v1.35–v1.37; KEP-5381)",
   },
   {
     id: "core.PersistentVolume.volumeAttributesClassName",
@@ -476,7 +639,7 @@ const CONFIG_RULES: readonly Rule[] = [
     defaultValue: "Opaque",
     why: "a Secret's type cannot change; an omitted type means Opaque",
     apiError: 'type: Invalid value: "kubernetes.io/tls": field is immutable',
-    source: `${VALIDATION} (ValidateSecretUpdate)`,
+    source: `${VALIDATION} (ValidateSecretUpdate); mirrored by +k8s:alpha(since: "1.37")=+k8s:immutable (core/v1/types.go:8318, shadow only)`,
   },
 ];
 
@@ -504,7 +667,7 @@ const NODE_RULES: readonly Rule[] = [
     check: { type: "set-once" },
     why: "a Node's providerID can be set once and never changed",
     apiError: 'spec.providerID: Forbidden: node updates may not change providerID except from "" to valid',
-    source: `${VALIDATION} (ValidateNodeUpdate)`,
+    source: `${VALIDATION} (ValidateNodeUpdate); mirrored by +k8s:alpha(since: "1.36")=+k8s:update=NoModify,NoUnset (core/v1/types.go:6851, shadow only)`,
   },
   {
     id: "core.Node.externalID",
@@ -535,6 +698,8 @@ const QUOTA_RULES: readonly Rule[] = [
 
 export const CORE_V1_RULES: readonly Rule[] = [
   ...POD_RULES,
+  ...POD_RESIZE_RULES,
+  ...POD_EPHEMERAL_RULES,
   ...SERVICE_RULES,
   ...PV_RULES,
   ...PVC_RULES,

@@ -21,18 +21,21 @@ function withoutAllocatable(driver: JsonObject): JsonValue {
 
 /**
  * CSINode `spec.drivers` entries are matched BY NAME (ValidateCSINodeUpdate): an entry present in
- * both old and new may not change except its `allocatable`; adding or removing entries, and
+ * both old and new may not change (except its `allocatable` with MutableCSINodeAllocatableCount); adding or removing entries, and
  * re-ordering them, is allowed. Reported at the new entry's index.
  */
-export function csiNodeDriversViolations(input: RuleInput, rule: CompiledRule): Violation[] {
-  const before = driversByName(input.old);
-  const violations: Violation[] = [];
-  for (const [name, after] of driversByName(input.new)) {
-    const old = before.get(name);
-    if (!old) continue;
-    for (const change of compareObjects(withoutAllocatable(old.driver), withoutAllocatable(after.driver), { ignore: [] })) {
-      violations.push({ path: [...rule.root, after.index, ...change.path], from: change.from, to: change.to });
+export function csiNodeDriversViolations(allocatableMutable: boolean): (input: RuleInput, rule: CompiledRule) => Violation[] {
+  const comparable = (driver: JsonObject): JsonValue => (allocatableMutable ? withoutAllocatable(driver) : driver);
+  return (input, rule) => {
+    const before = driversByName(input.old);
+    const violations: Violation[] = [];
+    for (const [name, after] of driversByName(input.new)) {
+      const old = before.get(name);
+      if (!old) continue;
+      for (const change of compareObjects(comparable(old.driver), comparable(after.driver), { ignore: [] })) {
+        violations.push({ path: [...rule.root, after.index, ...change.path], from: change.from, to: change.to });
+      }
     }
-  }
-  return violations;
+    return violations;
+  };
 }

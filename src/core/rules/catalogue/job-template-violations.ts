@@ -4,6 +4,7 @@ import { compareObjects, type FieldChange } from "../../compare/compare-objects.
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 import { withDefaultPullPolicies } from "./default-pull-policy.ts";
 import { podSpecDefaults } from "./pod-spec-defaults.ts";
+import { asWritten } from "./as-written.ts";
 
 
 /**
@@ -21,12 +22,51 @@ export const JOB_SCHEDULING_DIRECTIVES: readonly (readonly string[])[] = [
 ];
 
 /**
- * True when the live Job has `spec.suspend: true` and no `status.startTime` (never started): only
- * then may the scheduling directives change. The condition reads the OLD Job only, so a Kueue
- * admission that sets `suspend: false` and a nodeSelector in one update is accepted.
+ * Which suspended Jobs may change their template, by feature gate (KEP-2926 update, KEP-5440):
+ * - `widenedSchedulingDirectives` (MutableSchedulingDirectivesForSuspendedJobs, beta on v1.36):
+ *   the scheduling directives also after the Job ran, once it is suspended again;
+ * - `resourcesWhileSuspended` (MutablePodResourcesForSuspendedJobs, beta on v1.36): the
+ *   containers' resources under the same condition.
  */
-export function allowsSchedulingDirectiveChanges(old: JsonObject): boolean {
-  return getAt(old, ["spec", "suspend"]) === true && isEmptyValue(getAt(old, ["status", "startTime"]));
+export interface SuspendedJobGates {
+  readonly widenedSchedulingDirectives: boolean;
+  readonly resourcesWhileSuspended: boolean;
+}
+
+/** Before v1.36 (default gates): only a suspended Job that never started. */
+export const NO_SUSPENDED_JOB_GATES: SuspendedJobGates = { widenedSchedulingDirectives: false, resourcesWhileSuspended: false };
+
+function neverStarted(old: JsonObject): boolean {
+  return isEmptyValue(getAt(old, ["status", "startTime"]));
+}
+
+/**
+ * Suspended after running: the stored Job carries the `Suspended` condition (status True) and no
+ * active pods (KEP-5440 "Design details": `status.active == 0`; the job controller sets the
+ * condition once the pods are gone).
+ */
+function suspendedAndIdle(old: JsonObject): boolean {
+  const conditions = getAt(old, ["status", "conditions"]);
+  const suspended = Array.isArray(conditions) && conditions.some((c) => isJsonObject(c) && c["type"] === "Suspended" && c["status"] === "True");
+  const active = getAt(old, ["status", "active"]);
+  return suspended && (active === undefined || active === null || active === 0);
+}
+
+/**
+ * True when the scheduling directives may change: the live Job has `spec.suspend: true` and never
+ * started (`status.startTime` unset), or, with the widened gate, is suspended with no active pods.
+ * The condition reads the OLD Job only, so a Kueue admission that sets `suspend: false` and a
+ * nodeSelector in one update is accepted (the reference leaves open whether v1.36+ also reads the
+ * new `spec.suspend`; it is not read here).
+ */
+export function allowsSchedulingDirectiveChanges(old: JsonObject, gates: SuspendedJobGates = NO_SUSPENDED_JOB_GATES): boolean {
+  if (getAt(old, ["spec", "suspend"]) !== true) return false;
+  return neverStarted(old) || (gates.widenedSchedulingDirectives && suspendedAndIdle(old));
+}
+
+/** True when the containers' resources may change (MutablePodResourcesForSuspendedJobs). */
+export function allowsResourceChanges(old: JsonObject, gates: SuspendedJobGates): boolean {
+  return gates.resourcesWhileSuspended && getAt(old, ["spec", "suspend"]) === true && (neverStarted(old) || suspendedAndIdle(old));
 }
 
 /** A copy of `root` with `value` at `path` (removed when undefined); missing parents are created only to hold a value. */
@@ -102,15 +142,45 @@ function withPodDefaults(template: JsonValue | undefined): JsonValue | undefined
  * nodeAffinity. Semantic equality (ValidateImmutableField) compares after defaulting, so both pod
  * specs are defaulted first (pod-spec-defaults.ts: terminationMessagePath, dnsPolicy, quantities…).
  */
-export function jobTemplateViolations(input: RuleInput, rule: CompiledRule): Violation[] {
-  const root: readonly PathSegment[] = rule.root;
-  const newTemplate = withPodDefaults(getAt(input.new, root));
-  let oldTemplate = withPodDefaults(getAt(input.old, root));
-  if (allowsSchedulingDirectiveChanges(input.old)) {
-    oldTemplate = withNodeAffinityFrom(oldTemplate, newTemplate);
-    for (const path of JOB_SCHEDULING_DIRECTIVES) oldTemplate = withValueAt(oldTemplate, path, getAt(newTemplate, path));
+export function jobTemplateViolations(gates: SuspendedJobGates = NO_SUSPENDED_JOB_GATES): (input: RuleInput, rule: CompiledRule) => Violation[] {
+  return (input, rule) => {
+    const root: readonly PathSegment[] = rule.root;
+    const newTemplate = withPodDefaults(getAt(input.new, root));
+    let oldTemplate = withPodDefaults(getAt(input.old, root));
+    if (allowsSchedulingDirectiveChanges(input.old, gates)) {
+      oldTemplate = withNodeAffinityFrom(oldTemplate, newTemplate);
+      for (const path of JOB_SCHEDULING_DIRECTIVES) oldTemplate = withValueAt(oldTemplate, path, getAt(newTemplate, path));
+    }
+    if (allowsResourceChanges(input.old, gates)) oldTemplate = withResourcesFrom(oldTemplate, newTemplate);
+    return compareObjects(oldTemplate, newTemplate, { ignore: [], pointerStructs: rule.pointerStructs ?? [] })
+      .flatMap(splitObjectChange)
+      .map((change) => {
+        // Compared normalised, shown as written: the manifest's own values where it has them.
+        const path = [...root, ...change.path];
+        return { path, from: asWritten(getAt(input.old, path), change.from), to: asWritten(getAt(input.new, path), change.to) };
+      });
+  };
+}
+
+/**
+ * The old template with each container's `resources` taken from the new template's container of
+ * the same name (regular and init containers), as KEP-5440 lets a suspended Job change them.
+ */
+function withResourcesFrom(oldTemplate: JsonValue | undefined, newTemplate: JsonValue | undefined): JsonValue | undefined {
+  let out = oldTemplate;
+  for (const list of ["containers", "initContainers"]) {
+    const olds = getAt(out, ["spec", list]);
+    const news = getAt(newTemplate, ["spec", list]);
+    if (!Array.isArray(olds) || !Array.isArray(news)) continue;
+    const byName = new Map<string, JsonValue | undefined>();
+    for (const c of news) if (isJsonObject(c) && typeof c["name"] === "string") byName.set(c["name"], c["resources"]);
+    const merged = olds.map((c): JsonValue => {
+      if (!isJsonObject(c) || typeof c["name"] !== "string" || !byName.has(c["name"])) return c;
+      const resources = byName.get(c["name"]);
+      const { resources: _stored, ...rest } = c;
+      return resources === undefined ? rest : { ...rest, resources };
+    });
+    out = withValueAt(out, ["spec", list], merged);
   }
-  return compareObjects(oldTemplate, newTemplate, { ignore: [], pointerStructs: rule.pointerStructs ?? [] })
-    .flatMap(splitObjectChange)
-    .map((change) => ({ path: [...root, ...change.path], from: change.from, to: change.to }));
+  return out;
 }

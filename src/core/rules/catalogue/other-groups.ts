@@ -6,9 +6,14 @@ import { csiNodeDriversViolations } from "./csi-node-drivers-violations.ts";
 import { frozenNormalised } from "./frozen-normalised.ts";
 import { resourceClaimSpecWithDefaults } from "./resource-claim-spec-with-defaults.ts";
 import { serviceCidrsViolations } from "./service-cidrs-violations.ts";
+import { workloadTemplatesViolations } from "./workload-templates-violations.ts";
 
 /**
- * Every other built-in API group (reference/k8s-immutable-fields.md §2.5). Rules match by API
+ * Every other built-in API group (reference/k8s-immutable-fields.md §2.5; v1.34–v1.37:
+ * reference/k8s-immutability-1.34-plus.md §2.5–2.7). `declarativeApiError`: the `+k8s:beta`
+ * tagged fields whose refusal v1.37 may word the declarative way (§3); the verdict is the same.
+ * Not modelled: ResourceClaim `status.allocation` (NoModify, β-enforced v1.37) — status is written
+ * through its subresource by the scheduler, never by a GitOps apply, and status is never compared. Rules match by API
  * group only, so one rule covers every served version (storage.k8s.io v1 and v1beta1 alike).
  *
  * Checked to have NO update-time field immutability, so deliberately without a rule here (none of
@@ -83,6 +88,7 @@ const STORAGE_RULES: readonly Rule[] = [
     why: "a StorageClass's parameters cannot change",
     apiError: "parameters: Forbidden: updates to parameters are forbidden.",
     source: `${STORAGE_SOURCE} (ValidateStorageClassUpdate)`,
+    declarativeApiError: "parameters: Invalid value: null: field is immutable",
   }),
   row({
     group: STORAGE,
@@ -91,6 +97,7 @@ const STORAGE_RULES: readonly Rule[] = [
     defaultValue: "",
     why: "a StorageClass's provisioner cannot change",
     apiError: "provisioner: Forbidden: updates to provisioner are forbidden.",
+    declarativeApiError: "provisioner: Invalid value: null: field is immutable",
     source: `${STORAGE_SOURCE} (ValidateStorageClassUpdate)`,
   }),
   row({
@@ -100,6 +107,7 @@ const STORAGE_RULES: readonly Rule[] = [
     defaultValue: "Delete",
     why: "a StorageClass's reclaimPolicy (default Delete) cannot change, also not by omitting it",
     apiError: "reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.",
+    declarativeApiError: "reclaimPolicy: Invalid value: null: field is immutable",
     source: `${STORAGE_SOURCE} (ValidateStorageClassUpdate)`,
   }),
   row({
@@ -109,6 +117,7 @@ const STORAGE_RULES: readonly Rule[] = [
     defaultValue: "Immediate",
     why: "a StorageClass's volumeBindingMode (default Immediate) cannot change, also not by omitting it",
     apiError: 'volumeBindingMode: Invalid value: "Immediate": field is immutable',
+    declarativeApiError: "volumeBindingMode: Invalid value: null: field is immutable",
     source: `${STORAGE_SOURCE} (ValidateStorageClassUpdate)`,
   }),
   row({
@@ -128,8 +137,10 @@ const STORAGE_RULES: readonly Rule[] = [
     defaultValue: ["Persistent"],
     why: "a CSIDriver's volumeLifecycleModes (default [Persistent]) cannot change",
     apiError: "spec.volumeLifecycleModes: Invalid value: ...: field is immutable",
-    source: `${STORAGE_SOURCE} (ValidateCSIDriverUpdate)`,
-    kubeVersions: "podInfoOnMount and fsGroupPolicy were also immutable before v1.29; mutable now",
+    source: `${STORAGE_SOURCE} (ValidateCSIDriverUpdate); +k8s:alpha(since: "1.37")=+k8s:immutable (storage/v1/types.go:362, shadow only)`,
+    kubeVersions:
+      "podInfoOnMount and fsGroupPolicy were also immutable before v1.29; mutable now; nodeAllocatableUpdatePeriodSeconds " +
+      "is mutable (MutableCSINodeAllocatableCount, storage/v1/types.go:457-461)",
   }),
   row({
     group: STORAGE,
@@ -137,17 +148,30 @@ const STORAGE_RULES: readonly Rule[] = [
     path: "spec",
     why: "a VolumeAttachment's spec is read-only after creation",
     apiError: "spec: Invalid value: ...: field is immutable",
+    declarativeApiError: "spec: Invalid value: null: field is immutable",
     source: `${STORAGE_SOURCE} (ValidateVolumeAttachmentUpdate)`,
   }),
   row({
     group: STORAGE,
     kind: "CSINode",
     path: "spec.drivers",
-    check: { type: "custom", evaluate: csiNodeDriversViolations },
+    check: { type: "custom", evaluate: csiNodeDriversViolations(true) },
+    gates: { MutableCSINodeAllocatableCount: true },
     why: "an existing CSINode driver entry (matched by name) cannot change except its allocatable; entries may be added or removed",
     apiError: "spec.drivers: Invalid value: ...: field is immutable",
-    source: `${STORAGE_SOURCE} (ValidateCSINodeUpdate)`,
-    kubeVersions: "allocatable mutable with MutableCSINodeAllocatableCount (assumed on); frozen like the rest where the gate is off",
+    source: `${STORAGE_SOURCE} (ValidateCSINodeUpdate); website feature-gates/MutableCSINodeAllocatableCount.md`,
+    kubeVersions: "allocatable.count mutable with MutableCSINodeAllocatableCount: beta off v1.34, on v1.35, GA v1.36",
+  }),
+  row({
+    group: STORAGE,
+    kind: "CSINode",
+    path: "spec.drivers",
+    check: { type: "custom", evaluate: csiNodeDriversViolations(false) },
+    gates: { MutableCSINodeAllocatableCount: false },
+    why: "an existing CSINode driver entry (matched by name) cannot change, allocatable included, before v1.35; entries may be added or removed",
+    apiError: "spec.drivers: Invalid value: ...: field is immutable",
+    source: `${STORAGE_SOURCE} (ValidateCSINodeUpdate); website feature-gates/MutableCSINodeAllocatableCount.md`,
+    kubeVersions: "allocatable.count mutable with MutableCSINodeAllocatableCount: beta off v1.34, on v1.35, GA v1.36",
   }),
   row({
     group: STORAGE,
@@ -220,6 +244,7 @@ const CLASS_RULES: readonly Rule[] = [
     path: "spec.parentRef",
     why: "an IPAddress's parentRef cannot change",
     apiError: "spec.parentRef: Invalid value: ...: field is immutable",
+    declarativeApiError: "spec.parentRef: Invalid value: null: field is immutable",
     source: "pkg/apis/networking/validation/validation.go (ValidateIPAddressUpdate)",
   }),
   row({
@@ -229,9 +254,10 @@ const CLASS_RULES: readonly Rule[] = [
     check: { type: "custom", evaluate: serviceCidrsViolations },
     why: "a ServiceCIDR's CIDRs cannot change; only a second CIDR may be added (single- to dual-stack)",
     apiError: "spec.cidrs: Invalid value: ...: field is immutable",
-    source: "pkg/apis/networking/validation/validation.go (ValidateServiceCIDRUpdate)",
+    apiErrorReconstructed: true,
+    source: "pkg/apis/networking/validation/validation.go (ValidateServiceCIDRUpdate); kubernetes#131263 (v1.33, fixes #131261)",
     kubeVersions:
-      "current servers (release-1.35 source, kubernetes#131261) allow adding a second CIDR of the other family; " +
+      "v1.33+ (the fix is in the v1.33 line itself) allow adding a second CIDR of the other family; " +
       "earlier releases refuse any change",
   }),
   row({
@@ -241,6 +267,7 @@ const CLASS_RULES: readonly Rule[] = [
     defaultValue: "",
     why: "an EndpointSlice's addressType cannot change (endpoints and ports can)",
     apiError: 'addressType: Invalid value: "IPv6": field is immutable',
+    declarativeApiError: "addressType: Invalid value: null: field is immutable",
     source: "pkg/apis/discovery/validation/validation.go (ValidateEndpointSliceUpdate)",
   }),
   row({
@@ -250,7 +277,9 @@ const CLASS_RULES: readonly Rule[] = [
     defaultValue: "",
     why: "a ClusterTrustBundle's signerName cannot change (trustBundle can)",
     apiError: 'spec.signerName: Invalid value: "...": field is immutable',
-    source: "pkg/apis/certificates/validation/validation.go (ValidateClusterTrustBundleUpdate)",
+    source:
+      "pkg/apis/certificates/validation/validation.go (ValidateClusterTrustBundleUpdate); certificates.k8s.io/v1 GA v1.37 " +
+      "(KEP-3257), +k8s:alpha(since: \"1.37\")=+k8s:immutable (certificates/v1/types.go:375, shadow only)",
   }),
   row({
     group: "certificates.k8s.io",
@@ -280,8 +309,90 @@ const CLASS_RULES: readonly Rule[] = [
     defaultValue: "",
     why: "a RuntimeClass's handler cannot change (scheduling and overhead can)",
     apiError: 'handler: Invalid value: "...": field is immutable',
+    declarativeApiError: "handler: Invalid value: null: field is immutable",
     source: "pkg/apis/node/validation/validation.go (ValidateRuntimeClassUpdate)",
   }),
+];
+
+const SCHEDULING = "scheduling.k8s.io";
+const SCHEDULING_SOURCE = "kubernetes/api@10b39a39:scheduling/v1beta1/types.go:138-880 (standard +k8s:immutable / +k8s:update tags, enforced)";
+
+/**
+ * Kinds new in v1.34–v1.37 (reference/k8s-immutability-1.34-plus.md §2.7). Each holds from the
+ * release its API appeared in; where the API is off by default (beta or alpha), the rule holds
+ * whenever the object exists (an object of a disabled API never reaches an update).
+ */
+const NEW_KIND_RULES: readonly Rule[] = [
+  row({
+    group: "certificates.k8s.io",
+    kind: "PodCertificateRequest",
+    path: "spec",
+    since: "1.34",
+    why: "a PodCertificateRequest's spec cannot change after creation (all fields are immutable)",
+    apiError: "spec: Invalid value: ...: field is immutable",
+    apiErrorReconstructed: true,
+    source: "kubernetes/api@10b39a39:certificates/v1/types.go:434-436 (\"All fields are immutable after creation\"); KEP-4317",
+    kubeVersions: "v1alpha1 v1.34, v1beta1 v1.35 (off), certificates.k8s.io/v1 GA v1.37 (PodCertificateRequest on)",
+  }),
+  row({
+    group: "storagemigration.k8s.io",
+    kind: "StorageVersionMigration",
+    path: "spec.resource",
+    why: "a StorageVersionMigration's resource cannot change",
+    apiError: "spec.resource: Invalid value: ...: field is immutable",
+    apiErrorReconstructed: true,
+    source: "kubernetes/api@10b39a39:storagemigration/v1/types.go:49 (\"Immutable.\"); KEP-4192",
+    kubeVersions: "v1beta1 v1.35–v1.36 (beta API, off), storagemigration.k8s.io/v1 GA v1.37; the error path (spec or spec.resource) is unverified",
+  }),
+  row({
+    group: SCHEDULING,
+    kind: "Workload",
+    path: "spec.controllerRef",
+    since: "1.36",
+    why: "a Workload's controllerRef cannot change",
+    apiError: "spec.controllerRef: Invalid value: null: field is immutable",
+    apiErrorReconstructed: true,
+    source: SCHEDULING_SOURCE,
+    kubeVersions: "v1alpha2 v1.36, v1alpha3 and v1beta1 v1.37 (GenericWorkload: beta, off); v1alpha1 (v1.35) shapes are not modelled",
+  }),
+  row({
+    group: SCHEDULING,
+    kind: "Workload",
+    path: "spec.podGroupTemplates",
+    check: { type: "custom", evaluate: workloadTemplatesViolations },
+    since: "1.36",
+    why:
+      "a Workload's pod group templates cannot be added or removed, and a template's scheduling constraints, resource " +
+      "claims, disruption mode, priority, policy and gang setting cannot change",
+    apiError: "spec.podGroupTemplates[i]: Forbidden: item may not be added / spec.podGroupTemplates: Forbidden: item may not be removed",
+    apiErrorReconstructed: true,
+    source: SCHEDULING_SOURCE,
+  }),
+  ...["parentCompositePodGroupName", "workloadRef", "resourceClaims", "disruptionMode", "priorityClassName", "priority", "preemptionPolicy"].map((field) =>
+    row({
+      group: SCHEDULING,
+      kind: "PodGroup",
+      path: `spec.${field}`,
+      since: "1.36",
+      why: `a PodGroup's ${field} cannot change`,
+      apiError: `spec.${field}: Invalid value: null: field is immutable`,
+      apiErrorReconstructed: true,
+      source: SCHEDULING_SOURCE,
+      kubeVersions: "schedulingConstraints is immutable too with TopologyAwareWorkloadScheduling (not modelled)",
+    }),
+  ),
+  ...["target", "requester"].map((field) =>
+    row({
+      group: "lifecycle.k8s.io",
+      kind: "EvictionRequest",
+      path: `spec.${field}`,
+      since: "1.37",
+      why: `an EvictionRequest's ${field} cannot change`,
+      apiError: `spec.${field}: Invalid value: null: field is immutable`,
+      apiErrorReconstructed: true,
+      source: "kubernetes/api@10b39a39:lifecycle/v1alpha1/types.go:78-655 (KEP-4563, alpha v1.37, EvictionRequestAPI off)",
+    }),
+  ),
 ];
 
 const CRD_RULES: readonly Rule[] = [
@@ -341,6 +452,7 @@ const RESOURCE_RULES: readonly Rule[] = [
     check: { type: "custom", evaluate: frozenNormalised(claimSpec) },
     why: "a ResourceClaim's spec cannot change after creation",
     apiError: "spec: Invalid value: ...: field is immutable",
+    declarativeApiError: "spec: Invalid value: null: field is immutable",
     source: `${RESOURCE_SOURCE} (ValidateResourceClaimUpdate)`,
   }),
   row({
@@ -422,6 +534,7 @@ export const OTHER_GROUPS_RULES: readonly Rule[] = [
   ...RBAC_RULES,
   ...STORAGE_RULES,
   ...CLASS_RULES,
+  ...NEW_KIND_RULES,
   ...CRD_RULES,
   ...RESOURCE_RULES,
   ...EVENT_RULES,

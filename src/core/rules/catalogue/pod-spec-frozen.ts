@@ -1,8 +1,9 @@
-import { getAt, type PathSegment } from "../../k8s/field-path.ts";
+import { formatFieldPath, getAt, patternCovers, type PathSegment } from "../../k8s/field-path.ts";
 import { isJsonObject, isNil, semanticEqual, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { CompiledRule, RuleInput, Violation } from "../rule.ts";
 import { normalizedViolations } from "./normalized-violations.ts";
 import { podSpecDefaults } from "./pod-spec-defaults.ts";
+import { POD_GATED_FIELDS, withoutDisabledPodFields } from "./pod-gated-fields.ts";
 
 /**
  * `ValidatePodUpdate` (pkg/apis/core/validation): the new spec, with the updatable fields "munged"
@@ -107,7 +108,19 @@ const RESIZE_DETAIL =
   "container resources change only through the pods/resize subresource (v1.33+), not through an update of the Pod";
 const EPHEMERAL_DETAIL = "ephemeral containers are added only through the pods/ephemeralcontainers subresource";
 
+/** A field added v1.34–v1.37 behind a gate that is on here: say so (where the gate is off, it is dropped instead). */
+function gatedFieldDetail(path: readonly PathSegment[]): string | undefined {
+  for (const { gate, paths } of POD_GATED_FIELDS) {
+    if (paths.some((pattern) => patternCovers(["spec", ...pattern], path.slice(0, pattern.length + 1)))) {
+      return `pod updates may not change ${formatFieldPath(path)}: a field that exists where ${gate} is on (the API server drops it where the gate is off)`;
+    }
+  }
+  return undefined;
+}
+
 function detailFor(path: readonly PathSegment[]): string | undefined {
+  const gated = gatedFieldDetail(path);
+  if (gated !== undefined) return gated;
   if (path[1] === "ephemeralContainers") return EPHEMERAL_DETAIL;
   if ((path[1] === "containers" || path[1] === "initContainers") && path[3] === "resources") return RESIZE_DETAIL;
   return undefined;
@@ -115,7 +128,9 @@ function detailFor(path: readonly PathSegment[]): string | undefined {
 
 /** Every change to a Pod spec field the API server does not let an update change. */
 export function podSpecFrozen(input: RuleInput, rule: CompiledRule): Violation[] {
-  const [before, after] = mungePodSpecs(podSpecDefaults(getAt(input.old, rule.root), "pod"), podSpecDefaults(getAt(input.new, rule.root), "pod"));
+  const oldSpec = podSpecDefaults(getAt(input.old, rule.root), "pod");
+  const newSpec = withoutDisabledPodFields(oldSpec, podSpecDefaults(getAt(input.new, rule.root), "pod"), input.kube);
+  const [before, after] = mungePodSpecs(oldSpec, newSpec);
   return normalizedViolations(input, rule.root, before, after, rule.pointerStructs).map((violation) => {
     const detail = detailFor(violation.path);
     return detail === undefined ? violation : { ...violation, detail };

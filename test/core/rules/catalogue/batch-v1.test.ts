@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createCatalogue } from "../../../../src/core/rules/catalogue.ts";
+import { ruleHolds } from "../../../../src/core/rules/catalogue-for.ts";
+import { resolveKubeTarget } from "../../../../src/core/kube/resolve-kube-target.ts";
 import { BATCH_V1_RULES } from "../../../../src/core/rules/catalogue/batch-v1.ts";
 import { findFindings } from "../../../../src/core/rules/find-findings.ts";
 import type { Rule } from "../../../../src/core/rules/rule.ts";
@@ -205,7 +207,8 @@ describe("batch/v1 Job rules", () => {
       why: "stand-in",
       source: "test",
     }));
-    const catalogue = createCatalogue([...BATCH_V1_RULES, ...standIns]);
+    const target = resolveKubeTarget({});
+    const catalogue = createCatalogue([...BATCH_V1_RULES.filter((r) => ruleHolds(r, target)), ...standIns], target);
 
     for (const fixture of ["job-dropped-generated-selector.yaml", "job-dropped-generated-metadata.yaml"]) {
       it(`reports nothing blocking once the generated values are restored (${fixture})`, () => {
