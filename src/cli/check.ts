@@ -12,10 +12,7 @@ import { formatImpactText } from "../core/impact/format-text.ts";
 import { formatLocation, type ManifestObject } from "../core/impact/manifest-object.ts";
 import type { DuplicateIdentity } from "../core/impact/pair-objects.ts";
 import { describeObject } from "../core/k8s/kube-object.ts";
-import { customRulesToRules } from "../core/policy/custom-rules.ts";
-import type { CustomRule } from "../core/policy/policy-schema.ts";
-import { createCatalogue, type Catalogue } from "../core/rules/catalogue.ts";
-import { BUILTIN_RULES } from "../core/rules/catalogue/builtin-rules.ts";
+import { policyCatalogue } from "../core/policy/active-policy.ts";
 import { declaredRulesFromCrd } from "../core/crd/declared-rules-from-crd.ts";
 import type { Rule } from "../core/rules/rule.ts";
 import type { CommandIO } from "./io.ts";
@@ -58,11 +55,6 @@ function crdRules(sources: readonly (readonly ManifestObject[])[]): Rule[] {
   return rules;
 }
 
-/** Custom rule ids are checked by the policy schema (unique, never a built-in id). */
-function catalogueWith(customRules: readonly CustomRule[], declared: readonly Rule[]): Catalogue {
-  return createCatalogue([...BUILTIN_RULES, ...customRulesToRules(customRules), ...declared]);
-}
-
 function duplicateError(duplicates: readonly DuplicateIdentity[]): AppError {
   const lines = duplicates.slice(0, MAX_DUPLICATES_SHOWN).map((d) => {
     const { group, kind, namespace, name } = d.identity;
@@ -100,7 +92,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
   const [before, after] = await readBothSides(options, io);
   const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
-  const catalogue = catalogueWith(policy.customRules, crdRules([crds, after, before]));
+  const catalogue = policyCatalogue(policy.customRules, crdRules([crds, after, before]));
   const result = analyzeImpact({ before, after, catalogue });
   if (!result.ok) throw duplicateError(result.duplicates);
   const { report } = result;

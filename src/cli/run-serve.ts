@@ -9,13 +9,14 @@ import { watchCertificates } from "../adapters/tls/watch-certificates.ts";
 import { createRecordWriter, type RecordWriter } from "../adapters/records/record-writer.ts";
 import { createAdmissionMetrics } from "../adapters/metrics/admission-metrics.ts";
 import { buildServer, type WebhookServer } from "../adapters/http/build-server.ts";
-import { afterThreadAnswers } from "../adapters/http/admission-routes.ts";
-import { startDecisionThread, type DecisionThread } from "../adapters/http/decision-worker-client.ts";
+import type { Decider } from "../adapters/decision-thread/decider.ts";
+import { inProcessDecider } from "../adapters/decision-thread/in-process-decider.ts";
+import { startThreadedDecider } from "../adapters/decision-thread/threaded-decider.ts";
 import { tlsServerOptions } from "../adapters/tls/tls-server-options.ts";
 import { readOptionalFile } from "../adapters/tls/load-tls-material.ts";
 import { AppError } from "../errors.ts";
 import { gracefulClose } from "../adapters/http/graceful-close.ts";
-import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/http/dynamic-policy-provider.ts";
+import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../adapters/policy/dynamic-policy-provider.ts";
 import { loadKubeConfig } from "../adapters/kube/load-kube-config.ts";
 import { createKubeHttp, type KubeHttp } from "../adapters/kube/kube-http.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -67,7 +68,7 @@ function watchCrds(target: { kc: KubeConfig; http: KubeHttp }, provider: Dynamic
   return watchCrdRules({
     ...target,
     onRules: (rules, crds) => {
-      provider.setCrds(crds);
+      provider.setCrds(crds, rules);
       log.info({ crdsWithRules: crds.length, rules: rules.length }, "CRD-declared rules loaded");
     },
     onInvalid: (name, error) => log.warn({ crd: name, reason: error }, "CRD not understood; its rules are skipped"),
@@ -96,28 +97,24 @@ async function startPolicySources(options: ServeOptions, io: CommandIO, log: Log
 }
 
 /**
- * The decision thread, unless decisions stay on the request thread. A thread of its own pays off
- * only with a core for it: on one core the two threads take turns, and each request pays for two
- * messages (README "Benchmarks").
+ * Where reviews are decided: on a thread of their own, unless they stay on the request thread. A
+ * thread of its own pays off only with a core for it: on one core the two threads take turns,
+ * and each request pays for two messages (docs/adr/0001).
  */
-function startDecisions(options: ServeOptions, deps: { provider: DynamicPolicyProvider; guardNamespace: string; records: RecordWriter | undefined; metrics: AdmissionMetrics; log: Logger }): DecisionThread | undefined {
-  const threaded = options.decideOn === "thread" || (options.decideOn === "auto" && availableParallelism() >= 2);
-  if (!threaded) return undefined;
+function startDecider(options: ServeOptions, deps: { provider: DynamicPolicyProvider; guardNamespace: string; records: RecordWriter | undefined; metrics: AdmissionMetrics; log: Logger }): { decider: Decider; threaded: boolean } {
   const { provider, guardNamespace, records, metrics, log } = deps;
-  const thread = startDecisionThread({ provider, guardNamespace, recording: records !== undefined, onAfter: afterThreadAnswers({ metrics, records, log }), onEvent: (event) => metrics.threadEvent(event), log });
-  metrics.threadHeapSource(() => thread.heap());
-  return thread;
+  const fallback = inProcessDecider({ policy: provider, guardNamespace, records, metrics, log, monotonicNs: () => process.hrtime.bigint() });
+  const threaded = options.decideOn === "thread" || (options.decideOn === "auto" && availableParallelism() >= 2);
+  if (!threaded) return { decider: fallback, threaded };
+  return { decider: startThreadedDecider({ provider, guardNamespace, fallback, records, metrics, log }), threaded };
 }
 
 /**
- * Once every request is answered: the decision thread's last observations and record lines come
- * in, then the thread stops, then the records are written out and closed.
+ * Once every request is answered: the decider's last observations and record lines come in,
+ * then the decision thread stops, then the records are written out and closed.
  */
-async function closeWriters(decisionThread: DecisionThread | undefined, records: RecordWriter | undefined): Promise<void> {
-  if (decisionThread) {
-    await decisionThread.flush();
-    await decisionThread.close();
-  }
+async function closeWriters(decider: Decider, records: RecordWriter | undefined): Promise<void> {
+  await decider.close();
   await records?.close();
 }
 
@@ -146,22 +143,19 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
     await records?.close();
     throw err;
   });
-  const decisionThread = startDecisions(options, { provider, guardNamespace, records, metrics, log });
+  const { decider, threaded } = startDecider(options, { provider, guardNamespace, records, metrics, log });
   let draining = false;
   // From here a failure closes what started: the thread, the watches and the records (no hanging process).
   let reloader: { close(): void } = { close: () => undefined };
   let app: WebhookServer;
   try {
     app = buildServer({
-      ...(decisionThread ? { decisionThread } : {}),
+      decider,
       draining: () => draining,
       tls: { key: certs.material.key, cert: certs.material.cert },
       clientCa,
       maxConnections: options.maxConnections,
       readiness: () => (draining ? "shutting down" : provider.current() ? undefined : "no valid policy loaded yet"),
-      policy: provider,
-      guardNamespace,
-      records,
       metrics,
       log,
       now: () => Date.now(),
@@ -181,12 +175,12 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
   } catch (err) {
     reloader.close();
     for (const watch of watches) watch.stop();
-    await closeWriters(decisionThread, records);
+    await closeWriters(decider, records);
     throw err;
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records, decideOn: decisionThread ? "thread" : "request-thread" }, "gitops-guard serving");
+  log.info({ host: options.host, port, policyVersion: provider.current()?.version ?? "none yet", records: options.records, decideOn: threaded ? "thread" : "request-thread" }, "gitops-guard serving");
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       if (draining) return;
@@ -201,7 +195,7 @@ export async function runServe(options: ServeOptions, io: CommandIO): Promise<vo
         // The records are closed (written out) whether or not the connections drained cleanly.
         gracefulClose(app, { now: () => Date.now() })
           .catch((err: unknown) => log.error({ err }, "shutdown failed"))
-          .then(() => closeWriters(decisionThread, records))
+          .then(() => closeWriters(decider, records))
           .then(() => {
             log.info("stopped");
             log.flush();

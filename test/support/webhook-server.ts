@@ -7,14 +7,16 @@ import { generateCertificates } from "../../src/adapters/tls/generate-certificat
 import { buildServer, type ServerDeps, type WebhookServer } from "../../src/adapters/http/build-server.ts";
 import { createAdmissionMetrics, type AdmissionMetrics } from "../../src/adapters/metrics/admission-metrics.ts";
 import { createRecordWriter, type RecordWriter } from "../../src/adapters/records/record-writer.ts";
-import { activePolicy, staticPolicyProvider } from "../../src/adapters/http/static-policy-provider.ts";
-import type { PolicyProvider } from "../../src/adapters/http/active-policy.ts";
+import { activePolicy } from "../../src/core/policy/active-policy.ts";
+import type { PolicyProvider } from "../../src/adapters/policy/policy-provider.ts";
 import { readPolicyFile } from "../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../src/adapters/fs/package-root.ts";
 import type { Policy } from "../../src/core/policy/policy-schema.ts";
-import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../../src/adapters/http/dynamic-policy-provider.ts";
-import { startDecisionThread, type DecisionThread, type DecisionThreadOptions } from "../../src/adapters/http/decision-worker-client.ts";
-import { afterThreadAnswers } from "../../src/adapters/http/admission-routes.ts";
+import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../../src/adapters/policy/dynamic-policy-provider.ts";
+import type { DecisionThread, DecisionThreadOptions } from "../../src/adapters/decision-thread/decision-worker-client.ts";
+import type { Decider } from "../../src/adapters/decision-thread/decider.ts";
+import { inProcessDecider } from "../../src/adapters/decision-thread/in-process-decider.ts";
+import { startThreadedDecider } from "../../src/adapters/decision-thread/threaded-decider.ts";
 
 /** Where a test server decides: the two ways serve runs (`--decide-on`). */
 export type DecideOn = "thread" | "request-thread";
@@ -76,6 +78,7 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
   logStream.on("data", (c: Buffer) => (logs += c.toString("utf8")));
   const log = pino({ level: "debug" }, logStream);
   const metrics = createAdmissionMetrics({ processMetrics: false });
+  const monotonicNs = (): bigint => process.hrtime.bigint();
   let provider: PolicyProvider;
   let decisionThread: DecisionThread | undefined;
   let dynamic: DynamicPolicyProvider | undefined;
@@ -83,21 +86,26 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
     dynamic = dynamicPolicyProvider();
     dynamic.setPolicy({ policy, contentHash: "test" }, "test");
     provider = dynamic;
-    decisionThread = startDecisionThread({ ...options.thread, provider: dynamic, guardNamespace: "gitops-guard", recording: true, onAfter: afterThreadAnswers({ metrics, records, log }), onEvent: (event) => metrics.threadEvent(event), log });
-    metrics.threadHeapSource(() => decisionThread!.heap());
+  } else {
+    const active = activePolicy({ policy, contentHash: "test" }, "test", []);
+    provider = options.provider ?? { current: () => active };
+  }
+  const fallback = inProcessDecider({ policy: provider, guardNamespace: "gitops-guard", records, metrics, log, monotonicNs });
+  let decider: Decider = fallback;
+  if (dynamic) {
+    const threaded = startThreadedDecider({ ...options.thread, provider: dynamic, guardNamespace: "gitops-guard", fallback, records, metrics, log });
+    decider = threaded;
+    decisionThread = threaded.thread;
     await waitForThread(decisionThread);
-  } else provider = options.provider ?? staticPolicyProvider(activePolicy({ policy, contentHash: "test" }, "test", []));
+  }
   const app = buildServer({
-    ...(decisionThread ? { decisionThread } : {}),
+    decider,
     tls: { key: material.key, cert: material.cert },
     readiness: options.ready ?? (() => undefined),
-    policy: provider,
-    guardNamespace: "gitops-guard",
-    records,
     metrics,
     log,
     now: () => Date.now(),
-    monotonicNs: () => process.hrtime.bigint(),
+    monotonicNs,
     ...(options.draining ? { draining: options.draining } : {}),
     ...options.server,
   });
@@ -124,8 +132,7 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
     dynamic,
     close: async () => {
       await app.close();
-      await decisionThread?.flush();
-      await decisionThread?.close();
+      await decider.close();
       await records.close();
     },
   };

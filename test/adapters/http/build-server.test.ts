@@ -5,7 +5,7 @@ import { httpsRequest } from "../../support/https-client.ts";
 import { startTestWebhook, defaultPolicy, DECIDE_ON, type TestWebhook } from "../../support/webhook-server.ts";
 import { acceptAnswer } from "../../support/apiserver-acceptance.ts";
 import { rawReview } from "../../support/load-review.ts";
-import { activePolicy } from "../../../src/adapters/http/static-policy-provider.ts";
+import { activePolicy } from "../../../src/core/policy/active-policy.ts";
 import type { Catalogue } from "../../../src/core/rules/catalogue.ts";
 
 for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding on the ${decideOn})`, () => {
@@ -162,7 +162,7 @@ for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding 
     for (const value of [secretValue, decoded, "b2xkLXZhbHVl"]) assert.ok(!everything.includes(value), `leaked ${value}`);
   });
 
-  // A catalogue that throws cannot be sent to a thread: test/adapters/http/decision-worker-client.test.ts covers it there.
+  // A catalogue that throws cannot be sent to a thread: test/adapters/decision-thread/decision-worker-client.test.ts covers it there.
   if (decideOn === "request-thread") it("fails open with a warning (and records the error) when deciding throws", async () => {
     const policy = await defaultPolicy();
     const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); }, scopeFor: () => { throw new Error("boom"); }, pointerStructsFor: () => { throw new Error("boom"); } };
