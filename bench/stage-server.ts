@@ -26,10 +26,10 @@ import { decisionRecord } from "../src/core/records/decision-record.ts";
 import { isJsonObject } from "../src/core/k8s/json.ts";
 import { readPolicyFile } from "../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../src/adapters/fs/package-root.ts";
-import { dynamicPolicyProvider } from "../src/adapters/http/dynamic-policy-provider.ts";
+import { dynamicPolicyProvider } from "../src/adapters/policy/dynamic-policy-provider.ts";
 import { createAdmissionMetrics } from "../src/adapters/metrics/admission-metrics.ts";
 import { createRecordWriter } from "../src/adapters/records/record-writer.ts";
-import { afterAnswerQueue } from "../src/adapters/http/after-answer-queue.ts";
+import { afterAnswerQueue } from "../src/adapters/decision-thread/after-answer-queue.ts";
 import { TLS_FILE_NAMES } from "../src/adapters/tls/tls-file-names.ts";
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REVIEW_BYTES, REQUEST_TIMEOUT_MS } from "../src/adapters/http/server-limits.ts";
 

@@ -12,14 +12,9 @@ import { formatImpactText } from "../core/impact/format-text.ts";
 import { formatLocation, type ManifestObject } from "../core/impact/manifest-object.ts";
 import type { DuplicateIdentity } from "../core/impact/pair-objects.ts";
 import { describeObject } from "../core/k8s/kube-object.ts";
-import { customRulesToRules } from "../core/policy/custom-rules.ts";
-import type { CustomRule } from "../core/policy/policy-schema.ts";
-import type { Catalogue } from "../core/rules/catalogue.ts";
-import { catalogueFor } from "../core/rules/catalogue-for.ts";
 import { parseRelease } from "../core/kube/kube-release.ts";
-import type { KubeTarget } from "../core/kube/kube-target.ts";
-import { resolveKubeTarget } from "../core/kube/resolve-kube-target.ts";
 import { kubeVersionSchema } from "../core/policy/policy-schema.ts";
+import { policyCatalogue } from "../core/policy/active-policy.ts";
 import { declaredRulesFromCrd } from "../core/crd/declared-rules-from-crd.ts";
 import type { Rule } from "../core/rules/rule.ts";
 import type { CommandIO } from "./io.ts";
@@ -64,11 +59,6 @@ function crdRules(sources: readonly (readonly ManifestObject[])[]): Rule[] {
   return rules;
 }
 
-/** Custom rule ids are checked by the policy schema (unique, never a built-in id). */
-function catalogueWith(target: KubeTarget, customRules: readonly CustomRule[], declared: readonly Rule[]): Catalogue {
-  return catalogueFor(target, [...customRulesToRules(customRules), ...declared]);
-}
-
 function duplicateError(duplicates: readonly DuplicateIdentity[]): AppError {
   const lines = duplicates.slice(0, MAX_DUPLICATES_SHOWN).map((d) => {
     const { group, kind, namespace, name } = d.identity;
@@ -107,8 +97,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   const [before, after] = await readBothSides(options, io);
   const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
   const flag = options.kubeVersion !== undefined ? parseRelease(options.kubeVersion) : undefined;
-  const target = resolveKubeTarget({ ...(flag ? { flag } : {}), policy: policy.kubernetes });
-  const catalogue = catalogueWith(target, policy.customRules, crdRules([crds, after, before]));
+  const catalogue = policyCatalogue(policy, crdRules([crds, after, before]), flag ? { flag } : {});
   const result = analyzeImpact({ before, after, catalogue });
   if (!result.ok) throw duplicateError(result.duplicates);
   const { report } = result;

@@ -68,7 +68,7 @@ export const registerServe: RegisterCommand = (program: Command, io: CommandIO) 
       const options = parseOptions(raw);
       // The server's libraries (fastify, client-node, prom-client) load only when serve runs:
       // `check` and the other commands start in a fraction of the time.
-      const { runServe } = await import("./run-serve.ts");
+      const { runServe } = await import("../bin/run-serve.ts");
       return runServe(options, io);
     });
 };

@@ -6,9 +6,9 @@
  * - `throw-in-core`: the catalogue throws while this review is decided.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
-import { serveDecisions, type DecisionPort } from "../../src/adapters/http/serve-decisions.ts";
-import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../../src/adapters/http/dynamic-policy-provider.ts";
-import type { ToDecisionThread } from "../../src/adapters/http/decision-messages.ts";
+import { serveDecisions, type DecisionPort } from "../../src/adapters/decision-thread/serve-decisions.ts";
+import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../../src/adapters/policy/dynamic-policy-provider.ts";
+import type { ToDecisionThread } from "../../src/adapters/decision-thread/decision-messages.ts";
 import type { Catalogue } from "../../src/core/rules/catalogue.ts";
 
 const BROKEN: Catalogue = {

@@ -4,17 +4,16 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import pino from "pino";
 import { generateCertificates } from "../../src/adapters/tls/generate-certificates.ts";
-import { buildServer, type ServerDeps, type WebhookServer } from "../../src/adapters/http/build-server.ts";
+import type { ServerDeps, WebhookServer } from "../../src/adapters/http/build-server.ts";
 import { createAdmissionMetrics, type AdmissionMetrics } from "../../src/adapters/metrics/admission-metrics.ts";
-import { createRecordWriter, type RecordWriter } from "../../src/adapters/records/record-writer.ts";
-import { activePolicy, staticPolicyProvider } from "../../src/adapters/http/static-policy-provider.ts";
-import type { PolicyProvider } from "../../src/adapters/http/active-policy.ts";
+import type { RecordWriter } from "../../src/adapters/records/record-writer.ts";
+import type { PolicyProvider } from "../../src/adapters/policy/policy-provider.ts";
 import { readPolicyFile } from "../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../src/adapters/fs/package-root.ts";
 import type { Policy } from "../../src/core/policy/policy-schema.ts";
-import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../../src/adapters/http/dynamic-policy-provider.ts";
-import { startDecisionThread, type DecisionThread, type DecisionThreadOptions } from "../../src/adapters/http/decision-worker-client.ts";
-import { afterThreadAnswers } from "../../src/adapters/http/admission-routes.ts";
+import type { DynamicPolicyProvider } from "../../src/adapters/policy/dynamic-policy-provider.ts";
+import type { DecisionThread, DecisionThreadOptions } from "../../src/adapters/decision-thread/decision-worker-client.ts";
+import { startServeProcess } from "../../src/bin/serve-process.ts";
 
 /** Where a test server decides: the two ways serve runs (`--decide-on`). */
 export type DecideOn = "thread" | "request-thread";
@@ -54,58 +53,49 @@ export interface TestWebhook {
   /** Resolves once the metrics and records of every answer received so far are written. */
   settled(): Promise<void>;
   readonly decisionThread: DecisionThread | undefined;
-  /** The provider feeding the decision thread (decideOn "thread"): its changes reach the thread. */
+  /** The provider the policy comes from (absent with a custom `provider`): its changes reach the thread. */
   readonly dynamic: DynamicPolicyProvider | undefined;
+  /** Begins draining for shutdown, as SIGTERM does, without closing yet. */
+  drain(): void;
   close(): Promise<void>;
 }
 
-/** A real webhook server on https://127.0.0.1:<random port>, records in a temp file, logs captured. */
 /**
- * `decideOn: "thread"` decides on a real decision thread (fed by a dynamic provider holding
- * `policy`); a custom `provider` needs the request thread (rules hold functions no thread can get).
+ * A real webhook server on https://127.0.0.1:<random port>, started by serve's own factory
+ * (src/bin/serve-process.ts), records in a temp file, logs captured. `decideOn: "thread"` decides
+ * on a real decision thread; a custom `provider` needs the request thread (rules hold functions no
+ * thread can get). `policy: "none"` starts with no policy loaded (set one through `dynamic`).
  */
-export async function startTestWebhook(options: { readonly policy?: Policy; readonly provider?: PolicyProvider; readonly ready?: () => string | undefined; readonly draining?: () => boolean; readonly decideOn?: DecideOn; readonly thread?: Partial<Pick<DecisionThreadOptions, "entry" | "stallMs" | "restartDelayMs" | "maxQueuedUnits" | "largeBodyUnits">>; readonly server?: Pick<ServerDeps, "clientCa" | "maxConnections"> } = {}): Promise<TestWebhook> {
+export async function startTestWebhook(options: { readonly policy?: Policy | "none"; readonly provider?: PolicyProvider; readonly decideOn?: DecideOn; readonly thread?: Partial<Pick<DecisionThreadOptions, "entry" | "stallMs" | "restartDelayMs" | "maxQueuedUnits" | "largeBodyUnits">>; readonly server?: Pick<ServerDeps, "clientCa" | "maxConnections"> } = {}): Promise<TestWebhook> {
   const material = await testTls();
   const policy = options.policy ?? (await defaultPolicy());
   if (options.decideOn === "thread" && options.provider) throw new Error("startTestWebhook: a custom provider cannot feed a decision thread");
   const dir = mkdtempSync(join(tmpdir(), "gg-webhook-"));
   const recordsPath = join(dir, "decisions.jsonl");
-  const records = await createRecordWriter(recordsPath);
   const logStream = new PassThrough();
   let logs = "";
   logStream.on("data", (c: Buffer) => (logs += c.toString("utf8")));
   const log = pino({ level: "debug" }, logStream);
   const metrics = createAdmissionMetrics({ processMetrics: false });
-  let provider: PolicyProvider;
-  let decisionThread: DecisionThread | undefined;
-  let dynamic: DynamicPolicyProvider | undefined;
-  if (options.decideOn === "thread") {
-    dynamic = dynamicPolicyProvider();
-    dynamic.setPolicy({ policy, contentHash: "test" }, "test");
-    provider = dynamic;
-    decisionThread = startDecisionThread({ ...options.thread, provider: dynamic, guardNamespace: "gitops-guard", recording: true, onAfter: afterThreadAnswers({ metrics, records, log }), onEvent: (event) => metrics.threadEvent(event), log });
-    metrics.threadHeapSource(() => decisionThread!.heap());
-    await waitForThread(decisionThread);
-  } else provider = options.provider ?? staticPolicyProvider(activePolicy({ policy, contentHash: "test" }, "test", []));
-  const app = buildServer({
-    ...(decisionThread ? { decisionThread } : {}),
-    tls: { key: material.key, cert: material.cert },
-    readiness: options.ready ?? (() => undefined),
-    policy: provider,
+  const serve = await startServeProcess({
+    host: "127.0.0.1",
+    port: 0,
     guardNamespace: "gitops-guard",
-    records,
-    metrics,
-    log,
-    now: () => Date.now(),
-    monotonicNs: () => process.hrtime.bigint(),
-    ...(options.draining ? { draining: options.draining } : {}),
+    tls: { key: material.key, cert: material.cert },
+    records: recordsPath,
+    policy: options.provider ? { provider: options.provider } : policy === "none" ? {} : { initial: { loaded: { policy, contentHash: "test" }, source: "test" } },
+    decideOn: options.decideOn ?? "request-thread",
+    ...(options.thread ? { thread: options.thread } : {}),
     ...options.server,
-  });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+    // Closed at once, as a test wants: no drain, no wait for idle keep-alive connections.
+    drainMs: 0,
+    connectionWaitMs: 0,
+  }, { log, metrics, now: () => Date.now(), monotonicNs: () => process.hrtime.bigint() });
+  const { app, records, thread: decisionThread } = serve;
+  if (!records) throw new Error("startTestWebhook: records are always written");
+  if (decisionThread) await waitForThread(decisionThread);
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `https://127.0.0.1:${serve.port}`,
     ca: material.ca,
     app,
     metrics,
@@ -121,12 +111,8 @@ export async function startTestWebhook(options: { readonly policy?: Policy; read
       await decisionThread?.flush();
     },
     decisionThread,
-    dynamic,
-    close: async () => {
-      await app.close();
-      await decisionThread?.flush();
-      await decisionThread?.close();
-      await records.close();
-    },
+    dynamic: serve.dynamic,
+    drain: () => serve.drain(),
+    close: () => serve.close(),
   };
 }

@@ -85,8 +85,8 @@ export function buildServer(deps: ServerDeps): WebhookServer {
   };
 
   // Only application/json is a review: fastify's text/plain parser goes, so any other type gets
-  // 415. The body is kept as text; it is parsed once, where it is decided (parseReviewText, on the
-  // decision thread or here), so there is one JSON parse path and one 400 (admission-routes).
+  // 415. The body is kept as text; it is parsed once, where it is decided (core reviewDecision, on
+  // the decision thread or on this one), so there is one JSON parse path and one 400 (admission-routes).
   app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
     const charset = charsetOf(request.headers["content-type"]);

@@ -10,7 +10,7 @@ import { findFindings, type FindInput } from "../rules/find-findings.ts";
 import type { ClusterFacts } from "../rules/rule.ts";
 import type { Policy } from "../policy/policy-schema.ts";
 import { decide, skipDecision, staleMarkDecision } from "../decide/decide.ts";
-import type { Decision } from "../decide/decision.ts";
+import { denialOf, revertOf, type Decision } from "../decide/decision.ts";
 import { applyingTool, detectOwner, type OwningTool } from "../owner/detect-owner.ts";
 import { fieldManagerOf, type AdmissionRequest } from "./admission-review.ts";
 import { hasMark, markDigest, markObject, unmarkObject } from "./mark-object.ts";
@@ -115,7 +115,7 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
   const object = request.object ?? {};
   const live = request.oldObject ?? {};
   const { draft, own } = draftOf(object);
-  let pending: readonly Finding[] = decision.revert;
+  let pending: readonly Finding[] = revertOf(decision);
   for (let round = 0; round < MAX_REVERT_ROUNDS && pending.length > 0; round++) {
     const paths = pending.map(revertTarget);
     for (const path of paths) own(path);
@@ -123,7 +123,7 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
     pending = blockingOrRestorable(findFindings(context.catalogue, findInput(request, context, live, draft)));
   }
   own(["metadata", "annotations"]);
-  if (decision.mark) {
+  if (decision.kind === "mark") {
     const conflicts = decision.findings.filter((f) => f.class === "immutable" || f.class === "declared");
     markObject(draft, decision.mark, conflicts, { group: request.kind.group, kind: request.kind.kind });
   } else if (stale) {
@@ -142,7 +142,7 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
  */
 function isStaleMark(request: AdmissionRequest, decision: Decision, owner: OwningTool): boolean {
   const { object, oldObject } = request;
-  if (decision.denial || decision.mode !== "enforce" || !object || !oldObject) return false;
+  if (denialOf(decision) || decision.mode !== "enforce" || !object || !oldObject) return false;
   return hasMark(oldObject) && hasMark(object) && markDigest(object) === markDigest(oldObject) && applyingTool(fieldManagerOf(request)) === owner;
 }
 
@@ -162,10 +162,10 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   const findings = findFindings(context.catalogue, findInput(request, context, live, object)).filter((f) => MUTATE_CLASSES.has(f.class));
   const subject = subjectOf(request, owner, context.policy);
   const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace });
-  const rewrites = decided.revert.length > 0 || decided.mark !== undefined;
+  const rewrites = revertOf(decided).length > 0 || decided.kind === "mark";
   // A stale mark goes whenever no new mark is set, restore or not: a restore that kept it would be
   // answered differently on reinvocation (the patched object has nothing left to restore).
-  const stale = decided.mark === undefined && isStaleMark(request, decided, owner);
+  const stale = decided.kind !== "mark" && isStaleMark(request, decided, owner);
   const decision = stale && !rewrites ? staleMarkDecision(decided) : decided;
   const patch = rewrites || stale ? patchBetween(object, rewrite(context, request, decision, stale)) : [];
   return { verdict: verdictFor(decision, patch), decision, owner, patch };

@@ -1,7 +1,7 @@
 import { findFindings } from "../rules/find-findings.ts";
 import { decide, skipDecision } from "../decide/decide.ts";
 import { decideDeletion } from "../decide/decide-deletion.ts";
-import type { Decision } from "../decide/decision.ts";
+import { allow, deny, type Decision } from "../decide/decision.ts";
 import { detectOwner } from "../owner/detect-owner.ts";
 import { fieldManagerOf, type AdmissionRequest } from "./admission-review.ts";
 import { subjectOf, type AdmissionContext, type AdmissionOutcome } from "./mutate-request.ts";
@@ -15,11 +15,20 @@ const VALIDATE_CLASSES = new Set(["risky", "declared"]);
  * becomes a plain denial here (the object reached validation unchanged, so the mutation did not run).
  */
 function withoutPatching(decision: Decision): Decision {
-  if (decision.denial || (decision.action !== "mark" && decision.action !== "restore")) return decision;
-  if (decision.action === "restore") return { ...decision, action: "allow", revert: [] };
-  const paths = decision.revert.map((f) => f.path).join(", ");
-  const message = `field is immutable by policy: ${paths} (the mutating webhook did not revert it) [gitops-guard]`;
-  return { ...decision, action: "deny", enforcedAction: "deny", revert: [], denial: { code: 422, message } };
+  switch (decision.kind) {
+    case "allow":
+    case "warn":
+    case "recreate":
+    case "deny":
+      return decision;
+    case "restore":
+      return allow(decision.findings, decision.reason, { warnings: decision.warnings, enforcedAction: "restore" });
+    case "mark": {
+      const paths = decision.revert.map((f) => f.path).join(", ");
+      const message = `field is immutable by policy: ${paths} (the mutating webhook did not revert it) [gitops-guard]`;
+      return deny(decision.findings, { code: 422, message }, decision.reason, { warnings: decision.warnings, strategy: decision.strategy });
+    }
+  }
 }
 
 /** /validate: risky and declared rules on UPDATE, deletion protection on DELETE. Never patches. */

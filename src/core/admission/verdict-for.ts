@@ -15,7 +15,15 @@ function auditAnnotationsFor(decision: Decision): Record<string, string> {
 /** The verdict a decision (and the patch computed for it) turns into. */
 export function verdictFor(decision: Decision, patch: readonly PatchOperation[]): Verdict {
   const audit = auditAnnotationsFor(decision);
-  if (decision.denial) return denied(decision.denial.code, decision.denial.message, decision.warnings, audit);
-  if (patch.length > 0) return patched(patch, decision.warnings, audit);
-  return allowed(decision.warnings, audit);
+  switch (decision.kind) {
+    case "deny":
+    case "recreate":
+      return denied(decision.denial.code, decision.denial.message, decision.warnings, audit);
+    case "allow":
+    case "warn":
+    case "restore":
+    case "mark":
+      // allow and warn carry a patch only when a stale mark goes with them (mutate-request.ts).
+      return patch.length > 0 ? patched(patch, decision.warnings, audit) : allowed(decision.warnings, audit);
+  }
 }

@@ -3,7 +3,7 @@ import { describeObject, metaValue } from "../k8s/kube-object.ts";
 import type { Policy } from "../policy/policy-schema.ts";
 import { exemptionReason, kindRefMatches, type MatchSubject } from "../policy/match-policy.ts";
 import { isDataBearing } from "../rules/find-findings.ts";
-import type { Decision } from "./decision.ts";
+import { allow, audited, deny, warn, type Decision } from "./decision.ts";
 import { shortWarning } from "./denial-message.ts";
 
 /**
@@ -19,10 +19,10 @@ export function decideDeletion(input: {
   readonly guardNamespace: string;
 }): Decision {
   const { policy, subject, live } = input;
-  const base = { findings: [], revert: [], warnings: [] as string[] };
-  if (policy.mode === "off") return { ...base, action: "allow", enforcedAction: "allow", mode: "off", reason: "policy mode is off" };
+  if (policy.mode === "off") return allow([], "policy mode is off", { mode: "off" });
   const exempt = exemptionReason(policy, subject, input.guardNamespace);
-  if (exempt !== undefined) return { ...base, action: "allow", enforcedAction: "allow", mode: policy.mode, reason: exempt };
+  if (exempt !== undefined) return allow([], exempt, { mode: policy.mode });
+  const enforceOrAudit = (enforced: Decision): Decision => (policy.mode === "audit" ? audited(enforced) : enforced);
   const { annotation, kinds } = policy.deletionProtection;
   const flag = metaValue(live, "annotations", annotation);
   const byKind = kinds.some((ref) => kindRefMatches(ref, subject.group, subject.kind));
@@ -30,15 +30,10 @@ export function decideDeletion(input: {
   const object = describeObject(subject.kind, subject.namespace, subject.name);
   if (isProtected) {
     const message = `${object} is protected from deletion by gitops-guard (${byKind ? `kind ${subject.kind} is protected` : `${annotation}: "true"`}); to delete it on purpose, annotate it ${annotation}: "false" first [gitops-guard]`;
-    if (policy.mode === "audit") {
-      return { ...base, action: "allow", enforcedAction: "deny", mode: "audit", reason: "audit: deletion protected" };
-    }
-    return { ...base, action: "deny", enforcedAction: "deny", mode: "enforce", denial: { code: 403, message }, reason: "deletion protected" };
+    return enforceOrAudit(deny([], { code: 403, message }, "deletion protected"));
   }
   if (isDataBearing(subject.group, subject.kind)) {
-    if (policy.mode === "audit") return { ...base, action: "allow", enforcedAction: "warn", mode: "audit", reason: "audit: data-bearing deletion" };
-    const warnings = [shortWarning(`deleting ${object} deletes its data`)];
-    return { ...base, warnings, action: "warn", enforcedAction: "warn", mode: "enforce", reason: "data-bearing deletion" };
+    return enforceOrAudit(warn([], [shortWarning(`deleting ${object} deletes its data`)], "data-bearing deletion"));
   }
-  return { ...base, action: "allow", enforcedAction: "allow", mode: policy.mode, reason: "deletion allowed" };
+  return allow([], "deletion allowed", { mode: policy.mode });
 }

@@ -6,7 +6,7 @@ import type { Finding } from "../findings/finding.ts";
 import { isDataBearing } from "../rules/find-findings.ts";
 import type { ConflictAction, Policy, ReplaceStrategy } from "../policy/policy-schema.ts";
 import { exemptionReason, findOverride, type MatchSubject } from "../policy/match-policy.ts";
-import type { Action, Decision, Mark } from "./decision.ts";
+import { allow, audited, deny, mark, recreate, restore, warn, type Decision, type Mark, type Mode } from "./decision.ts";
 import { dataBearingDenial, immutableDenial, recreateDenial, shortWarning, type MessageSubject } from "./denial-message.ts";
 import { MARK_ANNOTATIONS } from "./mark-annotations.ts";
 import { isSecretValue } from "../findings/display-value.ts";
@@ -40,12 +40,8 @@ export function changeDigest(findings: readonly Finding[], object: { readonly gr
 }
 
 /** An allow with no findings considered: CONNECT, subresources, exempt requests. */
-export function skipDecision(reason: string, mode: Decision["mode"]): Decision {
-  return allowDecision([], reason, mode);
-}
-
-function allowDecision(findings: readonly Finding[], reason: string, mode: Decision["mode"]): Decision {
-  return { action: "allow", enforcedAction: "allow", mode, findings, revert: [], warnings: [], reason };
+export function skipDecision(reason: string, mode: Mode): Decision {
+  return allow([], reason, { mode });
 }
 
 function riskyWarnings(findings: readonly Finding[]): string[] {
@@ -74,32 +70,28 @@ function toolMarker(owner: MatchSubject["owner"], strategy: ReplaceStrategy): Ma
 function decideConflict(input: DecideInput, conflicts: readonly Finding[], restores: readonly Finding[]): Decision {
   const { subject, live } = input;
   const messageSubject: MessageSubject = subject;
-  const base = { mode: "enforce" as const, findings: input.findings };
+  const { findings } = input;
   const { action, strategy, dataOk } = conflictAction(input);
   const dataBearing = isDataBearing(subject.group, subject.kind) || (subject.kind === "StatefulSet" && deletesClaims(live));
-  if (action === "allow") return { ...base, action: "allow", enforcedAction: "allow", revert: [], warnings: [], reason: "policy allows conflicts" };
+  if (action === "allow") return allow(findings, "policy allows conflicts");
   if (action === "warn") {
     const warnings = conflicts.map((f) => shortWarning(`${f.path} cannot change in place: the apply will fail`));
-    return { ...base, action: "warn", enforcedAction: "warn", revert: [], warnings, reason: "policy warns on conflicts" };
+    return warn(findings, warnings, "policy warns on conflicts");
   }
   if (action === "deny" || (dataBearing && !dataOk)) {
     const data = dataBearing && !dataOk;
     const message = data ? dataBearingDenial(messageSubject, conflicts) : immutableDenial(messageSubject, conflicts);
-    const denial = { code: data ? 403 : 422, message };
     const reason = data ? "data-bearing object: never recreated automatically" : "immutable conflict denied by policy";
-    return { ...base, action: "deny", enforcedAction: "deny", revert: [], denial, warnings: [], reason };
+    return deny(findings, { code: data ? 403 : 422, message }, reason);
   }
   const digest = changeDigest(conflicts, subject);
   const marked = metaValue(live, "annotations", MARK_ANNOTATIONS.replace) === "recreate" && metaValue(live, "annotations", MARK_ANNOTATIONS.digest) === digest;
-  if (marked && strategy === "recreate") {
-    const denial = { code: 422, message: recreateDenial(messageSubject, conflicts) };
-    return { ...base, action: "mark", enforcedAction: "mark", revert: [], strategy, denial, warnings: [], reason: "marked object: same change again, recreate" };
-  }
-  const mark: Mark = { strategy, digest, toolMarker: toolMarker(subject.owner, strategy) };
+  if (marked && strategy === "recreate") return recreate(findings, recreateDenial(messageSubject, conflicts), "marked object: same change again, recreate");
+  const marking: Mark = { strategy, digest, toolMarker: toolMarker(subject.owner, strategy) };
   const warnings = [
     shortWarning(`gitops-guard kept ${conflicts.map((f) => f.path).join(", ")} at the live value; marked for ${strategy}`),
   ];
-  return { ...base, action: "mark", enforcedAction: "mark", revert: [...conflicts, ...restores], mark, strategy, warnings, reason: `immutable conflict marked for ${strategy}` };
+  return mark(findings, [...conflicts, ...restores], marking, warnings, `immutable conflict marked for ${strategy}`);
 }
 
 function enforce(input: DecideInput): Decision {
@@ -113,12 +105,12 @@ function enforce(input: DecideInput): Decision {
   const warnings = riskyWarnings(findings);
   if (restores.length > 0) {
     warnings.unshift(shortWarning(`gitops-guard restored server-assigned ${restores.map((f) => f.path).join(", ")}`));
-    return { action: "restore", enforcedAction: "restore", mode: "enforce", findings, revert: restores, warnings, reason: "server-assigned values restored" };
+    return restore(findings, restores, warnings, "server-assigned values restored");
   }
   if (warnings.length > 0) {
-    return { action: "warn", enforcedAction: "warn", mode: "enforce", findings, revert: [], warnings, reason: "risky change" };
+    return warn(findings, warnings, "risky change");
   }
-  return allowDecision(findings, findings.length === 0 ? "no findings" : "nothing to act on", "enforce");
+  return allow(findings, findings.length === 0 ? "no findings" : "nothing to act on");
 }
 
 /**
@@ -126,13 +118,21 @@ function enforce(input: DecideInput): Decision {
  * was replaced) and kept gitops-guard's marks: they are stale and the patch removes them.
  */
 export function staleMarkDecision(decision: Decision): Decision {
-  return {
-    ...decision,
-    action: "restore",
-    enforcedAction: "restore",
-    reason: "stale replace mark removed: the conflict is gone",
-    warnings: [...decision.warnings, shortWarning("gitops-guard removed its replace mark: the conflict is gone")],
-  };
+  switch (decision.kind) {
+    case "allow":
+    case "warn":
+    case "restore": {
+      // An audited or off allow changes nothing, marks included.
+      if (decision.mode !== "enforce") return decision;
+      const warnings = [...decision.warnings, shortWarning("gitops-guard removed its replace mark: the conflict is gone")];
+      return restore(decision.findings, decision.kind === "restore" ? decision.revert : [], warnings, "stale replace mark removed: the conflict is gone");
+    }
+    case "mark":
+    case "recreate":
+    case "deny":
+      // A new mark replaces the old one; a denial changes nothing.
+      return decision;
+  }
 }
 
 /**
@@ -141,13 +141,9 @@ export function staleMarkDecision(decision: Decision): Decision {
  */
 export function decide(input: DecideInput): Decision {
   const { policy } = input;
-  if (policy.mode === "off") return allowDecision(input.findings, "policy mode is off", "off");
+  if (policy.mode === "off") return allow(input.findings, "policy mode is off", { mode: "off" });
   const exempt = exemptionReason(policy, input.subject, input.guardNamespace);
-  if (exempt !== undefined) return allowDecision(input.findings, exempt, policy.mode);
+  if (exempt !== undefined) return allow(input.findings, exempt, { mode: policy.mode });
   const enforced = enforce(input);
-  if (policy.mode === "enforce") return enforced;
-  // audit: record what enforce would have done, change nothing.
-  const { denial: _denial, mark: _mark, ...recorded } = enforced;
-  const action: Action = "allow";
-  return { ...recorded, action, mode: "audit", revert: [], warnings: [], reason: `audit: ${enforced.reason}` };
+  return policy.mode === "enforce" ? enforced : audited(enforced);
 }

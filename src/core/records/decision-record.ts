@@ -3,7 +3,7 @@ import { metaString } from "../k8s/kube-object.ts";
 import { canonicalJson } from "../hash/fnv1a.ts";
 import { isSecretValue, REDACTED } from "../findings/display-value.ts";
 import type { Finding } from "../findings/finding.ts";
-import type { Decision } from "../decide/decision.ts";
+import { strategyOf, type Decision } from "../decide/decision.ts";
 import type { OwningTool } from "../owner/detect-owner.ts";
 import { fieldManagerOf, type AdmissionRequest } from "../admission/admission-review.ts";
 import type { Operation as PatchOperation } from "fast-json-patch";
@@ -127,6 +127,7 @@ export function decisionRecord(
   facts: RecordFacts,
 ): DecisionRecord {
   const { decision } = outcome;
+  const strategy = strategyOf(decision);
   const group = request.kind.group;
   const kind = request.kind.kind;
   const fieldManager = fieldManagerOf(request);
@@ -154,7 +155,7 @@ export function decisionRecord(
     action: decision.action,
     enforcedAction: decision.enforcedAction,
     mode: decision.mode,
-    ...(decision.strategy ? { strategy: decision.strategy } : {}),
+    ...(strategy ? { strategy } : {}),
     reason: clip(decision.reason, RECORD_LIMITS.reasonChars),
     allowed: outcome.allowed,
     ...(outcome.code !== undefined ? { code: outcome.code } : {}),

@@ -5,7 +5,7 @@ import { httpsRequest } from "../../support/https-client.ts";
 import { startTestWebhook, defaultPolicy, DECIDE_ON, type TestWebhook } from "../../support/webhook-server.ts";
 import { acceptAnswer } from "../../support/apiserver-acceptance.ts";
 import { rawReview } from "../../support/load-review.ts";
-import { activePolicy } from "../../../src/adapters/http/static-policy-provider.ts";
+import { activePolicy } from "../../../src/core/policy/active-policy.ts";
 import type { Catalogue } from "../../../src/core/rules/catalogue.ts";
 
 for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding on the ${decideOn})`, () => {
@@ -162,7 +162,7 @@ for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding 
     for (const value of [secretValue, decoded, "b2xkLXZhbHVl"]) assert.ok(!everything.includes(value), `leaked ${value}`);
   });
 
-  // A catalogue that throws cannot be sent to a thread: test/adapters/http/decision-worker-client.test.ts covers it there.
+  // A catalogue that throws cannot be sent to a thread: test/adapters/decision-thread/decision-worker-client.test.ts covers it there.
   if (decideOn === "request-thread") it("fails open with a warning (and records the error) when deciding throws", async () => {
     const policy = await defaultPolicy();
     const broken: Catalogue = { all: [], rulesFor: () => { throw new Error("boom"); }, scopeFor: () => { throw new Error("boom"); }, pointerStructsFor: () => { throw new Error("boom"); }, judgesSubresource: () => { throw new Error("boom"); } };
@@ -182,14 +182,13 @@ for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding 
     }
   });
 
-  it("reports not ready on /readyz until its readiness check passes", async () => {
-    let reason: string | undefined = "policy not loaded";
-    const hook3 = await startTestWebhook({ ready: () => reason, decideOn });
+  it("reports not ready on /readyz until a policy is loaded", async () => {
+    const hook3 = await startTestWebhook({ policy: "none", decideOn });
     try {
       const notReady = await httpsRequest({ url: `${hook3.url}/readyz`, ca: hook3.ca });
       assert.equal(notReady.status, 503);
-      assert.match(notReady.text, /policy not loaded/);
-      reason = undefined;
+      assert.match(notReady.text, /no valid policy loaded yet/);
+      hook3.dynamic!.setPolicy({ policy: await defaultPolicy(), contentHash: "ready" }, "test");
       assert.equal((await httpsRequest({ url: `${hook3.url}/readyz`, ca: hook3.ca })).status, 200);
     } finally {
       await hook3.close();
@@ -197,15 +196,14 @@ for (const decideOn of DECIDE_ON) describe(`webhook server over HTTPS (deciding 
   });
 
   it("asks every client to close its connection once draining for shutdown, on every route and error", async () => {
-    let draining = false;
-    const drainingHook = await startTestWebhook({ draining: () => draining, decideOn });
+    const drainingHook = await startTestWebhook({ decideOn });
     try {
       const send = (path: string, body?: string): ReturnType<typeof httpsRequest> =>
         httpsRequest({ url: `${drainingHook.url}${path}`, ca: drainingHook.ca, ...(body !== undefined ? { body } : {}), ...(body === "not a review" ? { contentType: "text/plain" } : {}) });
       const review = JSON.stringify(rawReview("deployment-image-update.json"));
       assert.notEqual((await send("/mutate", review)).headers["connection"], "close", "keep-alive before draining");
-      draining = true;
-      for (const [path, body, status] of [["/mutate", review, 200], ["/validate", review, 200], ["/mutate", "not a review", 415], ["/healthz", undefined, 200], ["/readyz", undefined, 200], ["/metrics", undefined, 200]] as const) {
+      drainingHook.drain();
+      for (const [path, body, status] of [["/mutate", review, 200], ["/validate", review, 200], ["/mutate", "not a review", 415], ["/healthz", undefined, 200], ["/readyz", undefined, 503], ["/metrics", undefined, 200]] as const) {
         const res = await send(path, body);
         assert.equal(res.status, status, `${path}: ${res.text}`);
         assert.equal(res.headers["connection"], "close", `${path} (${status}) while draining`);

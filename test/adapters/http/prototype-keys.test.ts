@@ -1,11 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { decideReview, type ReviewOutcome } from "../../../src/adapters/http/decide-review.ts";
-import { activePolicy } from "../../../src/adapters/http/static-policy-provider.ts";
+import { reviewDecision, type ReviewDecision } from "../../../src/core/admission/review-decision.ts";
+import { activePolicy } from "../../../src/core/policy/active-policy.ts";
+import { reviewAftermath, type Aftermath } from "../../../src/adapters/decision-thread/review-aftermath.ts";
 import { parsePolicyText } from "../../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../../src/adapters/fs/package-root.ts";
-import { parseReviewText } from "../../../src/adapters/http/parse-review-text.ts";
 import { rawReview } from "../../support/load-review.ts";
 import { PROTOTYPE_KEYS } from "../../support/prototype-keys.ts";
 
@@ -13,19 +13,20 @@ const loaded = parsePolicyText(readFileSync(defaultPolicyPath(), "utf8"));
 if (!loaded.ok) throw new Error("default policy invalid");
 const ACTIVE = activePolicy(loaded.value, "test", []);
 
-/** Decides a review given as JSON text, exactly as serve does (one parse, then decideReview). */
-function decideText(webhook: "mutate" | "validate", text: string): Extract<ReviewOutcome, { kind: "answer" }> {
-  const parsed = parseReviewText(text);
-  assert.ok(parsed.ok, "the review parses");
-  const outcome = decideReview(webhook, parsed.value, {
-    active: ACTIVE, guardNamespace: "gitops-guard", receivedAt: 0, startedNs: 0n, monotonicNs: () => 0n, isoTime: () => "1970-01-01T00:00:00Z", recording: true,
+type Decided = Extract<ReviewDecision, { kind: "decided" }> & Aftermath;
+
+/** Decides a review given as JSON text, exactly as serve does (reviewDecision, then its aftermath). */
+function decideText(webhook: "mutate" | "validate", text: string): Decided {
+  const decided = reviewDecision(webhook, text, ACTIVE, "gitops-guard");
+  assert.equal(decided.kind, "decided", "the review parses");
+  const after = reviewAftermath(webhook, decided as Extract<ReviewDecision, { kind: "decided" }>, ACTIVE, {
+    receivedAt: 0, startedNs: 0n, monotonicNs: () => 0n, isoTime: () => "1970-01-01T00:00:00Z", recording: true,
   });
-  assert.equal(outcome.kind, "answer");
-  return outcome as Extract<ReviewOutcome, { kind: "answer" }>;
+  return { ...(decided as Extract<ReviewDecision, { kind: "decided" }>), ...after };
 }
 
 /** What must not depend on a key's name: the verdict, whether there is a patch, the record. */
-function essence(outcome: Extract<ReviewOutcome, { kind: "answer" }>): unknown {
+function essence(outcome: Decided): unknown {
   const record = outcome.record?.();
   return {
     allowed: outcome.answer.response.allowed,

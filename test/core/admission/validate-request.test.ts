@@ -14,6 +14,7 @@ import { resolveKubeTarget } from "../../../src/core/kube/resolve-kube-target.ts
 import { parsePolicyText } from "../../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../../src/adapters/fs/package-root.ts";
 import { acceptAnswer } from "../../support/apiserver-acceptance.ts";
+import { revertOf } from "../../../src/core/decide/decision.ts";
 import { EXAMPLE_REVIEWS, rawReview } from "../../support/load-review.ts";
 import { builtinCatalogue } from "../../support/rule-case.ts";
 
@@ -119,7 +120,7 @@ describe("validateRequest: updates", () => {
     assert.equal(answer.code, 422);
     assert.match(answer.message ?? "", /spec\.template\.spec\.containers\[0\]\.image/);
     assert.ok(FLUX_IMMUTABLE.some((re) => re.test(answer.message ?? "")), String(answer.message));
-    assert.deepEqual(answer.outcome.decision.revert, []);
+    assert.deepEqual(revertOf(answer.outcome.decision), []);
   });
 
   it("denies the same on an object no GitOps tool owns, naming the policy's message", () => {

@@ -8,6 +8,7 @@ import { metaMap } from "../../../src/core/k8s/kube-object.ts";
 import { policySchema, type Policy } from "../../../src/core/policy/policy-schema.ts";
 import { parsePolicyText } from "../../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../../src/adapters/fs/package-root.ts";
+import { denialOf, revertOf } from "../../../src/core/decide/decision.ts";
 import { loadPair } from "../../support/load-yaml.ts";
 import { rawReview } from "../../support/load-review.ts";
 
@@ -46,7 +47,7 @@ describe("decideDeletion", () => {
   it("allows deleting an unprotected object", () => {
     const decision = deletion(configMap(), DEFAULT_POLICY);
     assert.equal(decision.action, "allow");
-    assert.equal(decision.denial, undefined);
+    assert.equal(denialOf(decision), undefined);
     assert.deepEqual(decision.warnings, []);
   });
 
@@ -54,8 +55,8 @@ describe("decideDeletion", () => {
     const decision = deletion(configMap(), PROTECT_CONFIGMAPS);
     assert.equal(decision.action, "deny");
     assert.equal(decision.enforcedAction, "deny");
-    assert.equal(decision.denial?.code, 403);
-    const message = decision.denial?.message ?? "";
+    assert.equal(denialOf(decision)?.code, 403);
+    const message = denialOf(decision)?.message ?? "";
     assert.match(message, /^ConfigMap web\/api-config is protected from deletion/);
     assert.match(message, /kind ConfigMap is protected/);
     assert.match(message, /gitops-guard\.io\/protect: "false"/);
@@ -73,8 +74,8 @@ describe("decideDeletion", () => {
   it("protects any object annotated \"true\", whatever its kind", () => {
     const decision = deletion(configMap({ "gitops-guard.io/protect": "true" }), DEFAULT_POLICY);
     assert.equal(decision.action, "deny");
-    assert.equal(decision.denial?.code, 403);
-    assert.match(decision.denial?.message ?? "", /gitops-guard\.io\/protect: "true"/);
+    assert.equal(denialOf(decision)?.code, 403);
+    assert.match(denialOf(decision)?.message ?? "", /gitops-guard\.io\/protect: "true"/);
   });
 
   it("reads the annotation name from the policy", () => {
@@ -93,7 +94,7 @@ describe("decideDeletion", () => {
     assert.equal(decision.action, "allow");
     assert.equal(decision.enforcedAction, "deny");
     assert.equal(decision.mode, "audit");
-    assert.equal(decision.denial, undefined);
+    assert.equal(denialOf(decision), undefined);
   });
 
   it("off: allows everything", () => {
@@ -137,19 +138,19 @@ describe("decideDeletion", () => {
   it("denies a protected data-bearing kind", () => {
     const pvc = loadPair("rules/core/pvc-shrink.yaml").old;
     const decision = deletion(pvc, policyWith({ deletionProtection: { kinds: ["PersistentVolumeClaim"] } }));
-    assert.equal(decision.denial?.code, 403);
+    assert.equal(denialOf(decision)?.code, 403);
   });
 
   it("protects by kind when the live object is unknown", () => {
     const decision = deletion(undefined, PROTECT_CONFIGMAPS, { kind: "ConfigMap", namespace: "web", name: "gone" });
-    assert.equal(decision.denial?.code, 403);
+    assert.equal(denialOf(decision)?.code, 403);
   });
 
   it("never reports findings or reverts anything", () => {
     for (const policy of [DEFAULT_POLICY, PROTECT_CONFIGMAPS]) {
       const decision = deletion(configMap(), policy);
       assert.deepEqual(decision.findings, []);
-      assert.deepEqual(decision.revert, []);
+      assert.deepEqual(revertOf(decision), []);
     }
   });
 });

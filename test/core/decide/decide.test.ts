@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { changeDigest, decide, skipDecision, type DecideInput } from "../../../src/core/decide/decide.ts";
-import type { Decision } from "../../../src/core/decide/decision.ts";
+import { denialOf, revertOf, type Decision, type Mark } from "../../../src/core/decide/decision.ts";
 import { MAX_WARNING_CHARS } from "../../../src/core/decide/denial-message.ts";
 import { MARK_ANNOTATIONS } from "../../../src/core/decide/mark-annotations.ts";
 import type { Finding } from "../../../src/core/findings/finding.ts";
@@ -15,6 +15,8 @@ import { parsePolicyText } from "../../../src/adapters/fs/read-policy-file.ts";
 import { defaultPolicyPath } from "../../../src/adapters/fs/package-root.ts";
 import { FIXTURES, loadPair } from "../../support/load-yaml.ts";
 import { findingsFor } from "../../support/rule-case.ts";
+
+const markOf = (decision: Decision): Mark | undefined => (decision.kind === "mark" ? decision.mark : undefined);
 
 /** Flux's IsImmutableError (fluxcd/pkg ssa/errors/immutable.go): it recreates on these phrases. */
 const FLUX_IMMUTABLE = [/is\simmutable/, /immutable\sfield/];
@@ -74,8 +76,8 @@ describe("decide: defaults", () => {
     assert.equal(decision.action, "allow");
     assert.equal(decision.enforcedAction, "allow");
     assert.equal(decision.mode, "enforce");
-    assert.deepEqual(decision.revert, []);
-    assert.equal(decision.denial, undefined);
+    assert.deepEqual(revertOf(decision), []);
+    assert.equal(denialOf(decision), undefined);
     assert.equal(decision.reason, "no findings");
   });
 
@@ -83,12 +85,12 @@ describe("decide: defaults", () => {
     const decision = decide(inputFor(SELECTOR, "flux"));
     assert.equal(decision.action, "mark");
     assert.equal(decision.enforcedAction, "mark");
-    assert.equal(decision.denial, undefined);
+    assert.equal(denialOf(decision), undefined);
     assert.equal(decision.strategy, "recreate");
     const conflicts = conflictsOf(decision);
     assert.deepEqual(conflicts.map((f) => f.path), ["spec.selector.matchLabels.tier"]);
-    assert.deepEqual(decision.revert, conflicts);
-    assert.deepEqual(decision.mark, { strategy: "recreate", digest: changeDigest(conflicts), toolMarker: "flux" });
+    assert.deepEqual(revertOf(decision), conflicts);
+    assert.deepEqual(markOf(decision), { strategy: "recreate", digest: changeDigest(conflicts), toolMarker: "flux" });
     assert.equal(decision.warnings.length, 1);
     assert.match(decision.warnings[0]!, /spec\.selector\.matchLabels\.tier.*recreate/);
     assertShortWarnings(decision);
@@ -98,20 +100,20 @@ describe("decide: defaults", () => {
     for (const owner of ["argocd", "helm", "kapp", "kubectl", "other"] as const) {
       const decision = decide(inputFor(SELECTOR, owner));
       assert.equal(decision.action, "deny", owner);
-      assert.equal(decision.denial?.code, 422, owner);
-      assert.match(decision.denial?.message ?? "", /Deployment web\/api: field is immutable/);
-      assert.match(decision.denial?.message ?? "", /spec\.selector\.matchLabels\.tier "fe" → "frontend"/);
-      assert.deepEqual(decision.revert, []);
-      assert.equal(decision.mark, undefined);
+      assert.equal(denialOf(decision)?.code, 422, owner);
+      assert.match(denialOf(decision)?.message ?? "", /Deployment web\/api: field is immutable/);
+      assert.match(denialOf(decision)?.message ?? "", /spec\.selector\.matchLabels\.tier "fe" → "frontend"/);
+      assert.deepEqual(revertOf(decision), []);
+      assert.equal(markOf(decision), undefined);
     }
   });
 
   it("marks for every tool listed in markOwners, with the owning tool's own marker where it has one", () => {
     const policy = policyWith({ defaults: { markOwners: ["flux", "argocd", "helm"] } });
-    assert.equal(decide(inputFor(SELECTOR, "argocd", { policy })).mark?.toolMarker, "argocd");
+    assert.equal(markOf(decide(inputFor(SELECTOR, "argocd", { policy })))?.toolMarker, "argocd");
     const helm = decide(inputFor(SELECTOR, "helm", { policy }));
     assert.equal(helm.action, "mark");
-    assert.equal(helm.mark?.toolMarker, undefined, "Helm has no live force marker");
+    assert.equal(markOf(helm)?.toolMarker, undefined, "Helm has no live force marker");
     assert.equal(decide(inputFor(SELECTOR, "kapp", { policy })).action, "deny");
   });
 
@@ -120,7 +122,7 @@ describe("decide: defaults", () => {
     const decision = decide(inputFor(SELECTOR, "flux", { policy }));
     assert.equal(decision.action, "mark");
     assert.equal(decision.strategy, "orphan-recreate");
-    assert.deepEqual(decision.mark, { strategy: "orphan-recreate", digest: changeDigest(conflictsOf(decision)), toolMarker: undefined });
+    assert.deepEqual(markOf(decision), { strategy: "orphan-recreate", digest: changeDigest(conflictsOf(decision)), toolMarker: undefined });
   });
 
   it("keeps every finding it considered, risky ones included", () => {
@@ -140,8 +142,8 @@ describe("decide: conflict actions", () => {
   it("warn: allows, one short warning per conflict, nothing reverted", () => {
     const decision = decide(inputFor(SELECTOR, "flux", { policy: policyWith({ defaults: { owned: "warn" } }) }));
     assert.equal(decision.action, "warn");
-    assert.equal(decision.denial, undefined);
-    assert.deepEqual(decision.revert, []);
+    assert.equal(denialOf(decision), undefined);
+    assert.deepEqual(revertOf(decision), []);
     assert.deepEqual(decision.warnings, ["spec.selector.matchLabels.tier cannot change in place: the apply will fail"]);
   });
 
@@ -149,14 +151,14 @@ describe("decide: conflict actions", () => {
     const decision = decide(inputFor(SELECTOR, "other", { policy: policyWith({ defaults: { unowned: "allow" } }) }));
     assert.equal(decision.action, "allow");
     assert.deepEqual(decision.warnings, []);
-    assert.deepEqual(decision.revert, []);
-    assert.equal(decision.denial, undefined);
+    assert.deepEqual(revertOf(decision), []);
+    assert.equal(denialOf(decision), undefined);
   });
 
   it("deny: denies a Flux-owned object when owned is deny", () => {
     const decision = decide(inputFor(SELECTOR, "flux", { policy: policyWith({ defaults: { owned: "deny" } }) }));
     assert.equal(decision.action, "deny");
-    assert.equal(decision.denial?.code, 422);
+    assert.equal(denialOf(decision)?.code, 422);
   });
 
   it("cuts warnings to 120 characters however long the field path", () => {
@@ -192,20 +194,20 @@ describe("decide: overrides", () => {
   it("matches on owner", () => {
     const decision = decide(inputFor(SELECTOR, "argocd", { policy: OVERRIDES_POLICY, subject: { namespace: "shop" } }));
     assert.equal(decision.action, "mark");
-    assert.equal(decision.mark?.toolMarker, "argocd");
+    assert.equal(markOf(decision)?.toolMarker, "argocd");
   });
 
   it("uses the override's strategy", () => {
     const decision = decide(inputFor("decide/statefulset-retains-claims.yaml", "other", { policy: OVERRIDES_POLICY }));
     assert.equal(decision.action, "mark");
     assert.equal(decision.strategy, "orphan-recreate");
-    assert.equal(decision.mark?.strategy, "orphan-recreate");
+    assert.equal(markOf(decision)?.strategy, "orphan-recreate");
   });
 
   it("falls back to the defaults when no override matches", () => {
     const decision = decide(inputFor(SELECTOR, "other", { policy: OVERRIDES_POLICY, subject: { namespace: "shop" } }));
     assert.equal(decision.action, "deny");
-    assert.equal(decision.denial?.code, 422);
+    assert.equal(denialOf(decision)?.code, 422);
   });
 });
 
@@ -213,19 +215,19 @@ describe("decide: data-bearing objects", () => {
   function assertDataDenial(decision: Decision, object: string): void {
     assert.equal(decision.action, "deny");
     assert.equal(decision.enforcedAction, "deny");
-    assert.equal(decision.denial?.code, 403);
-    const message = decision.denial?.message ?? "";
+    assert.equal(denialOf(decision)?.code, 403);
+    const message = denialOf(decision)?.message ?? "";
     for (const re of FLUX_IMMUTABLE) assert.doesNotMatch(message, re, "Flux must not read it as an immutable error");
     assert.ok(message.includes(object), message);
     assert.match(message, /migrate/);
-    assert.deepEqual(decision.revert, []);
-    assert.equal(decision.mark, undefined);
+    assert.deepEqual(revertOf(decision), []);
+    assert.equal(markOf(decision), undefined);
   }
 
   it("denies a PVC change with 403 and no immutable wording, even when Flux owns it", () => {
     const decision = decide(inputFor(PVC_SHRINK, "flux"));
     assertDataDenial(decision, "PersistentVolumeClaim db/data-postgres-0");
-    assert.match(decision.denial?.message ?? "", /spec\.resources\.requests\.storage "20Gi" → "10Gi"/);
+    assert.match(denialOf(decision)?.message ?? "", /spec\.resources\.requests\.storage "20Gi" → "10Gi"/);
   });
 
   it("denies with 403 rather than 422 when the action is deny", () => {
@@ -244,15 +246,15 @@ describe("decide: data-bearing objects", () => {
   it("judges the StatefulSet's retention policy on the live object", () => {
     const deletes = loadPair("decide/statefulset-deletes-claims.yaml");
     const retains = loadPair("decide/statefulset-retains-claims.yaml");
-    assert.equal(decide(inputFor("decide/statefulset-retains-claims.yaml", "flux", { live: deletes.old })).denial?.code, 403);
+    assert.equal(denialOf(decide(inputFor("decide/statefulset-retains-claims.yaml", "flux", { live: deletes.old })))?.code, 403);
     assert.equal(decide(inputFor("decide/statefulset-deletes-claims.yaml", "flux", { live: retains.old })).action, "mark");
   });
 
   it("marks a data-bearing object when the matching override accepts data loss", () => {
     const decision = decide(inputFor(PVC_SHRINK, "flux", { policy: OVERRIDES_POLICY, subject: { labels: new Map([["data-loss", "accepted"]]) } }));
     assert.equal(decision.action, "mark");
-    assert.equal(decision.denial, undefined);
-    assert.ok(decision.mark);
+    assert.equal(denialOf(decision), undefined);
+    assert.ok(markOf(decision));
   });
 
   it("still denies a data-bearing object when the override marks without acceptDataLoss", () => {
@@ -276,34 +278,34 @@ describe("decide: the second call of a recreate mark", () => {
 
   it("denies with 422 'field is immutable' when the live object is marked for recreate with the same digest", () => {
     const first = decide(inputFor(SELECTOR, "flux"));
-    const digest = first.mark!.digest;
+    const digest = markOf(first)!.digest;
     const second = decide(inputFor(SELECTOR, "flux", { live: markedLive(SELECTOR, "recreate", digest) }));
     assert.equal(second.action, "mark");
-    assert.equal(second.denial?.code, 422);
-    assert.ok(FLUX_IMMUTABLE.some((re) => re.test(second.denial?.message ?? "")), String(second.denial?.message));
-    assert.match(second.denial?.message ?? "", /marked for recreate/);
-    assert.deepEqual(second.revert, []);
-    assert.equal(second.mark, undefined);
+    assert.equal(denialOf(second)?.code, 422);
+    assert.ok(FLUX_IMMUTABLE.some((re) => re.test(denialOf(second)?.message ?? "")), String(denialOf(second)?.message));
+    assert.match(denialOf(second)?.message ?? "", /marked for recreate/);
+    assert.deepEqual(revertOf(second), []);
+    assert.equal(markOf(second), undefined);
   });
 
   it("marks again (allowed) when the desired value changed since the mark", () => {
     const decision = decide(inputFor(SELECTOR, "flux", { live: markedLive(SELECTOR, "recreate", "0000000000000000") }));
     assert.equal(decision.action, "mark");
-    assert.equal(decision.denial, undefined);
-    assert.ok(decision.mark);
+    assert.equal(denialOf(decision), undefined);
+    assert.ok(markOf(decision));
   });
 
   it("does not deny an object marked for orphan-recreate", () => {
-    const digest = decide(inputFor(SELECTOR, "flux")).mark!.digest;
+    const digest = markOf(decide(inputFor(SELECTOR, "flux")))!.digest;
     const decision = decide(inputFor(SELECTOR, "flux", { live: markedLive(SELECTOR, "orphan-recreate", digest) }));
-    assert.equal(decision.denial, undefined);
+    assert.equal(denialOf(decision), undefined);
   });
 
   it("does not deny when the policy's strategy is no longer recreate", () => {
-    const digest = decide(inputFor(SELECTOR, "flux")).mark!.digest;
+    const digest = markOf(decide(inputFor(SELECTOR, "flux")))!.digest;
     const policy = policyWith({ defaults: { strategy: "orphan-recreate" } });
     const decision = decide(inputFor(SELECTOR, "flux", { policy, live: markedLive(SELECTOR, "recreate", digest) }));
-    assert.equal(decision.denial, undefined);
+    assert.equal(denialOf(decision), undefined);
   });
 });
 
@@ -311,9 +313,9 @@ describe("decide: restores and risky changes", () => {
   it("restores server-assigned values a replace dropped, with a warning saying so", () => {
     const decision = decide(inputFor("rules/batch/job-dropped-generated-selector.yaml", "kubectl"));
     assert.equal(decision.action, "restore");
-    assert.ok(decision.revert.length > 0);
-    assert.ok(decision.revert.every((f) => f.class === "server-assigned"));
-    assert.ok(decision.revert.some((f) => f.path === "spec.selector"));
+    assert.ok(revertOf(decision).length > 0);
+    assert.ok(revertOf(decision).every((f) => f.class === "server-assigned"));
+    assert.ok(revertOf(decision).some((f) => f.path === "spec.selector"));
     assert.match(decision.warnings[0] ?? "", /^gitops-guard restored server-assigned/);
     assertShortWarnings(decision);
   });
@@ -321,21 +323,21 @@ describe("decide: restores and risky changes", () => {
   it("does not restore when the policy says restore: false", () => {
     const decision = decide(inputFor("rules/batch/job-dropped-generated-selector.yaml", "kubectl", { policy: policyWith({ restore: false }) }));
     assert.equal(decision.action, "allow");
-    assert.deepEqual(decision.revert, []);
+    assert.deepEqual(revertOf(decision), []);
   });
 
   it("does not patch values the API server re-fills itself (severity info)", () => {
     const decision = decide(inputFor("rules/core/service-cluster-ip-dropped.yaml", "kubectl"));
     assert.ok(decision.findings.length > 0);
     assert.equal(decision.action, "allow");
-    assert.deepEqual(decision.revert, []);
+    assert.deepEqual(revertOf(decision), []);
   });
 
   it("reverts server-assigned values along with the conflicts it marks", () => {
     const decision = decide(inputFor("decide/job-template-change-drops-selector.yaml", "flux"));
     assert.equal(decision.action, "mark");
-    assert.deepEqual(decision.revert.map((f) => f.path).sort(), ["spec.selector", "spec.template.spec.containers[0].image"]);
-    assert.deepEqual(decision.mark?.digest, changeDigest(conflictsOf(decision)), "the digest covers the conflicts only");
+    assert.deepEqual(revertOf(decision).map((f) => f.path).sort(), ["spec.selector", "spec.template.spec.containers[0].image"]);
+    assert.deepEqual(markOf(decision)?.digest, changeDigest(conflictsOf(decision)), "the digest covers the conflicts only");
   });
 
   it("warns about risky changes, naming the path", () => {
@@ -354,9 +356,9 @@ describe("decide: modes", () => {
     assert.equal(marked.action, "allow");
     assert.equal(marked.enforcedAction, "mark");
     assert.equal(marked.mode, "audit");
-    assert.equal(marked.denial, undefined);
-    assert.equal(marked.mark, undefined);
-    assert.deepEqual(marked.revert, []);
+    assert.equal(denialOf(marked), undefined);
+    assert.equal(markOf(marked), undefined);
+    assert.deepEqual(revertOf(marked), []);
     assert.deepEqual(marked.warnings, []);
     assert.match(marked.reason, /^audit: /);
     assert.deepEqual(marked.findings, findingsFor(SELECTOR));
@@ -364,7 +366,7 @@ describe("decide: modes", () => {
     const denied = decide(inputFor(PVC_SHRINK, "flux", { policy: audit }));
     assert.equal(denied.action, "allow");
     assert.equal(denied.enforcedAction, "deny");
-    assert.equal(denied.denial, undefined);
+    assert.equal(denialOf(denied), undefined);
   });
 
   it("off: allows everything, keeps the findings", () => {
@@ -372,7 +374,7 @@ describe("decide: modes", () => {
     assert.equal(decision.action, "allow");
     assert.equal(decision.enforcedAction, "allow");
     assert.equal(decision.mode, "off");
-    assert.equal(decision.denial, undefined);
+    assert.equal(denialOf(decision), undefined);
     assert.ok(decision.findings.length > 0);
   });
 });
@@ -392,7 +394,7 @@ describe("decide: exemptions", () => {
       const decision = decide(inputFor(SELECTOR, "other", { policy: policyWith(policyChanges), subject }));
       assert.equal(decision.action, "allow");
       assert.equal(decision.enforcedAction, "allow");
-      assert.equal(decision.denial, undefined);
+      assert.equal(denialOf(decision), undefined);
       assert.match(decision.reason, reason);
     });
   }
@@ -406,7 +408,7 @@ describe("decide: exemptions", () => {
 describe("skipDecision", () => {
   it("allows with the reason given and no findings", () => {
     assert.deepEqual(skipDecision("CONNECT is always allowed", "audit"), {
-      action: "allow", enforcedAction: "allow", mode: "audit", findings: [], revert: [], warnings: [], reason: "CONNECT is always allowed",
+      kind: "allow", action: "allow", enforcedAction: "allow", mode: "audit", findings: [], warnings: [], reason: "CONNECT is always allowed",
     });
   });
 });

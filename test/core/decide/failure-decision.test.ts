@@ -1,16 +1,17 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { failureDecision } from "../../../src/core/decide/failure-decision.ts";
+import { denialOf, revertOf } from "../../../src/core/decide/decision.ts";
 
 describe("failureDecision", () => {
   it("fails open by default: allows, with a warning naming the error code", () => {
     const decision = failureDecision("open", "enforce", "ERR_INTERNAL");
     assert.equal(decision.action, "allow");
     assert.equal(decision.enforcedAction, "allow");
-    assert.equal(decision.denial, undefined);
+    assert.equal(denialOf(decision), undefined);
     assert.deepEqual(decision.warnings, ["gitops-guard failed open (ERR_INTERNAL): request not checked"]);
     assert.deepEqual(decision.findings, []);
-    assert.deepEqual(decision.revert, []);
+    assert.deepEqual(revertOf(decision), []);
     assert.match(decision.reason, /ERR_INTERNAL.*open/);
   });
 
@@ -18,8 +19,8 @@ describe("failureDecision", () => {
     const decision = failureDecision("closed", "enforce", "ERR_INTERNAL");
     assert.equal(decision.action, "deny");
     assert.equal(decision.enforcedAction, "deny");
-    assert.equal(decision.denial?.code, 500);
-    assert.match(decision.denial?.message ?? "", /could not decide \(ERR_INTERNAL\) and fails closed/);
+    assert.equal(denialOf(decision)?.code, 500);
+    assert.match(denialOf(decision)?.message ?? "", /could not decide \(ERR_INTERNAL\) and fails closed/);
     assert.deepEqual(decision.warnings, []);
   });
 
@@ -28,7 +29,7 @@ describe("failureDecision", () => {
       const decision = failureDecision("closed", mode, "ERR_POLICY_INVALID");
       assert.equal(decision.action, "allow", mode);
       assert.equal(decision.mode, mode);
-      assert.equal(decision.denial, undefined);
+      assert.equal(denialOf(decision), undefined);
       assert.equal(decision.warnings.length, 1);
     }
   });

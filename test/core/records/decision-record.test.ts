@@ -4,7 +4,7 @@ import type { Operation } from "fast-json-patch";
 import { decisionRecord, RECORD_LIMITS, RECORD_VERSION, truncateValue, type RecordFacts } from "../../../src/core/records/decision-record.ts";
 import { admissionReviewSchema, type AdmissionRequest } from "../../../src/core/admission/admission-review.ts";
 import { skipDecision } from "../../../src/core/decide/decide.ts";
-import type { Decision } from "../../../src/core/decide/decision.ts";
+import { deny, mark, type Decision } from "../../../src/core/decide/decision.ts";
 import type { Finding } from "../../../src/core/findings/finding.ts";
 import { canonicalJson } from "../../../src/core/hash/fnv1a.ts";
 import { loadPair } from "../../support/load-yaml.ts";
@@ -14,8 +14,8 @@ import { findingsFor } from "../../support/rule-case.ts";
 const FACTS: RecordFacts = { webhook: "mutate", time: "2026-10-02T09:14:07.123Z", latencyMs: 0.42, policyVersion: "configmap/gitops-guard/policy#812@0123456789abcdef", valueMaxBytes: 256 };
 const PATCH: Operation[] = [{ op: "replace", path: "/spec/selector/matchLabels/tier", value: "fe" }, { op: "add", path: "/metadata/annotations/gitops-guard.io~1replace", value: "recreate" }];
 
-function decision(findings: readonly Finding[], overrides: Partial<Decision> = {}): Decision {
-  return { action: "mark", enforcedAction: "mark", mode: "enforce", findings, revert: [], warnings: [], reason: "immutable conflict marked for recreate", strategy: "recreate", ...overrides };
+function decision(findings: readonly Finding[], reason = "immutable conflict marked for recreate"): Decision {
+  return mark(findings, [], { strategy: "recreate", digest: "0123456789abcdef", toolMarker: "flux" }, [], reason);
 }
 
 function request(file: string, change?: (raw: ReturnType<typeof rawReview>) => void): AdmissionRequest {
@@ -66,7 +66,7 @@ describe("decisionRecord", () => {
   it("records the denial code, the subresource, and an error when there is one", () => {
     const req = parsedReview("deployment-scale-v1beta1.json").request;
     const error = { code: "ERR_INTERNAL", message: "boom" };
-    const record = decisionRecord(req, { decision: decision([], { action: "deny", enforcedAction: "deny", strategy: undefined }), owner: "kubectl", patch: [], allowed: false, code: 500 }, { ...FACTS, error });
+    const record = decisionRecord(req, { decision: deny([], { code: 500, message: "could not decide" }, "internal error ERR_INTERNAL: failed closed"), owner: "kubectl", patch: [], allowed: false, code: 500 }, { ...FACTS, error });
     assert.equal(record.subResource, "scale");
     assert.equal(record.code, 500);
     assert.equal(record.allowed, false);
@@ -121,7 +121,7 @@ describe("decisionRecord: bounded whatever the request holds", () => {
     const one = findingsFor("rules/apps/deployment-selector-common-labels.yaml")[0]!;
     const findings = Array.from({ length: 5_000 }, (_, i) => ({ ...one, path: `spec.x${i}.${huge}` }));
     const patch: Operation[] = Array.from({ length: 5_000 }, (_, i) => ({ op: "remove", path: `/spec/x${i}/${huge}` }));
-    const record = decisionRecord(req, { decision: decision(findings, { reason: huge }), owner: "flux", patch, allowed: true }, FACTS);
+    const record = decisionRecord(req, { decision: decision(findings, huge), owner: "flux", patch, allowed: true }, FACTS);
     const line = JSON.stringify(record);
     assert.ok(line.length < 300 * 1024, `record line is ${line.length} characters`);
     assert.equal(record.findings.length, RECORD_LIMITS.findings);

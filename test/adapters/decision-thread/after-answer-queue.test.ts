@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { afterAnswerQueue } from "../../../src/adapters/http/after-answer-queue.ts";
+import { afterAnswerQueue } from "../../../src/adapters/decision-thread/after-answer-queue.ts";
 
 describe("afterAnswerQueue", () => {
   it("runs nothing synchronously; runs every task queued in one turn, in order, in the next check phase", async () => {

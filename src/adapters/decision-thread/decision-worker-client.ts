@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { BUSY_SLOTS, type AfterMessage, type AnswerMessage, type DecisionThreadData, type FromDecisionThread, type ReviewTask, type ToDecisionThread } from "./decision-messages.ts";
-import type { DynamicPolicyProvider, PolicyChange } from "./dynamic-policy-provider.ts";
+import type { DynamicPolicyProvider, PolicyChange } from "../policy/dynamic-policy-provider.ts";
 
 /**
  * Longest a decision may run before the thread counts as stalled (ms). The largest review the

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../../errors.ts";
-import type { Webhook } from "./decide-review.ts";
+import type { ReviewInput } from "./decider.ts";
 import type { Observation } from "../metrics/admission-metrics.ts";
-import type { PolicyChange } from "./dynamic-policy-provider.ts";
+import type { PolicyChange } from "../policy/dynamic-policy-provider.ts";
 
 /**
  * The messages between the request thread and the decision thread (decision-worker-client.ts,
@@ -26,17 +26,10 @@ export interface DecisionThreadData {
 /** Slots of DecisionThreadData.busySince: when the current review started (ms), and its id. */
 export const BUSY_SLOTS = { since: 0, id: 1 } as const;
 
-/** One request body to decide. */
-export interface ReviewTask {
+/** One request body to decide (the raw text: parsing it is part of the work moved off the request thread). */
+export interface ReviewTask extends ReviewInput {
   readonly type: "review";
   readonly id: number;
-  readonly webhook: Webhook;
-  /** The raw body (UTF-8 text): parsing it is part of the work moved off the request thread. */
-  readonly text: string;
-  /** Wall clock at receipt, ms since the epoch. */
-  readonly receivedAt: number;
-  /** process.hrtime.bigint() at receipt: one monotonic clock for every thread of the process. */
-  readonly startedNs: bigint;
 }
 
 export type ToDecisionThread =

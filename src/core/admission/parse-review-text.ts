@@ -1,5 +1,5 @@
 import { jsonBodyError } from "./json-body-error.ts";
-import { parseJsonLossless } from "../../core/k8s/lossless-json.ts";
+import { parseJsonLossless } from "../k8s/lossless-json.ts";
 
 /**
  * Parses a request body: the one JSON parse of a review, on whichever thread decides it.

@@ -1,11 +1,11 @@
 import type { MessagePort } from "node:worker_threads";
-import { decideReview } from "./decide-review.ts";
-import { BUSY_SLOTS, type AfterItem, type AfterMessage, type AnswerMessage, type DecisionThreadData, type FromDecisionThread, type ReviewTask, type ThrownError, type ToDecisionThread } from "./decision-messages.ts";
-import { dynamicPolicyProvider, type DynamicPolicyProvider } from "./dynamic-policy-provider.ts";
-import { isoTimeCache } from "./iso-time-cache.ts";
-import type { Observation } from "../metrics/admission-metrics.ts";
+import { reviewDecision } from "../../core/admission/review-decision.ts";
 import type { DecisionRecord } from "../../core/records/decision-record.ts";
-import { parseReviewText } from "./parse-review-text.ts";
+import type { Observation } from "../metrics/admission-metrics.ts";
+import { dynamicPolicyProvider, type DynamicPolicyProvider } from "../policy/dynamic-policy-provider.ts";
+import { BUSY_SLOTS, type AfterItem, type AfterMessage, type AnswerMessage, type DecisionThreadData, type FromDecisionThread, type ReviewTask, type ThrownError, type ToDecisionThread } from "./decision-messages.ts";
+import { isoTimeCache } from "./iso-time-cache.ts";
+import { reviewAftermath } from "./review-aftermath.ts";
 
 /** What a port must offer: node's parentPort, or a test's MessageChannel end. */
 export type DecisionPort = Pick<MessagePort, "on" | "postMessage">;
@@ -15,10 +15,10 @@ function thrownError(err: unknown): ThrownError {
 }
 
 /**
- * The decision thread's loop: parse → decide → answer for each review, in arrival order. The
- * answer is posted at once; the observation and the record line are built after it and posted
- * together per turn of the loop (one message for all the answers of a turn), so neither delays
- * an answer nor costs the request thread a message each.
+ * The decision thread's loop: the same reviewDecision as the request thread, for each review in
+ * arrival order. The answer is posted at once; the observation and the record line are built
+ * after it and posted together per turn of the loop (one message for all the answers of a turn),
+ * so neither delays an answer nor costs the request thread a message each.
  */
 export function serveDecisions(port: DecisionPort, data: DecisionThreadData, provider: DynamicPolicyProvider = dynamicPolicyProvider()): void {
   const isoTime = isoTimeCache();
@@ -47,6 +47,28 @@ export function serveDecisions(port: DecisionPort, data: DecisionThreadData, pro
     const message: AfterMessage = { type: "after", items, recordErrors };
     send(message);
   };
+  const decideTask = (task: ReviewTask): void => {
+    const active = provider.current();
+    const decided = reviewDecision(task.webhook, task.text, active, data.guardNamespace);
+    if (decided.kind === "invalid") {
+      send({ type: "answer", id: task.id, invalid: decided.message });
+      return;
+    }
+    const { observation, record } = reviewAftermath(task.webhook, decided, active, { ...task, monotonicNs, isoTime, recording: data.recording });
+    const answer: AnswerMessage = {
+      type: "answer",
+      id: task.id,
+      answer: JSON.stringify(decided.answer),
+      ...(decided.error ? { error: decided.error, uid: decided.answer.response.uid } : {}),
+      ...(decided.thrown !== undefined ? { thrown: thrownError(decided.thrown) } : {}),
+    };
+    send(answer);
+    answered.push(record ? { id: task.id, observation, record } : { id: task.id, observation });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(sendAfter);
+    }
+  };
   const decide = (task: ReviewTask): void => {
     Atomics.store(busySince, BUSY_SLOTS.id, BigInt(task.id));
     Atomics.store(busySince, BUSY_SLOTS.since, BigInt(Date.now()));
@@ -54,40 +76,6 @@ export function serveDecisions(port: DecisionPort, data: DecisionThreadData, pro
       decideTask(task);
     } finally {
       Atomics.store(busySince, BUSY_SLOTS.since, 0n);
-    }
-  };
-  const decideTask = (task: ReviewTask): void => {
-    const parsed = parseReviewText(task.text);
-    if (!parsed.ok) {
-      send({ type: "answer", id: task.id, invalid: parsed.message });
-      return;
-    }
-    const outcome = decideReview(task.webhook, parsed.value, {
-      active: provider.current(),
-      guardNamespace: data.guardNamespace,
-      receivedAt: task.receivedAt,
-      startedNs: task.startedNs,
-      monotonicNs,
-      isoTime,
-      recording: data.recording,
-    });
-    if (outcome.kind === "invalid") {
-      send({ type: "answer", id: task.id, invalid: outcome.message });
-      return;
-    }
-    const answer: AnswerMessage = {
-      type: "answer",
-      id: task.id,
-      answer: JSON.stringify(outcome.answer),
-      ...(outcome.error ? { error: outcome.error, uid: outcome.answer.response.uid } : {}),
-      ...(outcome.thrown !== undefined ? { thrown: thrownError(outcome.thrown) } : {}),
-    };
-    send(answer);
-    const { record, observation } = outcome;
-    answered.push(record ? { id: task.id, observation, record } : { id: task.id, observation });
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(sendAfter);
     }
   };
   port.on("message", (message: ToDecisionThread) => {

@@ -1,10 +1,9 @@
 import type { LoadedPolicy } from "../../core/policy/parse-policy.ts";
 import type { JsonValue } from "../../core/k8s/json.ts";
 import type { Rule } from "../../core/rules/rule.ts";
-import { customRulesToRules } from "../../core/policy/custom-rules.ts";
-import { declaredRulesFromCrd } from "../../core/crd/declared-rules-from-crd.ts";
-import type { ActivePolicy, PolicyProvider } from "./active-policy.ts";
-import { activePolicy, type ServedRelease } from "./static-policy-provider.ts";
+import { declaredRulesOf } from "../../core/crd/declared-rules-of.ts";
+import { activePolicy, type ActivePolicy, type ServedRelease } from "../../core/policy/active-policy.ts";
+import type { PolicyProvider } from "./policy-provider.ts";
 
 /**
  * One change of what the catalogue is built from. Plain data (structured-cloneable): the decision
@@ -18,20 +17,16 @@ export type PolicyChange =
 /** A policy provider fed by watches (ConfigMap, CRDs); the catalogue is rebuilt once per change, not per request. */
 export interface DynamicPolicyProvider extends PolicyProvider {
   setPolicy(loaded: LoadedPolicy, source: string): ActivePolicy;
-  /** The CRDs to read declared rules from (every CRD the watch knows; unreadable ones add none). */
-  setCrds(crds: readonly JsonValue[]): void;
+  /**
+   * The CRDs to read declared rules from (every CRD that declares any), and their rules when the
+   * caller has read them already (the CRD watch has: they are not read a second time here).
+   */
+  setCrds(crds: readonly JsonValue[], rules?: readonly Rule[]): void;
   /** The cluster's release (the API server's /version, else --kube-version): the catalogue is rebuilt for it. */
   setRelease(release: ServedRelease): void;
   apply(change: PolicyChange): void;
   /** Calls `listener` with the changes that rebuild the current state, then with every later change. */
   subscribe(listener: (change: PolicyChange) => void): void;
-}
-
-function rulesOfCrds(crds: readonly JsonValue[]): Rule[] {
-  return crds.flatMap((crd) => {
-    const result = declaredRulesFromCrd(crd);
-    return result.ok ? result.rules : [];
-  });
 }
 
 export function dynamicPolicyProvider(initialRelease: ServedRelease = {}): DynamicPolicyProvider {
@@ -42,7 +37,7 @@ export function dynamicPolicyProvider(initialRelease: ServedRelease = {}): Dynam
   let active: ActivePolicy | undefined;
   const listeners: ((change: PolicyChange) => void)[] = [];
   const rebuild = (): ActivePolicy | undefined => {
-    active = policy ? activePolicy(policy.loaded, policy.source, [...customRulesToRules(policy.loaded.policy.customRules), ...crdRules], release) : undefined;
+    active = policy ? activePolicy(policy.loaded, policy.source, crdRules, release) : undefined;
     return active;
   };
   const notify = (change: PolicyChange): void => {
@@ -56,9 +51,9 @@ export function dynamicPolicyProvider(initialRelease: ServedRelease = {}): Dynam
       notify({ type: "policy", loaded, source });
       return rebuilt;
     },
-    setCrds(next) {
+    setCrds(next, rules) {
       crds = next;
-      crdRules = rulesOfCrds(next);
+      crdRules = rules ?? declaredRulesOf(next);
       rebuild();
       notify({ type: "crds", crds: next });
     },
