@@ -1,0 +1,52 @@
+import { createCappedCounter, type CappedCounter } from "./capped-counter.ts";
+import { AUDIT_LIMITS } from "./audit-limits.ts";
+import { bucketStart, type Bucket } from "./audit-filters.ts";
+
+/** `auto` picks hours for periods up to three days and days beyond (a readable chart either way). */
+export type BucketChoice = Bucket | "auto";
+
+const AUTO_DAYS_AFTER_MS = 3 * 86_400_000;
+
+/**
+ * Counts per hour, kept in bounded memory (AUDIT_LIMITS.timeBuckets hours; later hours are
+ * dropped from the trend, never from the totals), rolled up to days when asked.
+ */
+export interface TrendSeries {
+  add(timeMs: number, key: string): void;
+  series(choice: BucketChoice): { readonly bucket: Bucket; readonly points: { readonly start: string; readonly counts: Record<string, number> }[] };
+}
+
+export function createTrendSeries(keys: number): TrendSeries {
+  const hours = new Map<string, CappedCounter>();
+  let first = Infinity;
+  let last = -Infinity;
+  return {
+    add(timeMs, key) {
+      if (Number.isNaN(timeMs)) return;
+      const start = bucketStart(timeMs, "hour");
+      let counter = hours.get(start);
+      if (!counter) {
+        if (hours.size >= AUDIT_LIMITS.timeBuckets) return;
+        counter = createCappedCounter(keys);
+        hours.set(start, counter);
+      }
+      first = Math.min(first, timeMs);
+      last = Math.max(last, timeMs);
+      counter.add(key);
+    },
+    series(choice) {
+      const bucket: Bucket = choice !== "auto" ? choice : last - first > AUTO_DAYS_AFTER_MS ? "day" : "hour";
+      const merged = new Map<string, Map<string, number>>();
+      for (const [hour, counter] of hours) {
+        const start = bucket === "hour" ? hour : bucketStart(Date.parse(hour), "day");
+        let counts = merged.get(start);
+        if (!counts) merged.set(start, (counts = new Map()));
+        for (const [key, n] of counter.entries()) counts.set(key, (counts.get(key) ?? 0) + n);
+      }
+      const points = [...merged.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([start, counts]) => ({ start, counts: Object.fromEntries(counts) }));
+      return { bucket, points };
+    },
+  };
+}
