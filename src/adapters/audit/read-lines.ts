@@ -17,16 +17,23 @@ const NEWLINE = 0x0a;
 /** Decompresses when the first two bytes are gzip's magic number (a file or standard input alike). */
 async function* decoded(source: AsyncIterable<Buffer | string>, counters: ReadCounters): AsyncGenerator<Buffer> {
   const iterator = source[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return;
-  const head = typeof first.value === "string" ? Buffer.from(first.value) : first.value;
-  counters.bytes += head.length;
+  const toBuffer = (value: Buffer | string): Buffer => (typeof value === "string" ? Buffer.from(value) : value);
+  // Two bytes decide: a first chunk of one byte (a pipe may deliver that) waits for the next.
+  let head: Buffer = Buffer.alloc(0);
+  while (head.length < GZIP_MAGIC.length) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const chunk = toBuffer(next.value);
+    counters.bytes += chunk.length;
+    head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+  }
+  if (head.length === 0) return;
   const rest = async function* (): AsyncGenerator<Buffer> {
     yield head;
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
-      const chunk = typeof next.value === "string" ? Buffer.from(next.value) : next.value;
+      const chunk = toBuffer(next.value);
       counters.bytes += chunk.length;
       yield chunk;
     }

@@ -8,7 +8,7 @@ export const OTHER_KEY = "(other)";
  */
 export interface CappedCounter {
   add(key: string, n?: number): void;
-  /** Entries, largest count first (ties by key), `(other)` included when used. */
+  /** Entries, largest count first (ties by key), `(other)` last when used. */
   entries(): [string, number][];
   /** The counts as a plain object built with own data properties (safe for any key). */
   toObject(): Record<string, number>;
@@ -24,8 +24,9 @@ export function createCappedCounter(maxKeys: number): CappedCounter {
   const counts = new Map<string, number>();
   let total = 0;
   let overflowed = false;
+  // Largest first, ties by key; (other) always last: it is not one key.
   const sorted = (): [string, number][] =>
-    [...counts.entries()].sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0));
+    [...counts.entries()].sort(([ka, a], [kb, b]) => Number(ka === OTHER_KEY) - Number(kb === OTHER_KEY) || b - a || (ka < kb ? -1 : ka > kb ? 1 : 0));
   return {
     add(key, n = 1) {
       total += n;
