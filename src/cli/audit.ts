@@ -13,11 +13,12 @@ import { createRecordSummarizer } from "../core/audit/record-summary.ts";
 import { createKubeAuditSummarizer } from "../core/audit/kube-audit-summary.ts";
 import { formatAuditText } from "../core/audit/format-audit-text.ts";
 import { formatAuditMarkdown } from "../core/audit/format-audit-markdown.ts";
+import { formatAuditHtml } from "../core/audit/format-audit-html.ts";
 import { OWNING_TOOLS } from "../core/owner/detect-owner.ts";
 import { writeAll, type CommandIO } from "./io.ts";
 import type { RegisterCommand } from "./main.ts";
 
-const FORMATS = ["text", "json", "markdown"] as const;
+const FORMATS = ["text", "json", "markdown", "html"] as const;
 
 /** The names of gitops-guard's webhooks in manifests/base/webhooks.yaml (audit annotations are keyed by them). */
 export const DEFAULT_WEBHOOK_NAMES = ["mutate.gitops-guard.io", "validate.gitops-guard.io"] as const;
@@ -98,6 +99,8 @@ function render(report: AuditReport, format: AuditOptions["format"]): string {
       return `${JSON.stringify(report, null, 2)}\n`;
     case "markdown":
       return formatAuditMarkdown(report);
+    case "html":
+      return formatAuditHtml(report);
     case "text":
       return formatAuditText(report);
   }

@@ -43,9 +43,17 @@ export function createTrendSeries(keys: number): TrendSeries {
         if (!counts) merged.set(start, (counts = new Map()));
         for (const [key, n] of counter.entries()) counts.set(key, (counts.get(key) ?? 0) + n);
       }
-      const points = [...merged.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([start, counts]) => ({ start, counts: Object.fromEntries(counts) }));
+      // Every bucket from the first to the last, empty ones too: a gap in the chart is a quiet hour, not a missing bar.
+      const size = bucket === "hour" ? 3_600_000 : 86_400_000;
+      const points: { start: string; counts: Record<string, number> }[] = [];
+      if (merged.size > 0) {
+        const firstStart = Date.parse(bucketStart(first, bucket));
+        const lastStart = Date.parse(bucketStart(last, bucket));
+        for (let t = firstStart; t <= lastStart && points.length < AUDIT_LIMITS.timeBuckets; t += size) {
+          const start = new Date(t).toISOString();
+          points.push({ start, counts: Object.fromEntries(merged.get(start) ?? new Map<string, number>()) });
+        }
+      }
       return { bucket, points };
     },
   };
