@@ -6,6 +6,7 @@ import { bucketStart, type Bucket } from "./audit-filters.ts";
 export type BucketChoice = Bucket | "auto";
 
 const AUTO_DAYS_AFTER_MS = 3 * 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * Counts per hour, kept in bounded memory (AUDIT_LIMITS.timeBuckets hours; later hours are
@@ -17,18 +18,19 @@ export interface TrendSeries {
 }
 
 export function createTrendSeries(keys: number): TrendSeries {
-  const hours = new Map<string, CappedCounter>();
+  // Keyed by hour number: an ISO string per added item cost 3 % of a million-record run.
+  const hours = new Map<number, CappedCounter>();
   let first = Infinity;
   let last = -Infinity;
   return {
     add(timeMs, key) {
       if (Number.isNaN(timeMs)) return;
-      const start = bucketStart(timeMs, "hour");
-      let counter = hours.get(start);
+      const hour = Math.floor(timeMs / HOUR_MS);
+      let counter = hours.get(hour);
       if (!counter) {
         if (hours.size >= AUDIT_LIMITS.timeBuckets) return;
         counter = createCappedCounter(keys);
-        hours.set(start, counter);
+        hours.set(hour, counter);
       }
       first = Math.min(first, timeMs);
       last = Math.max(last, timeMs);
@@ -38,7 +40,7 @@ export function createTrendSeries(keys: number): TrendSeries {
       const bucket: Bucket = choice !== "auto" ? choice : last - first > AUTO_DAYS_AFTER_MS ? "day" : "hour";
       const merged = new Map<string, Map<string, number>>();
       for (const [hour, counter] of hours) {
-        const start = bucket === "hour" ? hour : bucketStart(Date.parse(hour), "day");
+        const start = bucketStart(hour * HOUR_MS, bucket);
         let counts = merged.get(start);
         if (!counts) merged.set(start, (counts = new Map()));
         for (const [key, n] of counter.entries()) counts.set(key, (counts.get(key) ?? 0) + n);
