@@ -87,7 +87,7 @@ describe("gitops-guard audit: the records fixture (schema v1), hand-counted", ()
     assert.equal(Object.getPrototypeOf(d.byNamespace), Object.prototype, "__proto__ is a key, not a prototype");
     assert.deepEqual(d.rewrites, { marks: 1, recreateRequests: 1, recreated: 1, converged: 1, pending: 0 });
     assert.equal(d.retriedDenials.changes, 3);
-    assert.equal(d.retriedDenials.retries, 7, "migrate 6 times (5 retries), seed twice with each of two changes");
+    assert.equal(d.retriedDenials.retries, 8, "migrate 7 times with one change (its dry run included: 6 retries), seed twice with each of two changes");
     assert.deepEqual(d.restoresByField, { "Service spec.clusterIP": 1 });
     assert.deepEqual(d.failures, { total: 1, byCode: { ERR_DECISION_STALLED: 1 } });
     assert.equal(d.latencyMs.count, 24);

@@ -8,7 +8,7 @@ export interface GroupEvidence {
   readonly kindRef: string;
   readonly namespace: string;
   readonly owner: OwningTool;
-  /** Real decisions whose enforced action was `deny` on an immutable/declared conflict. */
+  /** Decisions (dry runs included: a denied dry run is the attempt) whose enforced action was `deny` on an immutable/declared conflict. */
   conflictDenials: number;
   /** Times an object of the group entered "denied" (first denial not yet fixed). */
   deniedObjects: number;

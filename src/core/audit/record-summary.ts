@@ -90,9 +90,15 @@ export function createRecordSummarizer(filters: AuditFilters, bucket: BucketChoi
     }
   };
 
-  /** A mark (first call) waits for the object to be recreated (a CREATE), then to apply cleanly. */
+  /**
+   * A real mark (first call) waits for the object to be recreated — a real DELETE of it (Flux,
+   * after the 422 on its dry run, deletes and re-applies; the webhooks are not called for the
+   * CREATE) or a CREATE — and then converges on the next clean decision of the mutating webhook
+   * (dry runs count: Flux dry-runs every apply).
+   */
   const followMark = (state: ObjectState, record: ReadDecisionRecord, timeMs: number, fine: boolean): void => {
-    if (state.markedAtMs !== undefined && record.operation === "CREATE" && !state.recreated) {
+    const recreatedNow = !record.dryRun && record.allowed && (record.operation === "DELETE" || record.operation === "CREATE");
+    if (state.markedAtMs !== undefined && recreatedNow && !state.recreated) {
       state.recreated = true;
       rewrites.recreated++;
     } else if (state.markedAtMs !== undefined && state.recreated && fine) {
@@ -100,7 +106,7 @@ export function createRecordSummarizer(filters: AuditFilters, bucket: BucketChoi
       state.markedAtMs = undefined;
       state.recreated = undefined;
     }
-    if (record.action === "mark" && record.allowed && state.markedAtMs === undefined) {
+    if (record.action === "mark" && record.allowed && !record.dryRun && state.markedAtMs === undefined) {
       state.markedAtMs = timeMs;
       rewrites.marks++;
     }
@@ -108,7 +114,8 @@ export function createRecordSummarizer(filters: AuditFilters, bucket: BucketChoi
   };
 
   const follow = (state: ObjectState, record: ReadDecisionRecord, timeMs: number, conflicts: number, group: string): void => {
-    const fine = record.allowed && conflicts === 0;
+    // Only the mutating webhook judges immutable conflicts: its clean answer is the evidence.
+    const fine = record.webhook === "mutate" && record.operation !== "DELETE" && record.allowed && conflicts === 0;
     followDenial(state, timeMs, fine);
     if (record.enforcedAction === "deny" && conflicts > 0 && state.deniedAtMs === undefined) {
       state.deniedAtMs = timeMs;
@@ -118,14 +125,13 @@ export function createRecordSummarizer(filters: AuditFilters, bucket: BucketChoi
     followMark(state, record, timeMs, fine);
   };
 
-  const addReal = (record: ReadDecisionRecord, timeMs: number, key: string): void => {
-    const kindRef = record.group ? `${record.kind}.${record.group}` : record.kind;
-    const namespace = record.namespace ?? "";
+  /** Breakdowns: real decisions only. */
+  const addBreakdowns = (record: ReadDecisionRecord, timeMs: number, key: string, kindRef: string): void => {
     c.action.add(record.action);
     c.enforced.add(record.enforcedAction);
     c.mode.add(record.mode);
     c.kind.add(kindRef);
-    c.namespace.add(namespace || "(cluster)");
+    c.namespace.add(record.namespace || "(cluster)");
     c.owner.add(record.owner);
     c.user.add(record.user ?? "(unknown)");
     if (record.fieldManager !== undefined) c.fieldManager.add(record.fieldManager);
@@ -138,8 +144,16 @@ export function createRecordSummarizer(filters: AuditFilters, bucket: BucketChoi
       for (const f of conflicts) c.fields.add(`${kindRef} ${f.path}`);
     }
     if (record.action === "restore") for (const f of record.findings.filter((x) => x.class === "server-assigned")) c.restores.add(`${kindRef} ${f.path}`);
-    if (!record.allowed && conflicts.length > 0) retries.add(changeKey(key, conflicts));
-    const group = canonicalJson([kindRef, namespace, record.owner]);
+  };
+
+  /**
+   * Evidence for retries, fixes, rewrites and suggestions: every decision, dry runs included —
+   * Flux and Argo CD dry-run first, and a denied dry run is the whole attempt (no real request follows).
+   */
+  const addEvidence = (record: ReadDecisionRecord, timeMs: number, key: string, kindRef: string): void => {
+    const conflicts = conflictFindings(record);
+    if (record.action === "deny" && conflicts.length > 0) retries.add(changeKey(key, conflicts));
+    const group = canonicalJson([kindRef, record.namespace ?? "", record.owner]);
     groups.add(group, record, conflicts.map((f) => f.path));
     const state = tracker.ensure(key);
     if (state && !Number.isNaN(timeMs)) follow(state, record, timeMs, conflicts.length, group);
@@ -161,12 +175,12 @@ export function createRecordSummarizer(filters: AuditFilters, bucket: BucketChoi
       if (record.error) c.failures.add(record.error.code);
       const key = objectKey(record.kind, record.group, record.namespace, record.name);
       histories.add(key, record);
+      const kindRef = record.group ? `${record.kind}.${record.group}` : record.kind;
       if (record.dryRun) {
         dryRuns++;
         c.dryAction.add(record.action);
-        return true;
-      }
-      addReal(record, timeMs, key);
+      } else addBreakdowns(record, timeMs, key, kindRef);
+      addEvidence(record, timeMs, key, kindRef);
       return true;
     },
     addWatch(record) {
