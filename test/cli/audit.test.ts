@@ -102,7 +102,7 @@ describe("gitops-guard audit: the records fixture (schema v1), hand-counted", ()
 
   it("joins records and audit events exactly through decision ids", async () => {
     const report = await auditJson([RECORDS, KUBE]);
-    assert.deepEqual(report.join, { recordIds: 5, auditIds: 5, joined: 5 });
+    assert.deepEqual(report.join, { recordIds: 24, auditIds: 5, joined: 5 }, "every record has a uid; 5 carry a decisionId that the audit log has too");
   });
 
   it("filters by namespace, kind, owner and time", async () => {

@@ -9,6 +9,13 @@
  */
 export const DECISION_ID_KEY = "decision-id";
 
+/**
+ * Also read as ours: `gitops-guard.io/decision-id`, for a webhook (or a ValidatingAdmissionPolicy)
+ * named plainly `gitops-guard.io`. The usual names are the manifests' `mutate.gitops-guard.io` and
+ * `validate.gitops-guard.io` (`audit --webhook-name` for others).
+ */
+export const DECISION_ID_PREFIX = "gitops-guard.io";
+
 /** `[prefix/]name`: prefix a DNS subdomain (≤ 253), name ≤ 63 of [A-Za-z0-9-_.], alphanumeric at both ends. */
 const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -3,7 +3,7 @@ import { AUDIT_LIMITS } from "./audit-limits.ts";
 import { eventMatches, objectKey, timeMatches, type AuditFilters, type Bucket } from "./audit-filters.ts";
 import { createTrendSeries, type BucketChoice } from "./trend-series.ts";
 import { classifyOutcome, isDryRun, toolOf, userOf } from "./classify-event.ts";
-import { DECISION_ID_KEY } from "./decision-id.ts";
+import { DECISION_ID_KEY, DECISION_ID_PREFIX } from "./decision-id.ts";
 import { eventTime, isFinalStage, type AuditEvent } from "./kube-audit-event.ts";
 
 /** The Kubernetes audit-log part of the report (docs/audit.md "JSON output"). */
@@ -93,7 +93,7 @@ export function createKubeAuditSummarizer(filters: AuditFilters, bucket: BucketC
     for (const [key, value] of Object.entries(event.annotations ?? {})) {
       const slash = key.indexOf("/");
       const prefix = key.slice(0, slash);
-      if (ours.has(prefix)) {
+      if (ours.has(prefix) || prefix === DECISION_ID_PREFIX) {
         seen = true;
         if (key.slice(slash + 1) === DECISION_ID_KEY && decisionIds.size < AUDIT_LIMITS.joinIds) decisionIds.add(value);
       }

@@ -170,7 +170,8 @@ export function createRecordSummarizer(filters: AuditFilters, bucket: BucketChoi
         toMs = Math.max(toMs, timeMs);
       }
       total++;
-      if (record.decisionId !== undefined && decisionIds.size < AUDIT_LIMITS.joinIds) decisionIds.add(record.decisionId);
+      // The decision id, or the call's uid: serve may write the uid itself as its decision id.
+      if (decisionIds.size < AUDIT_LIMITS.joinIds) decisionIds.add(record.decisionId ?? record.uid);
       latency.add(record.latencyMs);
       if (record.error) c.failures.add(record.error.code);
       const key = objectKey(record.kind, record.group, record.namespace, record.name);
