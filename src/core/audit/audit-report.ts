@@ -67,7 +67,7 @@ export function buildAuditReport(input: ReportInput): { report: AuditReport; pol
   const decisions = records.summary(top);
   const kubeAudit = kube.summary(top);
   const { suggestions, policy } = suggestPolicy(records.groups(), input.policy);
-  const capped = [decisions.byRule, decisions.byKind, decisions.byNamespace].some((m) => Object.hasOwn(m, "(other)"));
+  const capped = records.capped || kube.capped;
   return {
     policy,
     report: {

@@ -38,6 +38,8 @@ export interface KubeAuditSummary {
 
 export interface KubeAuditSummarizer {
   add(event: AuditEvent): boolean;
+  /** True once a breakdown sent a key to `(other)` (totals stay exact). */
+  readonly capped: boolean;
   readonly decisionIds: ReadonlySet<string>;
   summary(top: number): KubeAuditSummary;
 }
@@ -166,6 +168,9 @@ export function createKubeAuditSummarizer(filters: AuditFilters, bucket: BucketC
       return true;
     },
     decisionIds,
+    get capped() {
+      return Object.values(counters).some((counter) => counter.overflowed);
+    },
     summary(top) {
       let stillOpen = 0;
       for (const done of open.values()) if (!done) stillOpen++;

@@ -47,6 +47,8 @@ export interface RecordSummarizer {
   histories(top: number): ObjectHistory[];
   /** Records whose time did not parse (counted, never trusted for trends). */
   readonly badTimes: number;
+  /** True once a breakdown sent a key to `(other)` or a tracker was full. */
+  readonly capped: boolean;
 }
 
 const counter = (): CappedCounter => createCappedCounter(AUDIT_LIMITS.breakdownKeys);
@@ -194,6 +196,9 @@ export function createRecordSummarizer(filters: AuditFilters, bucket: BucketChoi
     decisionIds,
     get badTimes() {
       return badTimes;
+    },
+    get capped() {
+      return Object.values(c).some((counter) => counter.overflowed) || retries.overflowed || tracker.full;
     },
     groups: () => groups,
     histories: (top) => histories.top(top),
