@@ -16,8 +16,8 @@ export const AUDIT_LIMITS = {
   historyEntries: 100,
   /** Repeated-denial keys (object + digest of the change). */
   retryKeys: 100_000,
-  /** auditIDs remembered to count requests by auditID: the stage events of one request are written
-   * milliseconds apart, far fewer than this many requests apart. */
+  /** auditIDs remembered to count requests by auditID (at least half of them at any time): the
+   * stage events of one request are written milliseconds apart, far fewer than 100,000 requests apart. */
   openRequests: 200_000,
   /** Decision ids remembered on each side of the records ↔ audit-log join. */
   joinIds: 500_000,

@@ -65,7 +65,12 @@ function mutationOf(value: string): MutationAnnotation | undefined {
 
 export function createKubeAuditSummarizer(filters: AuditFilters, bucket: BucketChoice, ourWebhooks: readonly string[]): KubeAuditSummarizer {
   const ours = new Set(ourWebhooks);
-  const open = new Map<string, boolean>(); // auditID → completed
+  // auditID → completed, in two generations of half the bound each: when the young one is full,
+  // the old one is dropped (its incomplete requests counted) and the young one ages. Every lookup
+  // and eviction is O(1); evicting the oldest entry of one Map one by one was not (V8 skips the
+  // deleted entries from the front on every iteration: a 1 GB log ran 4× slower).
+  let young = new Map<string, boolean>();
+  let old = new Map<string, boolean>();
   const counters = {
     verb: createCappedCounter(64), tool: createCappedCounter(16), user: createCappedCounter(AUDIT_LIMITS.breakdownKeys),
     denials: createCappedCounter(AUDIT_LIMITS.breakdownKeys), failures: createCappedCounter(AUDIT_LIMITS.breakdownKeys),
@@ -80,14 +85,17 @@ export function createKubeAuditSummarizer(filters: AuditFilters, bucket: BucketC
   let toMs = -Infinity;
 
   const remember = (id: string): void => {
-    if (open.size >= AUDIT_LIMITS.openRequests) {
-      const oldest = open.entries().next().value;
-      if (oldest) {
-        open.delete(oldest[0]);
-        if (!oldest[1]) n.evictedIncomplete++;
-      }
+    if (young.size >= AUDIT_LIMITS.openRequests / 2) {
+      for (const done of old.values()) if (!done) n.evictedIncomplete++;
+      old = young;
+      young = new Map();
     }
-    open.set(id, false);
+    young.set(id, false);
+  };
+  const stateOf = (id: string): boolean | undefined => young.get(id) ?? old.get(id);
+  const complete = (id: string): void => {
+    if (young.has(id)) young.set(id, true);
+    else old.set(id, true);
   };
 
   const annotationsSeen = (event: AuditEvent): boolean => {
@@ -115,7 +123,7 @@ export function createKubeAuditSummarizer(filters: AuditFilters, bucket: BucketC
   };
 
   // eslint-disable-next-line complexity -- one switch over the outcomes
-  const complete = (event: AuditEvent, timeMs: number): void => {
+  const finish = (event: AuditEvent, timeMs: number): void => {
     const outcome = classifyOutcome(event);
     const dry = isDryRun(event);
     let seen = annotationsSeen(event);
@@ -152,7 +160,7 @@ export function createKubeAuditSummarizer(filters: AuditFilters, bucket: BucketC
         fromMs = Math.min(fromMs, timeMs);
         toMs = Math.max(toMs, timeMs);
       }
-      const completed = open.get(event.auditID);
+      const completed = stateOf(event.auditID);
       if (completed === undefined) {
         remember(event.auditID);
         n.requests++;
@@ -162,8 +170,8 @@ export function createKubeAuditSummarizer(filters: AuditFilters, bucket: BucketC
         if (isDryRun(event)) n.dryRuns++;
       }
       if (isFinalStage(event.stage) && completed !== true) {
-        open.set(event.auditID, true);
-        complete(event, timeMs);
+        complete(event.auditID);
+        finish(event, timeMs);
       }
       return true;
     },
@@ -173,7 +181,7 @@ export function createKubeAuditSummarizer(filters: AuditFilters, bucket: BucketC
     },
     summary(top) {
       let stillOpen = 0;
-      for (const done of open.values()) if (!done) stillOpen++;
+      for (const done of [...young.values(), ...old.values()]) if (!done) stillOpen++;
       const trend = overTime.series(bucket);
       return {
         events: n.events, requests: n.requests, incomplete: stillOpen + n.evictedIncomplete,
