@@ -19,6 +19,7 @@ import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { availableParallelism, loadavg } from "node:os";
 import { median } from "./median.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -117,6 +118,7 @@ async function ensureInputs(): Promise<{ records: string; audit: string }> {
 
 interface Run {
   readonly ms: number;
+  readonly cpuMs: number;
   readonly maxRssMiB: number;
   readonly lines: number;
   readonly bytes: number;
@@ -132,13 +134,16 @@ async function runOnce(file: string): Promise<Run> {
 }
 
 const inputs = await ensureInputs();
-console.log("| input | size | lines | lines/s | MB/s | peak RSS | runs |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${availableParallelism()} CPUs`);
+console.log("| input | size | lines | lines/s (wall) | MB/s (wall) | lines per CPU-second | MB per CPU-second | peak RSS | runs (wall) |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const [label, file] of [["records", inputs.records], ["kube-audit", inputs.audit]] as const) {
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await runOnce(file));
   const ms = median(runs.map((r) => r.ms));
+  const cpu = median(runs.map((r) => r.cpuMs));
   const rss = median(runs.map((r) => r.maxRssMiB));
   const { lines, bytes } = runs[0]!;
-  console.log(`| ${label} | ${(bytes / 1e6).toFixed(0)} MB | ${lines.toLocaleString("en")} | ${Math.round(lines / (ms / 1000)).toLocaleString("en")} | ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} | ${rss.toFixed(0)} MiB | ${RUNS} (median; ${runs.map((r) => (r.ms / 1000).toFixed(1)).join(", ")} s) |`);
+  const per = (n: number, t: number): string => Math.round(n / (t / 1000)).toLocaleString("en");
+  console.log(`| ${label} | ${(bytes / 1e6).toFixed(0)} MB | ${lines.toLocaleString("en")} | ${per(lines, ms)} | ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} | ${per(lines, cpu)} | ${(bytes / 1e6 / (cpu / 1000)).toFixed(1)} | ${rss.toFixed(0)} MiB | ${RUNS}, median of ${runs.map((r) => (r.ms / 1000).toFixed(1)).join(", ")} s |`);
 }
