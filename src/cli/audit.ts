@@ -79,17 +79,17 @@ function filtersOf(options: AuditOptions, nowMs: number): AuditFilters {
   };
 }
 
-function progressReporter(io: CommandIO): ((path: string, bytes: number, lines: number) => void) | undefined {
-  const stderr = io.stderr;
+/** Progress on stderr, only when it is a terminal; `now` is the clock (injected for tests). */
+export function progressReporter(stderr: CommandIO["stderr"], now: () => number = Date.now): ((path: string, bytes: number, lines: number) => void) | undefined {
   if (!("isTTY" in stderr) || stderr.isTTY !== true) return undefined;
-  const started = Date.now();
+  const started = now();
   let last = started;
   return (path, bytes, lines) => {
-    const now = Date.now();
-    if (now - last < PROGRESS_MIN_INTERVAL_MS) return;
-    last = now;
+    const at = now();
+    if (at - last < PROGRESS_MIN_INTERVAL_MS) return;
+    last = at;
     const mb = bytes / 1_048_576;
-    stderr.write(`\raudit: ${path}: ${lines.toLocaleString("en")} lines, ${mb.toFixed(0)} MiB (${(mb / ((now - started) / 1000)).toFixed(0)} MiB/s)   `);
+    stderr.write(`\raudit: ${path}: ${lines.toLocaleString("en")} lines, ${mb.toFixed(0)} MiB (${(mb / ((at - started) / 1000)).toFixed(0)} MiB/s)   `);
   };
 }
 
@@ -115,7 +115,7 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
   const webhooks = options.webhookName.length > 0 ? options.webhookName : [...DEFAULT_WEBHOOK_NAMES];
   const records = createRecordSummarizer(filters, options.bucket);
   const kube = createKubeAuditSummarizer(filters, options.bucket, webhooks);
-  const onProgress = progressReporter(io);
+  const onProgress = progressReporter(io.stderr);
   const summaries: InputSummary[] = [];
   for (const path of inputs) {
     summaries.push(await readAuditInput(path, { stdin: io.stdin, strict: options.strict, records, kube, ...(onProgress ? { onProgress } : {}) }));

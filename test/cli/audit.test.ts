@@ -5,9 +5,11 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { PassThrough } from "node:stream";
 import { FIXTURES } from "../support/load-yaml.ts";
 import { runCli } from "../support/run-cli.ts";
 import type { AuditReport } from "../../src/core/audit/audit-report.ts";
+import { progressReporter } from "../../src/cli/audit.ts";
 
 const KUBE = join(FIXTURES, "audit", "kube-audit.jsonl");
 const RECORDS = join(FIXTURES, "audit", "records-v1.jsonl");
@@ -155,5 +157,23 @@ describe("gitops-guard audit: outputs", () => {
     assert.deepEqual(report.inputs[0], { path: empty, format: "empty", compressed: false, bytes: 0, lines: 0, malformed: 0, malformedLines: [] });
     assert.equal(report.decisions.total, 0);
     assert.equal(report.kubeAudit.requests, 0);
+  });
+});
+
+describe("gitops-guard audit: progress", () => {
+  it("writes progress to a terminal's stderr at most once a second, and nothing to a pipe", async () => {
+    const pipe = new PassThrough();
+    assert.equal(progressReporter(pipe), undefined);
+    const written: string[] = [];
+    const tty = Object.assign(new PassThrough(), { isTTY: true });
+    tty.on("data", (c: Buffer) => written.push(c.toString("utf8")));
+    let clock = 0;
+    const report = progressReporter(tty, () => clock)!;
+    clock = 500;
+    report("big.log", 512 * 1_048_576, 100_000);
+    clock = 2_000;
+    report("big.log", 1_024 * 1_048_576, 200_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(written, ["\raudit: big.log: 200,000 lines, 1024 MiB (512 MiB/s)   "]);
   });
 });
