@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   ERR_MANIFEST_DUPLICATE: { httpStatus: 400, exitCode: 2 },
   /** A file or folder named on the command line cannot be read. */
   ERR_INPUT_UNREADABLE: { httpStatus: 400, exitCode: 2 },
+  /** An `audit` input line is malformed and --strict was given (without it, such lines are counted). */
+  ERR_AUDIT_INPUT_MALFORMED: { httpStatus: 400, exitCode: 2 },
   /** The request body is not JSON or not an AdmissionReview. */
   ERR_REVIEW_INVALID: { httpStatus: 400, exitCode: 2 },
   /** The request body is not `application/json` in UTF-8 (the only encoding kube-apiserver sends, and JSON's: RFC 8259 §8.1). */

@@ -2,21 +2,31 @@ import { PassThrough, Readable } from "node:stream";
 import { main } from "../../src/cli/main.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
 
-/** Runs the CLI in-process with captured stdout/stderr (and optional stdin text). */
-export async function runCli(argv: readonly string[], stdinText = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `gitops-guard ARGV` in-process with captured streams; stdin is the given bytes (or empty). */
+export async function runCli(argv: readonly string[], stdin?: string | Buffer): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
-  stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
-  const code = await main(argv, {
-    stdout,
-    stderr,
-    stdin: Readable.from([stdinText]),
-    isTTY: false,
-    env: {},
-    onSignal: () => undefined,
-  }, COMMANDS);
-  return { code, stdout: out, stderr: err };
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on("data", (c: Buffer) => out.push(c));
+  stderr.on("data", (c: Buffer) => err.push(c));
+  const code = await main(
+    argv,
+    {
+      stdout,
+      stderr,
+      stdin: Readable.from(stdin === undefined ? [] : [typeof stdin === "string" ? Buffer.from(stdin) : stdin]),
+      isTTY: false,
+      env: {},
+      onSignal: () => undefined,
+    },
+    COMMANDS,
+  );
+  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }

@@ -1,3 +1,4 @@
+import { DECISION_ID_KEY, isDecisionId } from "../audit/decision-id.ts";
 import type { Operation as PatchOperation } from "fast-json-patch";
 import type { AdmissionApiVersion } from "./admission-review.ts";
 import { base64Utf8 } from "../k8s/base64-utf8.ts";
@@ -60,6 +61,16 @@ export function denied(
 
 
 /**
+ * The audit annotations with the decision id: the webhook call's uid, which the decision record
+ * carries too, so `gitops-guard audit` joins the API server's audit event and our record exactly
+ * (kube-apiserver stores it as `<webhook name>/decision-id`; src/core/audit/decision-id.ts). Every
+ * answer carries it, findings or not. A uid that is not a plain token is left out.
+ */
+function withDecisionId(annotations: Readonly<Record<string, string>>, uid: string): Readonly<Record<string, string>> {
+  return isDecisionId(uid) ? { ...annotations, [DECISION_ID_KEY]: uid } : annotations;
+}
+
+/**
  * The AdmissionReview answer: same apiVersion as the request, uid echoed (set here and only here),
  * patch and patchType together and only when the webhook may patch and the patch is not empty.
  */
@@ -69,13 +80,14 @@ export function answerReview(
   options: { readonly mayPatch: boolean },
 ): AdmissionReviewResponse {
   const withPatch = options.mayPatch && verdict.allowed && verdict.patch.length > 0;
+  const auditAnnotations = withDecisionId(verdict.auditAnnotations, request.uid);
   const response: AdmissionResponse = {
     uid: request.uid,
     allowed: verdict.allowed,
     ...(verdict.status ? { status: verdict.status } : {}),
     ...(withPatch ? { patch: base64Utf8(JSON.stringify(verdict.patch)), patchType: "JSONPatch" as const } : {}),
     ...(verdict.warnings.length > 0 ? { warnings: verdict.warnings } : {}),
-    ...(Object.keys(verdict.auditAnnotations).length > 0 ? { auditAnnotations: verdict.auditAnnotations } : {}),
+    ...(Object.keys(auditAnnotations).length > 0 ? { auditAnnotations } : {}),
   };
   return { apiVersion: request.apiVersion, kind: "AdmissionReview", response };
 }

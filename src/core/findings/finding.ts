@@ -8,10 +8,12 @@ import type { PathSegment } from "../k8s/field-path.ts";
  * - `declared`: immutable by a CRD's schema (`x-kubernetes-validations` with `oldSelf`) or by policy;
  * - `risky`: allowed by the API server but known to hurt.
  */
-export type FindingClass = "immutable" | "server-assigned" | "declared" | "risky";
+export const FINDING_CLASSES = ["immutable", "server-assigned", "declared", "risky"] as const;
+export type FindingClass = (typeof FINDING_CLASSES)[number];
 
 /** `blocking`: the apply fails (or must not happen); `warning`: it works but hurts; `info`: noted. */
-export type Severity = "blocking" | "warning" | "info";
+export const SEVERITIES = ["blocking", "warning", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /**
  * How the finding is resolved.

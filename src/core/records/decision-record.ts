@@ -1,3 +1,4 @@
+import { isDecisionId } from "../audit/decision-id.ts";
 import type { JsonValue } from "../k8s/json.ts";
 import { metaString } from "../k8s/kube-object.ts";
 import { canonicalJson } from "../hash/fnv1a.ts";
@@ -45,6 +46,11 @@ export interface DecisionRecord {
   readonly webhook: "mutate" | "validate";
   /** The webhook call's uid (fresh per call, not per user request). */
   readonly uid: string;
+  /**
+   * The id `gitops-guard audit` joins the API server's audit event by: the answer's
+   * `decision-id` audit annotation (the uid, when it is a plain token of at most 128 characters).
+   */
+  readonly decisionId?: string;
   readonly operation: AdmissionRequest["operation"];
   readonly dryRun: boolean;
   readonly group: string;
@@ -140,6 +146,7 @@ export function decisionRecord(
     time: facts.time,
     webhook: facts.webhook,
     uid: clip(request.uid),
+    ...(isDecisionId(request.uid) ? { decisionId: request.uid } : {}),
     operation: request.operation,
     dryRun: request.dryRun === true,
     group: clip(group),

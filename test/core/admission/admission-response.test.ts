@@ -40,7 +40,7 @@ describe("answerReview", () => {
   for (const apiVersion of ADMISSION_API_VERSIONS) {
     it(`answers ${apiVersion} with the same apiVersion and the request's uid`, () => {
       const answer = answerReview({ apiVersion, uid: "7d3c9e2a" }, allowed(), { mayPatch: true });
-      assert.deepEqual(answer, { apiVersion, kind: "AdmissionReview", response: { uid: "7d3c9e2a", allowed: true } });
+      assert.deepEqual(answer, { apiVersion, kind: "AdmissionReview", response: { uid: "7d3c9e2a", allowed: true, auditAnnotations: { "decision-id": "7d3c9e2a" } } });
     });
   }
 
@@ -68,12 +68,15 @@ describe("answerReview", () => {
     assert.equal("patchType" in empty.response, false);
   });
 
-  it("leaves out warnings, status and audit annotations when there are none", () => {
+  it("leaves out warnings and status when there are none; audit annotations hold at least the decision id", () => {
     const answer = answerReview({ apiVersion: "admission.k8s.io/v1", uid: "u" }, allowed(), { mayPatch: true });
-    assert.deepEqual(Object.keys(answer.response).sort(), ["allowed", "uid"]);
+    assert.deepEqual(Object.keys(answer.response).sort(), ["allowed", "auditAnnotations", "uid"]);
+    assert.deepEqual(answer.response.auditAnnotations, { "decision-id": "u" });
+    const odd = answerReview({ apiVersion: "admission.k8s.io/v1", uid: `a b ${"x".repeat(200)}` }, allowed(), { mayPatch: true });
+    assert.deepEqual(Object.keys(odd.response).sort(), ["allowed", "uid"], "a uid that is not a plain token is not copied into the audit log");
     const full = answerReview({ apiVersion: "admission.k8s.io/v1", uid: "u" }, allowed(["careful"], { action: "warn" }), { mayPatch: true });
     assert.deepEqual(full.response.warnings, ["careful"]);
-    assert.deepEqual(full.response.auditAnnotations, { action: "warn" });
+    assert.deepEqual(full.response.auditAnnotations, { action: "warn", "decision-id": "u" });
   });
 
   it("encodes non-ASCII values as UTF-8 base64 that decodes back", () => {

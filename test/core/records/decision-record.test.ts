@@ -30,7 +30,7 @@ describe("decisionRecord", () => {
     const req = request("deployment-selector-change.json", (raw) => { raw.request["options"] = { fieldManager: "kustomize-controller" }; });
     const record = decisionRecord(req, { decision: decision(findings), owner: "flux", patch: PATCH, allowed: true }, FACTS);
     assert.deepEqual(Object.keys(record), [
-      "v", "time", "webhook", "uid", "operation", "dryRun", "group", "version", "kind", "resource", "namespace", "name", "user", "fieldManager",
+      "v", "time", "webhook", "uid", "decisionId", "operation", "dryRun", "group", "version", "kind", "resource", "namespace", "name", "user", "fieldManager",
       "owner", "action", "enforcedAction", "mode", "strategy", "reason", "allowed", "findings", "patchPaths", "policyVersion", "latencyMs",
     ]);
     assert.equal(record.v, RECORD_VERSION);
