@@ -50,3 +50,23 @@ describe("diagnoseMessage on the corpus of real messages", () => {
     for (const e of notImmutable) assert.equal(diagnoseMessage(e.message).immutable, false, e.id);
   });
 });
+
+describe("diagnoseMessage on hostile input", () => {
+  it("bounds the work and the output: a 4 MB message naming 100,000 objects", () => {
+    let n = 0;
+    const one = 'Deployment.apps "a1" is invalid: spec.selector: Invalid value: "x": field is immutable\n';
+    const text = one.repeat(Math.ceil((4 * 1024 * 1024) / one.length)).replaceAll('"a1"', () => `"a${(n++).toString(36)}"`);
+    const started = performance.now();
+    const d = diagnoseMessage(text);
+    assert.ok(performance.now() - started < 2000, "linear-time patterns");
+    assert.ok(d.objects.length <= 50);
+    assert.ok(d.fields.length <= 50);
+    assert.equal(d.immutable, true);
+  });
+
+  it("treats __proto__ and constructor as names like any other", () => {
+    const d = diagnoseMessage('Deployment/__proto__/constructor dry-run failed (Invalid): Deployment.apps "constructor" is invalid: spec.selector: Invalid value: "x": field is immutable');
+    // Kubernetes names are lower-case DNS labels: "__proto__" is not one, so only the API server's form matches.
+    assert.deepEqual(d.objects.map(formatRef), ["Deployment/constructor"]);
+  });
+});
