@@ -3,6 +3,7 @@ import { registerCheck } from "./check.ts";
 import { registerServe } from "./serve.ts";
 import { registerPolicyValidate } from "./policy-validate.ts";
 import { registerCerts } from "./certs.ts";
+import { registerDiagnose } from "./diagnose.ts";
 
 /** Every command of the gitops-guard binary, in help order. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -10,4 +11,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPolicyValidate,
   registerCerts,
   registerCheck,
+  registerDiagnose,
 ];

@@ -14,8 +14,10 @@ export interface JudgeContext {
   readonly rootCause?: RootCause | null;
 }
 
+/** Who applies the objects: Argo CD for Applications, Helm (under helm-controller) for HelmReleases. */
 function toolOf(kind: string): Tool {
-  return kind === "Application" ? "argocd" : "flux";
+  if (kind === "Application") return "argocd";
+  return kind === "HelmRelease" ? "helm" : "flux";
 }
 
 /**

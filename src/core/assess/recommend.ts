@@ -26,9 +26,17 @@ function named(objects: readonly ObjectRef[]): string {
   return objects.length > 3 ? `${shown} and ${objects.length - 3} more` : shown;
 }
 
+/** `kubectl describe deployment api -n web` for the first object named (a runnable command). */
+function describeCommand(objects: readonly ObjectRef[]): string {
+  const first = objects[0];
+  if (first === undefined) return "kubectl describe the objects it waits for";
+  const more = objects.length > 1 ? ` (and ${objects.length - 1} more)` : "";
+  return `kubectl describe ${first.kind.toLowerCase()} ${first.name}${first.namespace === null ? "" : ` -n ${first.namespace}`}${more}`;
+}
+
 function recreateMarker(tool: Tool | undefined): string {
   if (tool === "argocd") return "annotate it argocd.argoproj.io/sync-options: Replace=true,Force=true (delete and create; read from the live object since Argo CD 3.3)";
-  if (tool === "helm") return "delete it so the next helm upgrade creates it (helm upgrade --force is a PUT and fails the same way)";
+  if (tool === "helm") return "delete it so the next Helm upgrade creates it (under helm-controller: flux reconcile helmrelease <name> --force); helm upgrade --force is a PUT and fails the same way";
   if (tool === "kubectl") return "kubectl replace --force -f (delete and create)";
   return "label or annotate it kustomize.toolkit.fluxcd.io/force: enabled, or set the Kustomization's spec.force: true (Flux deletes and re-applies it)";
 }
@@ -69,7 +77,7 @@ const ADVICE: Readonly<Record<Cause, (input: RecommendInput) => string>> = {
   immutable: immutableAdvice,
   dependency: dependencyAdvice,
   "health-check": (i) =>
-    `A workload did not become healthy: kubectl describe ${named(i.objects)} and its pods' Events (ImagePullBackOff, CrashLoopBackOff, Unschedulable, OOMKilled); fix it in Git, then ${reconcileCommand(i)}.`,
+    `A workload did not become healthy: ${describeCommand(i.objects)} and its pods' Events (ImagePullBackOff, CrashLoopBackOff, Unschedulable, OOMKilled); fix it in Git, then ${reconcileCommand(i)}.`,
   source: (i) => `The source is missing or has no artifact: check it (flux get sources all -A), its URL and credentials; then ${reconcileCommand(i, " --with-source")}.`,
   build: (i) => `The manifests do not build: run flux build kustomization ${i.subject?.name ?? "<name>"} --path ${i.sourcePath ?? "<path>"} (or kustomize build) locally and fix the overlay.`,
   "helm-install": (i) => `Helm install failed: read the error (flux logs --kind=HelmRelease --name=${i.subject?.name ?? "<name>"}); once fixed, ${reconcileCommand(i, " --reset")}.`,
