@@ -31,8 +31,9 @@ describe("watch scenarios over HTTPS against the simulated API server and a simu
       await waitFor("ReconciliationStuck", () => guardEvents(server).some((e) => e.reason === "ReconciliationStuck"), { timeoutMs: 5000 });
       const stuckAfter = Date.now() - failedAt;
       // Flux resets Ready's transition time on every retry (150 ms here); watch's memory does not.
-      assert.ok(stuckAfter >= 1000 && stuckAfter < 1000 + 200 + 200 + 600, `stuck noticed after ${stuckAfter} ms (threshold 1 s, resync 0.2 s)`);
-      await waitFor("Escalated", () => guardEvents(server).some((e) => e.reason === "Escalated"), { timeoutMs: 6000 });
+      // Kubernetes times have whole seconds, so the status may date the failure up to 1 s early.
+      assert.ok(stuckAfter >= 1000 && stuckAfter < 2000 + 200 + 200 + 600, `stuck noticed after ${stuckAfter} ms (threshold 2 s, resync 0.2 s)`);
+      await waitFor("Escalated", () => guardEvents(server).some((e) => e.reason === "Escalated"), { timeoutMs: 8000 });
       await waitFor("the Flux event", () => receiver.bodies.length === 1, { timeoutMs: 3000 });
       await pause(800); // four more resyncs and five more retries: nothing new
       flux.ready("Kustomization", "web", "api");
@@ -59,7 +60,10 @@ describe("watch scenarios over HTTPS against the simulated API server and a simu
     const lines = await records.lines();
     assert.ok(lines.length >= 3);
     assert.ok(lines.every((l) => l["kind"] === "assessment" && l["v"] === 1));
-    assert.deepEqual(lines.map((l) => l["to"]).filter((s, i, all) => s !== all[i - 1]), ["ready", "progressing", "stuck", "ready"]);
+    // Only the leader records; the first sight (ready) may come before the lease is won.
+    const states = lines.map((l) => l["to"]).filter((s, i, all) => s !== all[i - 1]);
+    assert.deepEqual(states.slice(states.indexOf("progressing")), ["progressing", "stuck", "ready"]);
+    assert.deepEqual(lines.find((l) => l["to"] === "stuck")?.["announced"], ["ReconciliationStuck"]);
   });
 
   it("a dependency chain: the dependent's Event names the root cause", async () => {
@@ -69,7 +73,7 @@ describe("watch scenarios over HTTPS against the simulated API server and a simu
     flux.waitingOn("flux-system", "apps", "infra");
     const replica = await startReplica(testWatchOptions(server));
     try {
-      await waitFor("apps stuck", () => guardEvents(server).some((e) => e.object === "Kustomization/flux-system/apps" && e.reason === "ReconciliationStuck"), { timeoutMs: 6000 });
+      await waitFor("apps stuck", () => guardEvents(server).some((e) => e.object === "Kustomization/flux-system/apps" && e.reason === "ReconciliationStuck"), { timeoutMs: 8000 });
       const event = guardEvents(server).find((e) => e.object === "Kustomization/flux-system/apps" && e.reason === "ReconciliationStuck")!;
       // Kubernetes times have whole seconds: the dependent may cross the threshold a moment before its root.
       assert.match(event.message, /root cause Kustomization\/flux-system\/infra \((progressing|stuck), health-check\)/);

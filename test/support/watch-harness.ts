@@ -8,11 +8,11 @@ import type { WatchOptions } from "../../src/cli/watch.ts";
 import type { JsonObject } from "../../src/core/k8s/json.ts";
 import type { SimulatedApiServer } from "./kube-apiserver/start-kube-api-server.ts";
 
-/** Options for a test replica: seconds scaled down (stuck 1 s, escalate 2.5 s, resync 0.2 s, lease 1.5/1/0.2 s). */
+/** Options for a test replica: seconds scaled down (stuck 2 s, escalate 4 s, resync 0.2 s, lease 1.5/1/0.2 s). */
 export function testWatchOptions(server: SimulatedApiServer, overrides: Partial<WatchOptions> = {}): WatchOptions {
   return {
     host: "127.0.0.1", port: 0, kubeconfig: server.kubeconfigPath, namespace: "gitops-guard", leaseName: "gitops-guard-watch",
-    leaseDuration: 1.5, renewDeadline: 1, retryPeriod: 0.2, resync: 0.2, stuckAfter: 1, escalateAfter: 3,
+    leaseDuration: 1.5, renewDeadline: 1, retryPeriod: 0.2, resync: 0.2, stuckAfter: 2, escalateAfter: 4,
     records: "off", runbook: "https://example.com/runbook", logLevel: "warn", ...overrides,
   };
 }
