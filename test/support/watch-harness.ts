@@ -30,15 +30,17 @@ export async function startReplica(options: WatchOptions): Promise<TestReplica> 
   return { watch, logs: () => logs };
 }
 
-/** gitops-guard's Events in the simulated store, as `reason kind/namespace/name` strings. */
-export function guardEvents(server: SimulatedApiServer): { reason: string; object: string; message: string; type: string }[] {
+/** gitops-guard's Events in the simulated store, oldest first. */
+export function guardEvents(server: SimulatedApiServer): { name: string; reason: string; object: string; message: string; type: string; time: string }[] {
   return server.store
     .list("v1", "Event")
     .filter((e) => (e["source"] as JsonObject | undefined)?.["component"] === "gitops-guard")
     .map((e) => {
       const o = e["involvedObject"] as JsonObject;
-      return { reason: String(e["reason"]), object: `${String(o["kind"])}/${String(o["namespace"])}/${String(o["name"])}`, message: String(e["message"]), type: String(e["type"]) };
-    });
+      const meta = e["metadata"] as JsonObject;
+      return { name: String(meta["name"]), reason: String(e["reason"]), object: `${String(o["kind"])}/${String(o["namespace"])}/${String(o["name"])}`, message: String(e["message"]), type: String(e["type"]), time: String(e["lastTimestamp"]) };
+    })
+    .sort((a, b) => a.time.localeCompare(b.time));
 }
 
 /** A local HTTP receiver (notification-controller's events endpoint, or a webhook) that records bodies. */

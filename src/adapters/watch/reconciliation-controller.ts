@@ -51,24 +51,30 @@ export interface ReconciliationController {
   stop(): void;
 }
 
-/** Reasons of the Events gitops-guard wrote on an object since a time (the announcement journal). */
-async function announcedSince(http: KubeHttp, a: Assessment, since: Date): Promise<Set<string>> {
+/**
+ * Reasons of the Events gitops-guard wrote on an object since a time (the announcement journal);
+ * undefined when the API server cannot say (then the check is retried, never guessed).
+ */
+async function announcedSince(http: KubeHttp, a: Assessment, since: Date): Promise<Set<string> | undefined> {
   const selector = `involvedObject.kind=${a.object.kind},involvedObject.name=${a.object.name}`;
   const path = `/api/v1/namespaces/${encodeURIComponent(a.object.namespace)}/events?fieldSelector=${encodeURIComponent(selector)}`;
-  const reasons = new Set<string>();
   try {
-    const r = await http.request("GET", path);
+    const r = await http.request("GET", path, { timeoutMs: JOURNAL_TIMEOUT_MS });
     const parsed = eventListSchema.safeParse(r.body);
-    if (r.status !== 200 || !parsed.success) return reasons;
+    if (r.status !== 200 || !parsed.success) return undefined;
+    const reasons = new Set<string>();
     for (const e of parsed.data.items) {
       const at = Date.parse(e.lastTimestamp ?? e.eventTime ?? "");
       if (e.source?.component === "gitops-guard" && e.reason !== undefined && at >= since.getTime()) reasons.add(e.reason);
     }
+    return reasons;
   } catch {
-    // Unknown: announce rather than stay silent (a duplicate Event is better than a missed one).
+    return undefined;
   }
-  return reasons;
 }
+
+/** The journal check is a read of one object's Events: a few ms; an API server that takes longer is retried later. */
+const JOURNAL_TIMEOUT_MS = 5_000;
 
 const eventListSchema = z.object({
   items: z.array(z.object({ reason: z.string().optional(), lastTimestamp: z.string().nullish(), eventTime: z.string().nullish(), source: z.object({ component: z.string().optional() }).loose().optional() }).loose()),
@@ -107,9 +113,19 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
     }
   };
 
-  /** Publishes only what no replica has announced on the object since `since` (the Events say). */
-  const publishMissing = async (change: Change, time: Date, since: Date): Promise<void> => {
-    const done = await announcedSince(deps.http, change.next, since);
+  /**
+   * Publishes only what no replica has announced on the object during this episode (the Events
+   * say): since it stopped being Ready, or, without that, within the last resync.
+   */
+  const publishMissing = async (change: Change, time: Date): Promise<void> => {
+    const { next } = change;
+    const since = next.since === null ? time.getTime() - (deps.resyncMs ?? DEFAULT_RESYNC_MS) - SETTLE_MS : Date.parse(next.since);
+    const done = await announcedSince(deps.http, next, new Date(since));
+    if (done === undefined) {
+      // Unknown: kept for the next resync unless a newer change of the object replaced it.
+      if (!unannounced.has(change.key)) unannounced.set(change.key, { change, time });
+      return;
+    }
     const missing = change.announcements.filter((n) => !done.has(n.reason));
     if (missing.length > 0 || change.announcements.length === 0) publish({ ...change, announcements: missing }, time);
   };
@@ -128,15 +144,33 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
     if (previous === undefined && announcements.length > 0) {
       // First sight of a troubled object (a restart, a new leader): another replica may have
       // announced it already; the Events on it say whether.
-      const since = next.since === null ? time.getTime() - (deps.resyncMs ?? DEFAULT_RESYNC_MS) : Date.parse(next.since);
-      void publishMissing(change, time, new Date(since));
+      void publishMissing(change, time);
       return;
     }
     publish(change, time);
   };
 
+  let flushing: Promise<void> | undefined;
+  /** Announces what was seen but not announced (as a standby, or when the journal could not be read). */
+  function flushPending(): Promise<void> {
+    flushing ??= (async () => {
+      const pending = [...unannounced.values()];
+      unannounced.clear();
+      for (const { change, time } of pending) {
+        if (stopped || !deps.isLeader()) return;
+        const current = deps.state.get(change.key);
+        if (current === undefined || current.state !== change.next.state) continue; // moved on: its next change speaks for it
+        await publishMissing(change, time);
+      }
+    })().finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
+  }
+
   const assessNow = (): void => {
     if (stopped) return;
+    if (deps.isLeader() && unannounced.size > 0 && flushing === undefined) void flushPending();
     const now = deps.now();
     const changes = deps.state.assessAll(objects, now);
     const time = new Date(now);
@@ -168,15 +202,7 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
       if (objects.delete(key)) soon();
     },
     assessNow,
-    async tookOver() {
-      const pending = [...unannounced.values()];
-      unannounced.clear();
-      for (const { change, time } of pending) {
-        const current = [...deps.state.current()].find((a) => a.object.kind === change.next.object.kind && a.object.namespace === change.next.object.namespace && a.object.name === change.next.object.name);
-        if (current === undefined || current.state !== change.next.state) continue; // moved on: its next change speaks for it
-        await publishMissing(change, time, new Date(time.getTime() - (deps.resyncMs ?? DEFAULT_RESYNC_MS) - SETTLE_MS));
-      }
-    },
+    tookOver: flushPending,
     size: () => objects.size,
     stop() {
       stopped = true;

@@ -18,6 +18,7 @@ export interface WatchState {
   assessAll(objects: ReadonlyMap<string, Reconcilable>, now: number): Change[];
   /** The current assessments (metrics read them at scrape time). */
   current(): Iterable<Assessment>;
+  get(key: string): Assessment | undefined;
   size(): number;
 }
 
@@ -55,6 +56,7 @@ export function createWatchState(options: { readonly thresholds: (kind: string, 
       return changes;
     },
     current: () => assessments.values(),
+    get: (key) => assessments.get(key),
     size: () => assessments.size,
   };
 }
