@@ -118,8 +118,8 @@ export function watchReconcilers(options: { readonly kc: KubeConfig; readonly ht
       start(spec, version);
       return;
     }
+    // No connected series for a kind that is not installed: a Flux-only cluster must not alert on Argo CD.
     ready.add(spec.kind);
-    h.onConnected(spec.kind, false);
     if (!reported) h.onMissing(spec.kind);
     timers.push(setTimeout(() => void find(spec, true), options.recheckMs ?? CRD_RECHECK_MS));
   };
