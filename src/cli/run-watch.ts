@@ -54,7 +54,7 @@ function watchKinds(kc: KubeConfig, deps: { options: WatchOptions; http: ReturnT
     onReplace: (kind, list) => controller.replace(kind, list),
     onUpsert: (o) => controller.upsert(o),
     onDelete: (key) => controller.delete(key),
-    onInvalid: (key, error) => log.warn({ object: key, error }, "object not understood; skipped"),
+    onInvalid: (key, error) => log.warn({ reconciliation: key, error }, "object not understood; skipped"),
     onConnected: (kind, up) => metrics.connected(kind, up),
     onMissing: (kind) => log.info({ kind }, "CRD not installed; looking again every minute"),
     onFound: (kind, apiVersion) => log.info({ kind, apiVersion }, "watching"),

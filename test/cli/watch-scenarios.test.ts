@@ -40,7 +40,7 @@ describe("watch scenarios over HTTPS against the simulated API server and a simu
       await waitFor("Recovered", () => guardEvents(server).some((e) => e.reason === "Recovered"), { timeoutMs: 3000 });
       const events = guardEvents(server).filter((e) => e.object === "Kustomization/web/api");
       assert.deepEqual(events.map((e) => e.reason), ["ImmutableConflict", "ReconciliationStuck", "Escalated", "Recovered"]);
-      assert.match(events[1]!.message, /immutable on Deployment\/web\/api \(spec\.selector\)/);
+      assert.match(events[1]!.message, /immutable field on Deployment\/web\/api \(spec\.selector\)/);
       assert.match(events[2]!.message, /https:\/\/example\.com\/runbook/);
       const flux0 = receiver.bodies[0] as Record<string, unknown>;
       assert.deepEqual(flux0["involvedObject"], { apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", namespace: "web", name: "api" });

@@ -95,7 +95,7 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
 
   const announceEvent = (a: Assessment, n: Announcement, time: Date): void => {
     void postEvent(deps.http, a.object, { type: n.type, reason: n.reason, message: n.message, now: time }).then((failed) => {
-      if (failed) deps.log.warn({ object: `${a.object.kind}/${a.object.namespace}/${a.object.name}`, reason: n.reason, error: failed }, "could not record the event");
+      if (failed) deps.log.warn({ reconciliation: `${a.object.kind}/${a.object.namespace}/${a.object.name}`, reason: n.reason, error: failed }, "could not record the event");
     });
   };
 
@@ -135,7 +135,7 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
     deps.metrics.transition(next.object.kind, previous?.state ?? "none", next.state);
     const leading = deps.isLeader();
     const level = next.state === "stuck" || next.state === "failed" ? "warn" : "info";
-    deps.log[level]({ object: `${next.object.kind}/${next.object.namespace}/${next.object.name}`, from: previous?.state ?? null, to: next.state, cause: next.cause, immutable: next.immutable, escalate: next.escalate, leader: leading, announce: announcements.map((n) => n.reason) }, "reconciliation state changed");
+    deps.log[level]({ reconciliation: `${next.object.kind}/${next.object.namespace}/${next.object.name}`, from: previous?.state ?? null, to: next.state, cause: next.cause, immutable: next.immutable, escalate: next.escalate, leader: leading, announce: announcements.map((n) => n.reason) }, "reconciliation state changed");
     if (!leading) {
       if (announcements.length > 0) unannounced.set(change.key, { change, time });
       return;

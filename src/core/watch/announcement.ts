@@ -20,7 +20,8 @@ const TROUBLED = new Set(["stuck", "failed"]);
 function what(a: Assessment): string {
   const objects = a.objects.length > 0 ? ` on ${a.objects.slice(0, 3).map(formatRef).join(", ")}` : "";
   const fields = a.fields.length > 0 ? ` (${a.fields.slice(0, 3).join(", ")})` : "";
-  return `${a.cause ?? "unknown cause"}${objects}${fields}`;
+  const cause = a.cause === "immutable" ? "immutable field" : (a.cause ?? "unknown cause");
+  return `${cause}${objects}${fields}`;
 }
 
 function howLong(a: Assessment): string {
@@ -42,7 +43,7 @@ export function announce(previous: Assessment | undefined, next: Assessment, run
   const out: Announcement[] = [];
   const was = previous?.state;
   if (next.immutable && previous?.immutable !== true) {
-    out.push({ type: "Warning", reason: "ImmutableConflict", message: `immutable field conflict: ${what(next)}. ${next.recommendation}`, notify: false });
+    out.push({ type: "Warning", reason: "ImmutableConflict", message: `${what(next)}: the change can never be applied in place. ${next.recommendation}`, notify: false });
   }
   if (next.state === "slow" && was !== "slow") {
     out.push({ type: "Warning", reason: "ReconciliationSlow", message: `reconciliation slower than expected: in progress${howLong(next)}: ${next.message}`, notify: false });
