@@ -1,4 +1,5 @@
 import type { Assessment, RootCause } from "./assessment.ts";
+import { diagnoseMessage, type DiagnoseFn } from "./diagnose-message.ts";
 import { judge } from "./judge.ts";
 import type { SubjectRef } from "./object-ref.ts";
 import { subjectKey } from "./object-ref.ts";
@@ -16,10 +17,12 @@ export interface AssessContext {
   readonly lookup?: (kind: string, namespace: string, name: string) => Reconcilable | undefined;
   /** Per object: when the caller first saw it not Ready (ms); see JudgeContext.notReadySince. */
   readonly notReadySince?: (key: string) => number | undefined;
+  /** Message diagnosis (watch passes a memoised one). */
+  readonly diagnose?: DiagnoseFn;
 }
 
-export function read(object: Reconcilable): Reading {
-  return object.kind === "Application" ? readApplication(object.object) : readFlux(object.object);
+export function read(object: Reconcilable, diagnose: DiagnoseFn = diagnoseMessage): Reading {
+  return object.kind === "Application" ? readApplication(object.object, diagnose) : readFlux(object.object, diagnose);
 }
 
 function keyOf(subject: SubjectRef): string {
@@ -53,7 +56,7 @@ function rootCauseOf(start: Reading, now: number, thresholds: (kind: string, nam
         missing ??= ref;
         continue;
       }
-      const reading = read(found);
+      const reading = read(found, context.diagnose);
       if (reading.phase !== "ready") {
         next = reading;
         break;
@@ -92,7 +95,7 @@ export function assess(
   context: AssessContext = {},
 ): Assessment {
   const thresholdsOf = typeof thresholds === "function" ? thresholds : () => thresholds;
-  const reading = read(object);
+  const reading = read(object, context.diagnose);
   const rootCause = reading.cause === "dependency" ? rootCauseOf(reading, now, thresholdsOf, context) : null;
   return judgeOne(reading, now, thresholdsOf(reading.subject.kind, reading.subject.namespace), context, rootCause);
 }

@@ -63,6 +63,7 @@ function causeOf(text: string, immutable: boolean): Cause {
 const DEPENDENCY = /\bdependency '([a-z0-9][-a-z0-9.]{0,252})\/([a-z0-9][-a-z0-9.]{0,252})'/g;
 
 function dependencies(text: string): { namespace: string; name: string }[] {
+  if (!text.includes("dependency '")) return [];
   const seen = new Set<string>();
   const out: { namespace: string; name: string }[] = [];
   for (const m of text.matchAll(DEPENDENCY)) {
@@ -73,6 +74,28 @@ function dependencies(text: string): { namespace: string; name: string }[] {
     if (out.length >= MAX_MESSAGE_OBJECTS) break;
   }
   return out;
+}
+
+/** What a message that names nothing yields (ready objects' "Applied revision: …" messages). */
+export const EMPTY_DIAGNOSIS: MessageDiagnosis = { cause: "other", immutable: false, objects: [], fields: [], dependencies: [] };
+
+/** Diagnoses messages; watch passes a memoised one (a resync sees the same messages again). */
+export type DiagnoseFn = (message: string) => MessageDiagnosis;
+
+/**
+ * A memo of diagnoseMessage bounded at `limit` entries (cleared when full): the messages of a
+ * cluster's failing objects repeat resync after resync.
+ */
+export function memoDiagnose(limit = 20_000): DiagnoseFn {
+  const memo = new Map<string, MessageDiagnosis>();
+  return (message) => {
+    const hit = memo.get(message);
+    if (hit !== undefined) return hit;
+    const d = diagnoseMessage(message);
+    if (memo.size >= limit) memo.clear();
+    memo.set(message, d);
+    return d;
+  };
 }
 
 /**

@@ -27,6 +27,7 @@ export interface FieldError {
 
 /** Every `path: Type: detail` field error in a message, in order. */
 export function fieldErrors(text: string): FieldError[] {
+  if (!text.includes(": ")) return [];
   const matches = [...text.matchAll(FIELD_ERROR)].slice(0, MAX_MESSAGE_FIELDS);
   return matches.map((m, i) => {
     const end = matches[i + 1]?.index ?? text.length;
@@ -37,5 +38,6 @@ export function fieldErrors(text: string): FieldError[] {
 
 /** Fields a server-side apply conflict names (`Apply failed with 2 conflicts: … - .spec.replicas`). */
 export function conflictFields(text: string): string[] {
+  if (!text.includes("- .")) return [];
   return [...text.matchAll(CONFLICT_FIELD)].slice(0, MAX_MESSAGE_FIELDS).map((m) => m[1]!);
 }

@@ -1,6 +1,6 @@
 import type { Cause } from "./cause.ts";
 import { timeOf } from "./conditions.ts";
-import { diagnoseMessage, type MessageDiagnosis } from "./diagnose-message.ts";
+import { diagnoseMessage, EMPTY_DIAGNOSIS, type DiagnoseFn, type MessageDiagnosis } from "./diagnose-message.ts";
 import type { ObjectRef } from "./object-ref.ts";
 import type { Application } from "./reconcilable.ts";
 import type { Phase, Reading } from "./reading.ts";
@@ -47,33 +47,33 @@ interface Judged {
   readonly diagnosis: MessageDiagnosis;
 }
 
-function judgeOperation(status: Status): Judged | undefined {
+function judgeOperation(status: Status, d: DiagnoseFn): Judged | undefined {
   const op = status.operationState;
   if (op === undefined) return undefined;
   if (op.phase === "Failed" || op.phase === "Error") {
     const { objects, messages } = failedResources(status);
     const message = op.message ?? messages.join("; ");
-    const diagnosis = diagnoseMessage([message, ...messages].join("\n"));
+    const diagnosis = d([message, ...messages].join("\n"));
     return { phase: "failed", message, since: timeOf(op.finishedAt ?? op.startedAt), cause: diagnosis.cause, extraObjects: objects, diagnosis };
   }
   if (op.phase === "Running" || op.phase === "Terminating") {
     const message = op.message ?? "sync operation running";
-    const diagnosis = diagnoseMessage(message);
+    const diagnosis = d(message);
     const cause = /healthy state/i.test(message) ? "health-check" : "timeout";
     return { phase: "in-progress", message, since: timeOf(op.startedAt), cause, extraObjects: [], diagnosis };
   }
   return undefined;
 }
 
-function judged(phase: Phase, message: string, since: number | undefined, cause: Cause | null, extraObjects: readonly ObjectRef[] = []): Judged {
-  return { phase, message, since, cause, extraObjects, diagnosis: diagnoseMessage(phase === "failing" || phase === "failed" ? message : "") };
+function judged(d: DiagnoseFn, phase: Phase, message: string, since: number | undefined, cause: Cause | null): Judged {
+  return { phase, message, since, cause, extraObjects: [], diagnosis: phase === "failing" || phase === "failed" ? d(message) : EMPTY_DIAGNOSIS };
 }
 
-function judgeConditions(status: Status): Judged | undefined {
+function judgeConditions(status: Status, d: DiagnoseFn): Judged | undefined {
   const errorCondition = (status.conditions ?? []).find((c) => ERROR_CONDITIONS.has(c.type));
   if (errorCondition === undefined) return undefined;
   const message = errorCondition.message ?? errorCondition.type;
-  return judged("failing", message, timeOf(errorCondition.lastTransitionTime), conditionCause(errorCondition.type, diagnoseMessage(message)));
+  return judged(d, "failing", message, timeOf(errorCondition.lastTransitionTime), conditionCause(errorCondition.type, d(message)));
 }
 
 function outOfSyncMessage(obj: Application): string {
@@ -86,22 +86,22 @@ function healthSince(status: Status): number | undefined {
   return timeOf(status.health?.lastTransitionTime ?? status.operationState?.finishedAt);
 }
 
-function judgeHealth(obj: Application, status: Status): Judged {
+function judgeHealth(obj: Application, status: Status, d: DiagnoseFn): Judged {
   const health = status.health?.status;
   const sync = status.sync?.status;
   const healthMessage = status.health?.message ?? `health ${String(health)}`;
   const since = healthSince(status);
-  if (health === "Degraded" || health === "Missing") return judged("failing", healthMessage, since, "health-check", unhealthyResources(status));
-  if (health === "Progressing") return judged("in-progress", healthMessage, since, "health-check");
-  if (sync === "Synced" && health === "Healthy") return judged("ready", "Synced and Healthy", undefined, null);
-  if (sync === "OutOfSync") return judged("in-progress", outOfSyncMessage(obj), undefined, null);
-  return judged("unknown", `sync ${sync ?? "unknown"}, health ${health ?? "unknown"}`, undefined, null);
+  if (health === "Degraded" || health === "Missing") return { ...judged(d, "failing", healthMessage, since, "health-check"), extraObjects: unhealthyResources(status) };
+  if (health === "Progressing") return judged(d, "in-progress", healthMessage, since, "health-check");
+  if (sync === "Synced" && health === "Healthy") return judged(d, "ready", "Synced and Healthy", undefined, null);
+  if (sync === "OutOfSync") return judged(d, "in-progress", outOfSyncMessage(obj), undefined, null);
+  return judged(d, "unknown", `sync ${sync ?? "unknown"}, health ${health ?? "unknown"}`, undefined, null);
 }
 
-function judgeStatus(obj: Application, status: Status): Judged {
-  const op = judgeOperation(status);
+function judgeStatus(obj: Application, status: Status, d: DiagnoseFn): Judged {
+  const op = judgeOperation(status, d);
   if (op !== undefined && op.phase === "failed") return op;
-  return judgeConditions(status) ?? op ?? judgeHealth(obj, status);
+  return judgeConditions(status, d) ?? op ?? judgeHealth(obj, status, d);
 }
 
 function mergeRefs(a: readonly ObjectRef[], b: readonly ObjectRef[]): ObjectRef[] {
@@ -111,16 +111,16 @@ function mergeRefs(a: readonly ObjectRef[], b: readonly ObjectRef[]): ObjectRef[
 }
 
 /** Reads an Argo CD Application (operationState, conditions, sync and health; watch-recovery.md §4.2, §7.3). */
-export function readApplication(obj: Application): Reading {
+export function readApplication(obj: Application, d: DiagnoseFn = diagnoseMessage): Reading {
   const namespace = obj.metadata.namespace ?? "";
   const subject = { apiVersion: obj.apiVersion, kind: obj.kind, namespace, name: obj.metadata.name };
   const status = obj.status;
   const result =
     status === undefined
-      ? judged("no-status", "no status written yet: is the Argo CD application-controller running?", timeOf(obj.metadata.creationTimestamp), "other")
+      ? judged(d, "no-status", "no status written yet: is the Argo CD application-controller running?", timeOf(obj.metadata.creationTimestamp), "other")
       : status.health?.status === "Suspended"
-        ? judged("suspended", status.health.message ?? "health Suspended", undefined, null)
-        : judgeStatus(obj, status);
+        ? judged(d, "suspended", status.health.message ?? "health Suspended", undefined, null)
+        : judgeStatus(obj, status, d);
   const { diagnosis } = result;
   const retries = status?.operationState?.retryCount;
   return {

@@ -1,6 +1,6 @@
 import type { Cause } from "./cause.ts";
 import { conditionOf, timeOf } from "./conditions.ts";
-import { diagnoseMessage, type MessageDiagnosis } from "./diagnose-message.ts";
+import { diagnoseMessage, EMPTY_DIAGNOSIS, type DiagnoseFn, type MessageDiagnosis } from "./diagnose-message.ts";
 import { MESSAGE_WINS, progressCause, REASON_CAUSES } from "./flux-causes.ts";
 import { helmReleaseTimeout, kustomizationTimeout } from "./flux-timeouts.ts";
 import { objectsInInventory } from "./inventory.ts";
@@ -103,7 +103,10 @@ function phaseCause(phase: Phase, reason: string | undefined, progress: string, 
   return phase === "no-status" ? "other" : null;
 }
 
-function explain(obj: FluxObject): Explained & { readonly ready: Condition | undefined; readonly stalled: Condition | undefined } {
+/** Phases whose message says nothing wrong ("Applied revision: …"): not worth parsing. */
+const QUIET: ReadonlySet<Phase> = new Set(["ready", "suspended", "no-status"]);
+
+function explain(obj: FluxObject, diagnose: DiagnoseFn): Explained & { readonly ready: Condition | undefined; readonly stalled: Condition | undefined } {
   const conditions = obj.status?.conditions;
   const ready = conditionOf(conditions, "Ready");
   const stalled = conditionOf(conditions, "Stalled");
@@ -111,13 +114,13 @@ function explain(obj: FluxObject): Explained & { readonly ready: Condition | und
   const source = phase === "failed" ? stalled : ready === undefined ? undefined : explaining(obj.kind, conditions, ready);
   const progress = conditionOf(conditions, "Reconciling")?.message;
   const message = phase === "no-status" ? noStatusMessage(obj.kind) : (source?.message ?? progress ?? "");
-  const diagnosis = diagnoseMessage(message);
+  const diagnosis = QUIET.has(phase) ? EMPTY_DIAGNOSIS : diagnose(message);
   return { phase, reason: source?.reason ?? null, message, cause: phaseCause(phase, source?.reason, progress ?? message, diagnosis), diagnosis, ready, stalled };
 }
 
 /** Reads a Kustomization or HelmRelease status (watch-recovery.md §1). */
-export function readFlux(obj: FluxObject): Reading {
-  const { phase, reason, message, cause, diagnosis, ready, stalled } = explain(obj);
+export function readFlux(obj: FluxObject, diagnose: DiagnoseFn = diagnoseMessage): Reading {
+  const { phase, reason, message, cause, diagnosis, ready, stalled } = explain(obj, diagnose);
   const namespace = obj.metadata.namespace ?? "";
   const fromSpec = (obj.spec?.dependsOn ?? []).map((d) => ({ namespace: d.namespace ?? namespace, name: d.name }));
   const inventory = obj.kind === "Kustomization" ? obj.status?.inventory?.entries : undefined;

@@ -172,9 +172,12 @@ function issues(error: z.ZodError): string {
 /** The kinds (by apiVersion group) assess reads; anything else is refused with a clear error. */
 export const ASSESSABLE_KINDS = ["Kustomization", "HelmRelease", "Application"] as const;
 
+/** apiVersion and kind first: they choose the schema (built once; building zod schemas per call is costly). */
+const probeSchema = z.object({ apiVersion: z.string(), kind: z.string() }).loose();
+
 /** Parses one object (raw JSON) into a Reconcilable, or says what is wrong with it. */
 export function parseReconcilable(value: unknown): ParseReconcilable {
-  const probe = z.object({ apiVersion: z.string(), kind: z.string() }).loose().safeParse(value);
+  const probe = probeSchema.safeParse(value);
   if (!probe.success) return { ok: false, error: "not a Kubernetes object (apiVersion and kind are required)" };
   const { apiVersion, kind } = probe.data;
   const fail = (error: z.ZodError): ParseReconcilable => ({ ok: false, error: `${apiVersion} ${kind}: ${issues(error)}` });

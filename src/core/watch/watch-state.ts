@@ -1,4 +1,5 @@
 import { assess } from "../assess/assess.ts";
+import { memoDiagnose } from "../assess/diagnose-message.ts";
 import type { Assessment } from "../assess/assessment.ts";
 import { subjectKey } from "../assess/object-ref.ts";
 import type { Reconcilable } from "../assess/reconcilable.ts";
@@ -37,6 +38,7 @@ function changed(previous: Assessment | undefined, next: Assessment): boolean {
  */
 export function createWatchState(options: { readonly thresholds: (kind: string, namespace: string) => Thresholds; readonly runbook: string }): WatchState {
   let assessments = new Map<string, Assessment>();
+  const diagnose = memoDiagnose();
   const notReadySince = new Map<string, number>();
   return {
     assessAll(objects, now) {
@@ -44,7 +46,7 @@ export function createWatchState(options: { readonly thresholds: (kind: string, 
       const next = new Map<string, Assessment>();
       const changes: Change[] = [];
       for (const [key, object] of objects) {
-        const a = assess(object, now, options.thresholds, { lookup, notReadySince: (k) => notReadySince.get(k) });
+        const a = assess(object, now, options.thresholds, { lookup, notReadySince: (k) => notReadySince.get(k), diagnose });
         if (a.state === "ready" || a.state === "suspended") notReadySince.delete(key);
         else if (!notReadySince.has(key)) notReadySince.set(key, now);
         next.set(key, a);
