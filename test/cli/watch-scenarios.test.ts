@@ -84,4 +84,30 @@ describe("watch scenarios over HTTPS against the simulated API server and a simu
       flux.ready("Kustomization", "flux-system", "apps");
     }
   });
+
+  it("a failing health check: the Event carries the pods' evidence (ImagePullBackOff, OOMKilled)", async () => {
+    server.store.put({ apiVersion: "apps/v1", kind: "Deployment", metadata: { namespace: "web", name: "shop" }, spec: { replicas: 2, selector: { matchLabels: { app: "shop" } } } });
+    server.store.put({
+      apiVersion: "v1", kind: "Pod", metadata: { namespace: "web", name: "shop-7d9f-abcde", labels: { app: "shop" } },
+      status: { phase: "Pending", containerStatuses: [{ name: "shop", state: { waiting: { reason: "ImagePullBackOff", message: "Back-off pulling image" } } }] },
+    });
+    server.store.put({
+      apiVersion: "v1", kind: "Pod", metadata: { namespace: "web", name: "shop-7d9f-fghij", labels: { app: "shop" } },
+      status: { phase: "Running", containerStatuses: [{ name: "shop", state: { running: {} }, lastState: { terminated: { reason: "OOMKilled", exitCode: 137 } } }] },
+    });
+    server.store.put({ apiVersion: "v1", kind: "Pod", metadata: { namespace: "web", name: "other", labels: { app: "other" } }, status: { phase: "Running", containerStatuses: [{ name: "x", state: { waiting: { reason: "CrashLoopBackOff" } } }] } });
+    flux.createKustomization("web", "shop");
+    flux.failing("Kustomization", "web", "shop", "HealthCheckFailed", "health check failed after 5m0.01s: timeout waiting for: [Deployment/web/shop status: 'InProgress']");
+    const replica = await startReplica(testWatchOptions(server));
+    try {
+      await waitFor("shop stuck", () => guardEvents(server).some((e) => e.object === "Kustomization/web/shop" && e.reason === "ReconciliationStuck"), { timeoutMs: 8000 });
+      const event = guardEvents(server).find((e) => e.object === "Kustomization/web/shop" && e.reason === "ReconciliationStuck")!;
+      assert.match(event.message, /Evidence: pod shop-7d9f-abcde container shop: ImagePullBackOff; pod shop-7d9f-fghij container shop: OOMKilled \(last restart\)\./);
+      assert.doesNotMatch(event.message, /CrashLoopBackOff;|pod other/, "only the workload's own pods");
+      assert.ok(event.message.length <= 1024);
+    } finally {
+      await replica.watch.close();
+      flux.ready("Kustomization", "web", "shop");
+    }
+  });
 });

@@ -11,6 +11,7 @@ import type { Notifier } from "../notify/notifier.ts";
 import type { RecordWriter } from "../records/record-writer.ts";
 import type { KubeHttp } from "../kube/kube-http.ts";
 import { postEvent } from "../kube/post-event.ts";
+import { collectEvidence } from "../kube/collect-evidence.ts";
 
 /**
  * Changes are assessed this long after the last watch event (a relist of 5,000 objects arrives
@@ -80,6 +81,11 @@ const eventListSchema = z.object({
   items: z.array(z.object({ reason: z.string().optional(), lastTimestamp: z.string().nullish(), eventTime: z.string().nullish(), source: z.object({ component: z.string().optional() }).loose().optional() }).loose()),
 }).loose();
 
+/** Health-check failures naming workloads get their pods' evidence (ImagePullBackOff, CrashLoopBackOff, …). */
+function needsEvidence(change: Change): boolean {
+  return change.next.cause === "health-check" && change.next.objects.length > 0 && change.announcements.some((n) => n.reason === "ReconciliationStuck" || n.reason === "Escalated");
+}
+
 /**
  * The loop behind `watch`: keeps the objects the watches deliver, assesses them (debounced, and
  * on every resync), and tells people about state changes. Every replica assesses (its metrics
@@ -101,7 +107,22 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
 
   /** Records, Events and notifications of one change (the leader only). */
   const publish = (change: Change, time: Date): void => {
-    const { previous, next, announcements } = change;
+    if (needsEvidence(change)) {
+      void collectEvidence(deps.http, change.next.objects).then((evidence) => publishWith(change, time, evidence));
+      return;
+    }
+    publishWith(change, time, []);
+  };
+
+  const publishWith = (change: Change, time: Date, evidence: readonly string[]): void => {
+    const { previous, next } = change;
+    const seen = evidence.length === 0 ? "" : ` Evidence: ${evidence.join("; ")}.`;
+    // Evidence goes after the first sentence, before the advice: Event messages are cut at 1 KiB.
+    const withEvidence = (message: string): string => {
+      const cut = message.indexOf(". ");
+      return cut < 0 ? `${message}${seen}` : `${message.slice(0, cut + 1)}${seen}${message.slice(cut + 1)}`;
+    };
+    const announcements = change.announcements.map((n) => (n.reason === "ReconciliationStuck" || n.reason === "Escalated" ? { ...n, message: withEvidence(n.message) } : n));
     const iso = time.toISOString();
     deps.records?.writeLines(`${JSON.stringify(assessmentRecord({ time: iso, previous: previous?.state, next, announced: announcements.map((n) => n.reason), instance: deps.identity }))}\n`);
     for (const n of announcements) {
