@@ -1,10 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { matchLabelsSelector, podEvidence } from "../../../src/core/health/pod-evidence.ts";
+import type { JsonObject } from "../../../src/core/k8s/json.ts";
 
 describe("podEvidence", () => {
   it("names waiting reasons, OOM kills and unschedulable pods with the scheduler's words, at most 5, each once", () => {
-    const pods = [
+    const pods: JsonObject[] = [
       {
         metadata: { name: "api-1" },
         status: {
