@@ -110,4 +110,20 @@ describe("watch scenarios over HTTPS against the simulated API server and a simu
       flux.ready("Kustomization", "web", "shop");
     }
   });
+
+  it("an object already stuck at start-up is announced once with every reason (ImmutableConflict and ReconciliationStuck together)", async () => {
+    flux.createKustomization("web", "legacy");
+    const ks = server.store.get({ apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", namespace: "web", name: "legacy" })!;
+    const longAgo = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    server.store.put({ ...ks, status: { conditions: [{ type: "Ready", status: "False", reason: "ReconciliationFailed", message: IMMUTABLE.replaceAll("api", "legacy-api"), lastTransitionTime: longAgo }] } });
+    const replica = await startReplica(testWatchOptions(server, { escalateAfter: 7200 }));
+    try {
+      await waitFor("both announced", () => guardEvents(server).filter((e) => e.object === "Kustomization/web/legacy").length === 2, { timeoutMs: 8000 });
+      await pause(600);
+      assert.deepEqual(guardEvents(server).filter((e) => e.object === "Kustomization/web/legacy").map((e) => e.reason).sort(), ["ImmutableConflict", "ReconciliationStuck"]);
+    } finally {
+      await replica.watch.close();
+      flux.ready("Kustomization", "web", "legacy");
+    }
+  });
 });

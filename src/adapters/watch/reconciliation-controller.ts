@@ -125,13 +125,14 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
     const announcements = change.announcements.map((n) => (n.reason === "ReconciliationStuck" || n.reason === "Escalated" ? { ...n, message: withEvidence(n.message) } : n));
     const iso = time.toISOString();
     deps.records?.writeLines(`${JSON.stringify(assessmentRecord({ time: iso, previous: previous?.state, next, announced: announcements.map((n) => n.reason), instance: deps.identity }))}\n`);
-    for (const n of announcements) {
+    announcements.forEach((n, i) => {
       deps.metrics.announced(n.reason);
-      announceEvent(next, n, time);
+      // post-event names Events <object>.<ms in hex>: announcements of one change are a millisecond apart.
+      announceEvent(next, n, new Date(time.getTime() + i));
       if (n.notify && deps.notifier) {
         deps.notifier.send((r) => (r.name === "flux" ? fluxEventBody(next, n, iso, deps.identity) : webhookBody(next, n, iso, deps.identity)));
       }
-    }
+    });
   };
 
   /**
