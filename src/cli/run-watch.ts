@@ -50,13 +50,13 @@ function healthServer(deps: { metrics: WatchMetrics; ready: () => string | undef
 
 function watchKinds(kc: KubeConfig, deps: { options: WatchOptions; http: ReturnType<typeof createKubeHttp>; controller: ReconciliationController; metrics: WatchMetrics; log: Logger }): ReconcilerWatch {
   const { options, http, controller, metrics, log } = deps;
-  return watchReconcilers({ kc, http, ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}) }, {
+  return watchReconcilers({ kc, http, recheckMs: options.crdRecheck * 1000, ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}) }, {
     onReplace: (kind, list) => controller.replace(kind, list),
     onUpsert: (o) => controller.upsert(o),
     onDelete: (key) => controller.delete(key),
     onInvalid: (key, error) => log.warn({ reconciliation: key, error }, "object not understood; skipped"),
     onConnected: (kind, up) => metrics.connected(kind, up),
-    onMissing: (kind) => log.info({ kind }, "CRD not installed; looking again every minute"),
+    onMissing: (kind) => log.info({ kind, recheckSeconds: options.crdRecheck }, "CRD not installed; looking again later"),
     onFound: (kind, apiVersion) => log.info({ kind, apiVersion }, "watching"),
     onError: (kind, err, retryInMs) => log.warn({ kind, err: err.message, retryInMs }, "watch failed; retrying"),
   });

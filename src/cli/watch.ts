@@ -21,6 +21,7 @@ const watchOptionsSchema = z
     renewDeadline: seconds,
     retryPeriod: seconds,
     resync: seconds,
+    crdRecheck: seconds,
     policyFile: z.string().min(1).optional(),
     stuckAfter: z.coerce.number().int().min(1).optional(),
     escalateAfter: z.coerce.number().int().min(1).optional(),
@@ -64,6 +65,7 @@ export const registerWatch: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--renew-deadline <s>", "seconds the leader retries renewing before it stops acting", String(renewDeadlineMs / 1000))
     .option("--retry-period <s>", "seconds between tries", String(retryPeriodMs / 1000))
     .option("--resync <s>", "seconds between full re-assessments (time thresholds pass without changes)", "30")
+    .option("--crd-recheck <s>", "seconds between looks for a kind whose CRD is not installed", "60")
     .option("--policy-file <file>", "policy whose watch.stuckAfterSeconds applies (default: the embedded policy)")
     .option("--stuck-after <s>", "not Ready this long = stuck (default: policy, 300)")
     .option("--slow-after <s>", "in progress this long = slow (default: the object's own timeout)")

@@ -12,7 +12,7 @@ import type { SimulatedApiServer } from "./kube-apiserver/start-kube-api-server.
 export function testWatchOptions(server: SimulatedApiServer, overrides: Partial<WatchOptions> = {}): WatchOptions {
   return {
     host: "127.0.0.1", port: 0, kubeconfig: server.kubeconfigPath, namespace: "gitops-guard", leaseName: "gitops-guard-watch",
-    leaseDuration: 1.5, renewDeadline: 1, retryPeriod: 0.2, resync: 0.2, stuckAfter: 2, escalateAfter: 4,
+    leaseDuration: 1.5, renewDeadline: 1, retryPeriod: 0.2, resync: 0.2, crdRecheck: 0.3, stuckAfter: 2, escalateAfter: 4,
     records: "off", runbook: "https://example.com/runbook", logLevel: "warn", ...overrides,
   };
 }
