@@ -4,6 +4,8 @@ import { registerServe } from "./serve.ts";
 import { registerPolicyValidate } from "./policy-validate.ts";
 import { registerCerts } from "./certs.ts";
 import { registerAudit } from "./audit.ts";
+import { registerDiagnose } from "./diagnose.ts";
+import { registerWatch } from "./watch.ts";
 
 /** Every command of the gitops-guard binary, in help order. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -12,4 +14,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCerts,
   registerCheck,
   registerAudit,
+  registerDiagnose,
+  registerWatch,
 ];

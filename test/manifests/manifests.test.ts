@@ -63,3 +63,47 @@ describe("manifests/base", () => {
     for (const arg of args.slice(1)) assert.ok(known.has(arg.split("=")[0]!), `serve knows ${arg}`);
   });
 });
+
+describe("manifests/base: watch", () => {
+  it("runs watch with two replicas, flags watch actually has, POD_NAME and POD_NAMESPACE, health on its own port", async () => {
+    const { registerWatch } = await import("../../src/cli/watch.ts");
+    const program = new Command();
+    registerWatch(program, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: false, env: {}, onSignal: () => undefined }, () => undefined);
+    const known = new Set(program.commands.find((c) => c.name() === "watch")!.options.map((o) => o.long));
+    const deployment = byKind("Deployment").find((d) => (d["metadata"] as JsonObject)["name"] === "gitops-guard-watch")!;
+    const spec = deployment["spec"] as JsonObject;
+    assert.equal(spec["replicas"], 2);
+    const container = (((spec["template"] as JsonObject)["spec"] as JsonObject)["containers"] as JsonObject[])[0]!;
+    const args = container["args"] as string[];
+    assert.equal(args[0], "watch");
+    for (const arg of args.slice(1)) assert.ok(known.has(arg.split("=")[0]!), `watch knows ${arg}`);
+    assert.deepEqual((container["env"] as JsonObject[]).map((e) => e["name"]), ["POD_NAMESPACE", "POD_NAME"]);
+    assert.equal(((container["readinessProbe"] as JsonObject)["httpGet"] as JsonObject)["path"], "/readyz");
+  });
+
+  it("gives watch read-only access to what it watches and the evidence, Events and its own Lease only", () => {
+    const role = byKind("ClusterRole").find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch")!;
+    for (const rule of role["rules"] as JsonObject[]) {
+      const verbs = rule["verbs"] as string[];
+      if ((rule["resources"] as string[]).includes("events")) assert.deepEqual(verbs, ["create", "patch", "list"]);
+      else for (const verb of verbs) assert.ok(["get", "list", "watch"].includes(verb), `${verb} is read-only`);
+    }
+    const lease = byKind("Role").find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch-lease")!;
+    const named = (lease["rules"] as JsonObject[]).find((r) => r["resourceNames"] !== undefined)!;
+    assert.deepEqual(named["resourceNames"], ["gitops-guard-watch"]);
+  });
+
+  it("alerts on stuck, immutable, slow, escalated, no leader and watch disconnected, on metrics watch exports", async () => {
+    const rule = byKind("PrometheusRule").find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch")!;
+    const rules = ((rule["spec"] as JsonObject)["groups"] as JsonObject[]).flatMap((g) => g["rules"] as JsonObject[]);
+    assert.deepEqual(rules.map((r) => r["alert"]), [
+      "GitopsGuardReconciliationStuck", "GitopsGuardImmutableConflict", "GitopsGuardReconciliationSlow",
+      "GitopsGuardReconciliationEscalated", "GitopsGuardWatchNoLeader", "GitopsGuardWatchDisconnected",
+    ]);
+    const { createWatchMetrics } = await import("../../src/adapters/metrics/watch-metrics.ts");
+    const exported = new Set((await createWatchMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
+    for (const r of rules) {
+      for (const name of String(r["expr"]).match(/gitops_guard_[a-z_]+/g) ?? []) assert.ok(exported.has(name), `${String(r["alert"])} uses ${name}, which watch exports`);
+    }
+  });
+});
