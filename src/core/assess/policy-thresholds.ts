@@ -9,20 +9,19 @@ export interface ThresholdFlags {
 }
 
 /**
- * The thresholds for each kind and namespace: the policy's `watch.stuckAfterSeconds`, the
- * defaults of thresholds.ts for the rest, command-line flags over both, then the per kind and
- * namespace overrides (the policy schema does not carry them yet: README's policy reference
- * must document a key before the schema accepts it, see docs/watch.md).
+ * The thresholds for each kind and namespace: the policy's `watch` thresholds (the defaults of
+ * thresholds.ts where it says nothing), command-line flags over them, then the policy's per kind
+ * and namespace `watch.overrides` (the first that matches).
  */
 export function policyThresholds(
   watch: Policy["watch"],
   flags: ThresholdFlags = {},
-  overrides: readonly ThresholdOverride[] = [],
+  overrides: readonly ThresholdOverride[] = watch.overrides,
 ): (kind: string, namespace: string) => Thresholds {
-  const slow = flags.slowAfterSeconds;
+  const slow = flags.slowAfterSeconds ?? watch.slowAfterSeconds;
   const base: Thresholds = {
     stuckAfterSeconds: flags.stuckAfterSeconds ?? watch.stuckAfterSeconds,
-    escalateAfterSeconds: flags.escalateAfterSeconds ?? DEFAULT_ESCALATE_AFTER_SECONDS,
+    escalateAfterSeconds: flags.escalateAfterSeconds ?? watch.escalateAfterSeconds ?? DEFAULT_ESCALATE_AFTER_SECONDS,
     ...(slow === undefined ? {} : { slowAfterSeconds: slow }),
   };
   return (kind, namespace) => thresholdsFor(base, overrides, kind, namespace);

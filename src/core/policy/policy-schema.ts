@@ -104,10 +104,30 @@ const recordsSchema = z
   })
   .prefault({});
 
+/** Seconds of a watch threshold: at least 30 (one Flux retry interval is rarely shorter), at most a week. */
+const thresholdSeconds = z.number().int().min(30).max(7 * 24 * 3600);
+
+/** Thresholds of its own for some kinds and/or namespaces: the first override that matches wins, key by key over the defaults. */
+const watchOverrideSchema = z.strictObject({
+  /** Kinds it applies to (`Kustomization`, `HelmRelease`, `Application`); absent: every kind. */
+  kinds: z.array(z.string().min(1)).min(1).optional(),
+  /** Namespaces it applies to; absent: every namespace. */
+  namespaces: z.array(z.string().min(1)).min(1).optional(),
+  stuckAfterSeconds: thresholdSeconds.optional(),
+  slowAfterSeconds: thresholdSeconds.optional(),
+  escalateAfterSeconds: thresholdSeconds.optional(),
+});
+
 const watchSchema = z
   .strictObject({
     /** A reconciliation not Ready (or not at its attempted revision) for this long is stuck. Default 300. */
-    stuckAfterSeconds: z.number().int().min(30).default(300),
+    stuckAfterSeconds: thresholdSeconds.default(300),
+    /** Still stuck this long: escalated (Event, alert, notification). Default 1800. */
+    escalateAfterSeconds: thresholdSeconds.default(1800),
+    /** Reconciling this long is slow; absent: the object's own timeout (spec.timeout). */
+    slowAfterSeconds: thresholdSeconds.optional(),
+    /** Per kind and namespace thresholds (docs/policy.md). */
+    overrides: z.array(watchOverrideSchema).default([]),
     /** Recover stuck reconciliations automatically (mark, reconcile, reset). Default false: alert only. */
     recover: z.boolean().default(false),
   })

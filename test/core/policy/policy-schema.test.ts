@@ -56,7 +56,7 @@ describe("policy schema", () => {
       overrides: [], customRules: [],
       deletionProtection: { kinds: [], annotation: "gitops-guard.io/protect" },
       records: { valueMaxBytes: 256, dryRun: true },
-      watch: { stuckAfterSeconds: 300, recover: false },
+      watch: { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [], recover: false },
       kubernetes: { featureGates: {} },
     });
     const override = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", overrides: [{ action: "deny" }] }).overrides[0];
@@ -73,7 +73,7 @@ describe("policy schema", () => {
   it("fills a section's missing keys from their defaults when the section is partly written", () => {
     const policy = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", defaults: { owned: "deny" }, watch: { recover: true } });
     assert.deepEqual(policy.defaults, { owned: "deny", markOwners: ["flux"], unowned: "deny", strategy: "recreate" });
-    assert.deepEqual(policy.watch, { stuckAfterSeconds: 300, recover: true });
+    assert.deepEqual(policy.watch, { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [], recover: true });
   });
 
   it("fills every default from an almost empty document", () => {
