@@ -33,7 +33,8 @@ function keyPaths(schema: z.ZodType, prefix = ""): string[] {
 describe("policy schema", () => {
   it("is documented key by key in the README's policy reference", () => {
     const readme = readFileSync(join(packageRoot(), "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Policy reference"));
+    // check's own keys (`check.*`) are documented with the command, in docs/check.md.
+    const section = readme.slice(readme.indexOf("## Policy reference")) + readFileSync(join(packageRoot(), "docs", "check.md"), "utf8");
     assert.ok(section.length > 100, "README has a '## Policy reference' section");
     const undocumented = keyPaths(policySchema).filter((path) => !section.includes(`\`${path}\``));
     assert.deepEqual(undocumented, [], "every policy key appears in backticks in the README's policy reference");
