@@ -1,7 +1,7 @@
 /**
  * Benchmark of `gitops-guard check` on 5,000 objects per side (target: under 2 s end to end).
  *
- * `node bench/check-5000.ts [--runs N] [--check]` generates a realistic platform — 500 apps of 10
+ * `node bench/check-5000.ts [--runs N] [--apps N] [--baseline DIR] [--check]` generates a realistic platform — 500 apps of 10
  * objects each (Deployment, Service, ConfigMap, Secret, ServiceAccount, HPA, PDB, Ingress, PVC,
  * Job) over 25 namespaces, one `kustomize build`-style multi-document file per namespace — and
  * two after sets:
@@ -13,7 +13,10 @@
  * after one warm-up) and as a child process (`node src/bin/gitops-guard.ts`, wall time, cold
  * start included; median of N runs), the latter also with only `check` registered (see
  * checkOnlyEntry), and prints a table. With --check it exits 1 when the child process median
- * (the real binary) misses the target.
+ * (the real binary) misses the target. `--apps N` scales the platform (10 objects per app, still
+ * 25 namespaces: `--apps 5000` is 50,000 objects per side, 2,000 per namespace). `--baseline DIR`
+ * also times another checkout's binary (`DIR/src/bin/gitops-guard.ts`, e.g. the commit before a
+ * change, unpacked with `git archive`) in the same run, its runs interleaved with ours.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
@@ -27,8 +30,9 @@ import { COMMANDS } from "../src/cli/commands.ts";
 import { median } from "./median.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const APPS = 500;
 const NAMESPACES = 25;
+/** Apps in the platform (10 objects each); --apps sets it. */
+let APPS = 500;
 const TARGET_MS = 2000;
 
 interface AppChange {
@@ -128,9 +132,9 @@ function checkOnlyEntry(): string {
   ].join("\n");
 }
 
-async function childProcess(argv: readonly string[], checkOnly: boolean): Promise<number> {
+async function childProcess(argv: readonly string[], checkOnly: boolean, root = ROOT): Promise<number> {
   const start = performance.now();
-  const entry = checkOnly ? ["--input-type=module", "-e", checkOnlyEntry(), "--"] : [join(ROOT, "src", "bin", "gitops-guard.ts")];
+  const entry = checkOnly ? ["--input-type=module", "-e", checkOnlyEntry(), "--"] : [join(root, "src", "bin", "gitops-guard.ts")];
   const child = spawn(process.execPath, [...entry, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
   child.stdout.resume();
   await new Promise((resolve) => child.on("close", resolve));
@@ -138,8 +142,18 @@ async function childProcess(argv: readonly string[], checkOnly: boolean): Promis
 }
 
 async function main_(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, check: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: "string", default: "5" },
+      apps: { type: "string", default: "500" },
+      baseline: { type: "string" },
+      keep: { type: "boolean", default: false },
+      check: { type: "boolean", default: false },
+    },
+  });
   const runs = Math.max(1, Number(values.runs));
+  APPS = Math.max(10, Number(values.apps));
+  const baseline = values.baseline;
   const dir = await mkdtemp(join(tmpdir(), "gitops-guard-bench-check-"));
   const rows: string[][] = [];
   let missed = false;
@@ -154,9 +168,11 @@ async function main_(): Promise<void> {
       for (let r = 0; r < runs; r++) inRuns.push((await inProcess(argv)).ms);
       const childRuns: number[] = [];
       const checkOnlyRuns: number[] = [];
+      const baselineRuns: number[] = [];
       for (let r = 0; r < runs; r++) {
         childRuns.push(await childProcess(argv, false));
         checkOnlyRuns.push(await childProcess(argv, true));
+        if (baseline) baselineRuns.push(await childProcess(argv, false, baseline));
       }
       const childMedian = median(childRuns);
       if (childMedian > TARGET_MS) missed = true;
@@ -168,13 +184,15 @@ async function main_(): Promise<void> {
         median(inRuns).toFixed(0),
         childMedian.toFixed(0),
         median(checkOnlyRuns).toFixed(0),
+        baseline ? median(baselineRuns).toFixed(0) : "-",
         childMedian <= TARGET_MS ? "yes" : "NO",
       ]);
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (values.keep) console.log(`generated sets kept in ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
-  const header = ["scenario", "objects before/after", "exit", "report", "in-process median ms", "child process median ms", "check-only child ms", `< ${TARGET_MS} ms`];
+  const header = ["scenario", "objects before/after", "exit", "report", "in-process median ms", "child process median ms", "check-only child ms", "baseline child ms", `< ${TARGET_MS} ms`];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
   console.log(`gitops-guard check, ${runs} runs each, node ${process.version}`);

@@ -1,4 +1,3 @@
-import { identityKey } from "../../k8s/kube-object.ts";
 import { indexedNamespaces, selectIn, selectorsOf, type LabelIndex } from "./label-index.ts";
 import { selectorMatches, type Labels, type Selector } from "./label-selector.ts";
 import { namespaceLabelsOf, type HeldSelector, type SideIndex, type SideObject, type Workload } from "./side-index.ts";
@@ -39,10 +38,10 @@ export function serviceSelectorsOf(side: SideIndex, namespace: string, labels: L
 
 /** A held selector's identity across the two sides: owner and field path. */
 export function heldKey(held: HeldSelector): string {
-  return `${identityKey(held.owner.identity)}#${held.path}`;
+  return held.key;
 }
 
 /** The same held selector on the other side (same owner identity and path), if that side has it. */
 export function heldOn(side: SideIndex, held: HeldSelector): HeldSelector | undefined {
-  return side.held.get(identityKey(held.owner.identity))?.find((h) => h.path === held.path);
+  return side.heldByKey.get(held.key);
 }

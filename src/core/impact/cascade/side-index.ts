@@ -18,6 +18,8 @@ export type SelectorRole = "Service" | "PodDisruptionBudget" | "NetworkPolicy" |
 
 /** A label selector held by an object, and where (field path) it holds it. */
 export interface HeldSelector {
+  /** Owner identity key and path: the same held selector on both sides has the same key. */
+  readonly key: string;
   readonly owner: SideObject;
   readonly role: SelectorRole;
   readonly path: string;
@@ -51,6 +53,8 @@ export interface SideIndex {
   readonly serviceSelectors: SelectorIndex<HeldSelector>;
   /** Every selector an object holds, by the object's identity key. */
   readonly held: Map<string, HeldSelector[]>;
+  /** Every held selector by its key (owner and path). */
+  readonly heldByKey: Map<string, HeldSelector>;
   /** Labels of the Namespace objects in the set. */
   readonly namespaceLabels: Map<string, Labels>;
   /** Keyed by refKey(group, kind, namespace, name) of the target. */
@@ -88,10 +92,13 @@ function addWorkload(index: SideIndex, node: SideObject, template: PodTemplate):
   }
 }
 
-function addHeld(index: SideIndex, held: HeldSelector): void {
+function addHeld(index: SideIndex, fields: Omit<HeldSelector, "key">): void {
+  const ownerKey = identityKey(fields.owner.identity);
+  const held: HeldSelector = { key: `${ownerKey}#${fields.path}`, ...fields };
+  index.heldByKey.set(held.key, held);
   const target = held.role === "ServiceMonitor" ? index.serviceSelectors : index.podSelectors;
   addSelecting(target, { item: held, selector: held.selector, scope: held.scope });
-  push(index.held, identityKey(held.owner.identity), held);
+  push(index.held, ownerKey, held);
 }
 
 function addNetworkPolicy(index: SideIndex, node: SideObject): void {
@@ -264,6 +271,7 @@ export function buildSideIndex(nodes: Iterable<SideObject>): SideIndex {
     services: createLabelIndex(),
     serviceSelectors: createSelectorIndex(),
     held: new Map(),
+    heldByKey: new Map(),
     namespaceLabels: new Map(),
     refs: new Map(),
     instances: new Map(),
