@@ -9,6 +9,13 @@ import { parallelChunkParser } from "../adapters/fs/chunk-parser.ts";
 import { analyzeImpact } from "../core/impact/analyze-impact.ts";
 import { formatImpactJson } from "../core/impact/format-json.ts";
 import { formatImpactText } from "../core/impact/format-text.ts";
+import { formatImpactMarkdown } from "../core/impact/format-markdown.ts";
+import { formatImpactSarif } from "../core/impact/format-sarif.ts";
+import type { ImpactReport } from "../core/impact/impact-report.ts";
+import { checkExitCode } from "../core/impact/check-gate.ts";
+import { RISK_LEVELS } from "../core/impact/risk-level.ts";
+import { fieldLineLookup, type FieldLineRequest } from "../adapters/fs/field-lines.ts";
+import { packageVersion } from "../adapters/fs/package-version.ts";
 import { formatLocation, type ManifestObject } from "../core/impact/manifest-object.ts";
 import type { DuplicateIdentity } from "../core/impact/pair-objects.ts";
 import { describeObject } from "../core/k8s/kube-object.ts";
@@ -22,7 +29,13 @@ import type { CommandIO } from "./io.ts";
 import { writeAll } from "./io.ts";
 import type { RegisterCommand } from "./main.ts";
 
-const FORMATS = ["text", "json"] as const;
+const FORMATS = ["text", "json", "markdown", "sarif"] as const;
+
+/** Where the SARIF rules' help links point (docs/check.md of the project). */
+const CHECK_DOCS_URL = "https://github.com/gitops-guard/gitops-guard/blob/main/docs/check.md";
+
+/** SARIF runAutomationDetails.id unless --sarif-category says otherwise: distinct from other tools' uploads. */
+const DEFAULT_SARIF_CATEGORY = "gitops-guard/check/";
 
 /** commander's parsed options, checked once here (they are input like any other). */
 const checkOptionsSchema = z.object({
@@ -31,6 +44,8 @@ const checkOptionsSchema = z.object({
   format: z.enum(FORMATS),
   policyFile: z.string().min(1).optional(),
   crds: z.string().min(1).optional(),
+  failOn: z.enum(RISK_LEVELS).optional(),
+  sarifCategory: z.string().min(1).default(DEFAULT_SARIF_CATEGORY),
 });
 
 export type CheckOptions = z.infer<typeof checkOptionsSchema>;
@@ -92,7 +107,7 @@ async function readBothSides(options: CheckOptions, io: CommandIO): Promise<[Man
   }
 }
 
-/** Runs check and returns its exit code: 0 nothing blocking, 1 blocking findings (errors throw). */
+/** Runs check and returns its exit code: 0 nothing blocking, 1 blocking findings or over --fail-on (errors throw). */
 export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
   if (options.before === "-" && options.after === "-") {
     throw new AppError("ERR_USAGE", "--before and --after cannot both read standard input (-)");
@@ -101,15 +116,37 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   const [before, after] = await readBothSides(options, io);
   const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
   const catalogue = catalogueWith(policy.customRules, crdRules([crds, after, before]));
-  const result = analyzeImpact({ before, after, catalogue });
+  const result = analyzeImpact({ before, after, catalogue, safeguards: policy.check.safeguards });
   if (!result.ok) throw duplicateError(result.duplicates);
   const { report } = result;
-  const text = options.format === "json" ? formatImpactJson(report) : formatImpactText(report, { color: wantsColor(io) });
-  await writeAll(io.stdout, text);
-  return report.summary.blocking > 0 ? 1 : 0;
+  await writeAll(io.stdout, await render(report, options, io));
+  return checkExitCode(report, options.failOn);
 }
 
-/** `gitops-guard check --before PATH --after PATH [--format text|json] [--policy-file FILE] [--crds PATH]`. */
+/** The field lines the Markdown and SARIF formats pin findings to (read again from the after files). */
+function lineRequests(report: ImpactReport): FieldLineRequest[] {
+  return report.resources.flatMap((r) => {
+    const location = r.sources.after ?? r.sources.before;
+    return location ? [{ location, path: "" }, ...r.findings.map((f) => ({ location, path: f.path }))] : [];
+  });
+}
+
+async function render(report: ImpactReport, options: CheckOptions, io: CommandIO): Promise<string> {
+  switch (options.format) {
+    case "json":
+      return formatImpactJson(report);
+    case "text":
+      return formatImpactText(report, { color: wantsColor(io) });
+    case "markdown":
+      return formatImpactMarkdown(report, { lineOf: await fieldLineLookup(lineRequests(report)) });
+    case "sarif": {
+      const lineOf = await fieldLineLookup(lineRequests(report));
+      return formatImpactSarif(report, { lineOf, toolVersion: packageVersion(), category: options.sarifCategory, docsUrl: CHECK_DOCS_URL });
+    }
+  }
+}
+
+/** `gitops-guard check --before PATH --after PATH [--format text|json|markdown|sarif] [--fail-on RISK] [--policy-file FILE] [--crds PATH]`. */
 export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
   program
     .command("check")
@@ -122,6 +159,10 @@ export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
     .option("--policy-file <file>", "policy whose customRules add declared/risky fields (default: the embedded policy)")
     .option("--crds <path>", "CustomResourceDefinitions whose x-kubernetes-validations immutability rules apply (CRDs among the manifests are read too)")
+    .addOption(
+      new Option("--fail-on <risk>", "exit 1 when an object at this risk or above lacks a safeguard (default: on blocking findings)").choices(RISK_LEVELS),
+    )
+    .option("--sarif-category <id>", "SARIF runAutomationDetails.id (GitHub category)", DEFAULT_SARIF_CATEGORY)
     .action(async (raw: unknown) => {
       const parsed = checkOptionsSchema.safeParse(raw);
       if (!parsed.success) throw new AppError("ERR_USAGE", `check: ${parsed.error.issues.map((i) => i.message).join("; ")}`);

@@ -57,7 +57,8 @@ function findingReason(finding: ReportFinding, group: string, kind: string): Ris
   return { level: "low", reason: `${finding.path}: ${finding.strategy === "restore" ? "restored automatically" : "noted"}`, safeguards: [] };
 }
 
-const EFFECT_RISK: Record<CascadeEffect, RiskLevel> = {
+/** The risk each cascade effect gives the changed object. */
+export const EFFECT_RISK: Readonly<Record<CascadeEffect, RiskLevel>> = {
   deleted: "critical",
   dangling: "high",
   "missing-reference": "high",
