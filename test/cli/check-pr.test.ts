@@ -87,3 +87,34 @@ describe("check for pull requests (cascade fixture)", () => {
     assert.match(stdout, /after\.yaml:20`/);
   });
 });
+
+describe("check on the cascade example (examples/check-cascade: a commonLabels change)", () => {
+  const example = join(FIXTURES, "..", "..", "examples", "check-cascade");
+  const argv = ["check", "--before", join(example, "before"), "--after", join(example, "after")];
+
+  it("reports the Deployment's Service, PDB, HPA and the other team's NetworkPolicy peer and ServiceMonitor", async () => {
+    const { code, stdout } = await run([...argv, "--format", "json"]);
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout) as { resources: { kind: string; name: string; cascade: { kind: string; name: string; effect: string }[] }[] };
+    const cascadeOf = (kind: string): string[] =>
+      (report.resources.find((r) => r.kind === kind)?.cascade ?? []).map((e) => `${e.kind}/${e.name} ${e.effect}`).sort();
+    assert.deepEqual(cascadeOf("Deployment"), [
+      "HorizontalPodAutoscaler/storefront recreated-target",
+      "NetworkPolicy/allow-shop-to-payments dangling",
+      "PodDisruptionBudget/storefront recreated-target",
+      "Service/storefront recreated-target",
+    ]);
+    assert.deepEqual(cascadeOf("Service"), ["ServiceMonitor/shop dangling"]);
+  });
+
+  it("writes SARIF that the SARIF 2.1.0 schema accepts, and a Markdown comment", async () => {
+    const AjvModule = (await import("ajv-draft-04")).default;
+    const schema = JSON.parse(await readFile(join(FIXTURES, "check", "sarif", "sarif-2.1.0-rtm.5.json"), "utf8")) as object;
+    const validate = new AjvModule.default({ strict: false, unicodeRegExp: false }).compile(schema);
+    const sarif = await run([...argv, "--format", "sarif"]);
+    assert.ok(validate(JSON.parse(sarif.stdout)), JSON.stringify(validate.errors?.slice(0, 3)));
+    const md = await run([...argv, "--format", "markdown"]);
+    assert.match(md.stdout, /after\/shop\.yaml:1[0-9]`/);
+    assert.match(md.stdout, /\*\*dangling\*\* NetworkPolicy payments\/allow-shop-to-payments/);
+  });
+});
