@@ -2,6 +2,7 @@ import { compareObjects } from "../compare/compare-objects.ts";
 import type { Catalogue } from "../rules/catalogue.ts";
 import { findFindings } from "../rules/find-findings.ts";
 import type { ClusterFacts } from "../rules/rule.ts";
+import { applyOrder } from "./apply-order.ts";
 import type { ChangedObject } from "./cascade/cascade-entry.ts";
 import { computeCascade, type ObjectCascade } from "./cascade/compute-cascade.ts";
 import type { SideObject } from "./cascade/side-index.ts";
@@ -136,5 +137,7 @@ export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
   const policy = input.safeguards ?? DEFAULT_SAFEGUARD_POLICY;
   const resources = judged.map((j, i) => resourceOf(j, cascades[i] ?? { entries: [], omitted: 0 }, policy));
   const summary = summarize(resources, unchanged);
-  return { ok: true, report: { version: IMPACT_REPORT_VERSION, summary, resources, risk: summary.risk } };
+  const bodies = new Map(judged.map((j) => [`${j.pair.identity.kind}/${j.pair.identity.namespace}/${j.pair.identity.name}`, (j.pair.after ?? j.pair.before)?.object ?? {}]));
+  const order = applyOrder(resources, bodies);
+  return { ok: true, report: { version: IMPACT_REPORT_VERSION, summary, resources, risk: summary.risk, order } };
 }

@@ -84,6 +84,7 @@ export function formatImpactJson(report: ImpactReport): string {
     },
     resources: report.resources.map(resourceJson),
     risk: report.risk,
+    order: report.order.map((step) => ({ action: step.action, kind: step.kind, namespace: step.namespace, name: step.name })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -1,5 +1,6 @@
 import { displayValue } from "../findings/display-value.ts";
 import { describeObject } from "../k8s/kube-object.ts";
+import { describeStep } from "./apply-order.ts";
 import { documentLineOnly, type FieldLineOf } from "./field-line.ts";
 import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
 import { rank, type RiskLevel } from "./risk-level.ts";
@@ -124,6 +125,16 @@ function summaryTable(report: ImpactReport): string {
   ].join("\n") + "\n";
 }
 
+/** How many apply steps the comment lists (the JSON report has them all). */
+const MAX_ORDER_STEPS = 50;
+
+function orderBlock(report: ImpactReport): string {
+  if (report.order.length < 2) return "";
+  const steps = report.order.slice(0, MAX_ORDER_STEPS).map((s, i) => `${i + 1}. ${cell(describeStep(s))}`);
+  if (report.order.length > MAX_ORDER_STEPS) steps.push(`… and ${report.order.length - MAX_ORDER_STEPS} more`);
+  return `<details><summary>Apply order (${report.order.length} steps)</summary>\n\n${steps.join("\n")}\n\n</details>\n\n`;
+}
+
 /**
  * The report as one pull-request comment: a hidden marker (sticky comment), a one-screen summary
  * (risk badge, counts, a banner when objects will be replaced or data is at risk), then one
@@ -135,7 +146,7 @@ export function formatImpactMarkdown(report: ImpactReport, options: MarkdownOpti
   const lineOf = options.lineOf ?? documentLineOnly;
   const max = options.maxChars ?? GITHUB_COMMENT_MAX_CHARS;
   const verdict = report.summary.blocking > 0 ? "the API server would refuse part of this change" : "nothing the API server would refuse";
-  const head = `${MARKDOWN_MARKER}\n## gitops-guard check: risk ${RISK_BADGE[report.risk]}\n\n${banner(report)}\n${summaryTable(report)}\n${verdict}.\n\n`;
+  const head = `${MARKDOWN_MARKER}\n## gitops-guard check: risk ${RISK_BADGE[report.risk]}\n\n${banner(report)}\n${summaryTable(report)}\n${verdict}.\n\n${orderBlock(report)}`;
   const ordered = [...report.resources].sort((a, b) => rank(b.risk) - rank(a.risk));
   let body = head;
   let shown = 0;

@@ -1,5 +1,6 @@
 import type { JsonValue } from "../k8s/json.ts";
 import type { FindingClass, Severity, Strategy } from "../findings/finding.ts";
+import type { OrderStep } from "./apply-order.ts";
 import type { CascadeEntry } from "./cascade/cascade-entry.ts";
 import type { ManifestLocation } from "./manifest-object.ts";
 import type { RiskLevel, Safeguard } from "./risk-level.ts";
@@ -85,4 +86,6 @@ export interface ImpactReport {
   /** Every added, removed and modified object: the after set's order, then removed objects. */
   readonly resources: readonly ResourceImpact[];
   readonly risk: RiskLevel;
+  /** The order to apply (or replace, or prune) the changed objects in. */
+  readonly order: readonly OrderStep[];
 }

@@ -62,13 +62,17 @@ const REPORT: ImpactReport = {
     },
   ],
   risk: "high",
+  order: [
+    { kind: "Namespace", namespace: "", name: "web", action: "apply" },
+    { kind: "Deployment", namespace: "web", name: "api", action: "replace" },
+  ],
 };
 
 describe("formatImpactJson", () => {
   const parsed: unknown = JSON.parse(formatImpactJson(REPORT));
 
   it("keeps the issue's keys first, in order, and adds later keys after them", () => {
-    assert.deepEqual(Object.keys(parsed as object), ["version", "summary", "resources", "risk"]);
+    assert.deepEqual(Object.keys(parsed as object), ["version", "summary", "resources", "risk", "order"]);
     const { summary, resources } = parsed as { summary: object; resources: { findings: object[]; sources: object }[] };
     assert.deepEqual(Object.keys(summary), ["added", "removed", "modified", "unchanged", "blocking", "warnings", "info", "risk", "risks", "safeguardsMissing"]);
     assert.deepEqual(Object.keys(resources[0] ?? {}), [
@@ -128,6 +132,10 @@ describe("formatImpactJson", () => {
         },
       ],
       risk: "high",
+      order: [
+        { action: "apply", kind: "Namespace", namespace: "", name: "web" },
+        { action: "replace", kind: "Deployment", namespace: "web", name: "api" },
+      ],
     });
   });
 

@@ -28,15 +28,16 @@ describe("formatImpactMarkdown", () => {
   });
 
   it("has one balanced <details> per object, riskiest first, with the changed line and the cascade", () => {
-    assert.equal(md.match(/<details>/g)?.length, report.resources.length);
-    assert.equal(md.match(/<\/details>/g)?.length, report.resources.length);
+    assert.equal(md.match(/<details><summary>(➕|➖|✏️)/gu)?.length, report.resources.length);
+    assert.equal(md.match(/<\/details>/g)?.length, report.resources.length + 1, "the objects and the apply order");
+    assert.match(md, /<summary>Apply order \(4 steps\)<\/summary>\n\n1\. apply ConfigMap web\/api-config\n/);
     assert.match(md, /<summary>✏️ <b>Deployment web\/api<\/b>/);
     assert.match(md, /`check\/cascade\/after\.yaml:20`/);
     assert.match(md, /```diff\n- spec\.selector\.matchLabels\.tier: "fe"\n\+ spec\.selector\.matchLabels\.tier: "frontend"/);
     assert.match(md, /- \*\*dangling\*\* Service web\/api \(selects\): after this change Service web\/api selects no pods/);
     assert.match(md, /- \[ \] `approval`/);
-    const low = md.indexOf("ConfigMap web/api-config");
-    assert.ok(low > md.indexOf("RoleBinding web/api-reader"), "the low-risk object comes last");
+    const low = md.indexOf("<b>ConfigMap web/api-config</b>");
+    assert.ok(low > md.indexOf("<b>RoleBinding web/api-reader</b>"), "the low-risk object comes last");
   });
 
   it("flags data at risk", () => {
@@ -44,7 +45,7 @@ describe("formatImpactMarkdown", () => {
   });
 
   it("stays under the limit with an explicit note of what is not shown", () => {
-    const many: ImpactReport = { ...report, resources: Array.from({ length: 400 }, (_, i) => ({ ...report.resources[0]!, name: `api-${i}` })) };
+    const many: ImpactReport = { ...report, order: [], resources: Array.from({ length: 400 }, (_, i) => ({ ...report.resources[0]!, name: `api-${i}` })) };
     const big = formatImpactMarkdown(many);
     assert.ok(big.length <= GITHUB_COMMENT_MAX_CHARS, String(big.length));
     const shown = big.match(/<details>/g)?.length ?? 0;
@@ -56,6 +57,7 @@ describe("formatImpactMarkdown", () => {
   it("escapes HTML and table pipes from manifest values, and never lets a value close a fence", () => {
     const hostile: ImpactReport = {
       ...report,
+      order: [],
       resources: [
         {
           ...report.resources[0]!,

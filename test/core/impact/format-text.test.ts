@@ -68,6 +68,7 @@ const REPORT: ImpactReport = {
     },
   ],
   risk: "critical",
+  order: [],
 };
 
 describe("formatImpactText", () => {
@@ -109,6 +110,7 @@ describe("formatImpactText", () => {
       },
       resources: [],
       risk: "low",
+      order: [],
     };
     assert.equal(formatImpactText(empty), "No changes.\n\n0 added, 0 removed, 0 modified, 3 unchanged; 0 blocking findings, 0 warnings, 0 info; risk low\nnothing blocking\n");
   });
