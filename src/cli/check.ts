@@ -35,7 +35,7 @@ const FORMATS = ["text", "json", "markdown", "sarif"] as const;
 const CHECK_DOCS_URL = "https://github.com/gitops-guard/gitops-guard/blob/main/docs/check.md";
 
 /** SARIF runAutomationDetails.id unless --sarif-category says otherwise: distinct from other tools' uploads. */
-const DEFAULT_SARIF_CATEGORY = "gitops-guard/check/";
+export const DEFAULT_SARIF_CATEGORY = "gitops-guard/check/";
 
 /** commander's parsed options, checked once here (they are input like any other). */
 const checkOptionsSchema = z.object({
