@@ -14,6 +14,8 @@ import { formatImpactSarif } from "../core/impact/format-sarif.ts";
 import type { ImpactReport } from "../core/impact/impact-report.ts";
 import { checkExitCode } from "../core/impact/check-gate.ts";
 import { RISK_LEVELS } from "../core/impact/risk-level.ts";
+import type { UnreadableCrd } from "../core/impact/unreadable-crds.ts";
+import { getAt } from "../core/k8s/field-path.ts";
 import { fieldLineLookup, type FieldLineRequest } from "../adapters/fs/field-lines.ts";
 import { packageVersion } from "../adapters/fs/package-version.ts";
 import { formatLocation, type ManifestObject } from "../core/impact/manifest-object.ts";
@@ -58,7 +60,7 @@ const MAX_DUPLICATES_SHOWN = 10;
  * manifests, one CRD per name: --crds first, then the after set (Flux applies CRDs before the
  * resources that use them), then the before set.
  */
-function crdRules(sources: readonly (readonly ManifestObject[])[]): Rule[] {
+function crdRules(sources: readonly (readonly ManifestObject[])[], unreadable: UnreadableCrd[]): Rule[] {
   const seen = new Set<string>();
   const rules: Rule[] = [];
   for (const objects of sources) {
@@ -66,11 +68,19 @@ function crdRules(sources: readonly (readonly ManifestObject[])[]): Rule[] {
       if (seen.has(crd.name)) continue;
       seen.add(crd.name);
       const result = declaredRulesFromCrd(crd.object);
-      if (!result.ok) throw new AppError("ERR_MANIFEST_INVALID", `${formatLocation(crd.location)}: not a valid CustomResourceDefinition: ${result.error}`);
-      rules.push(...result.rules);
+      // A CRD whose shape is not understood (legacy v1beta1 `spec.version`, a malformed schema) is
+      // reported on, never a reason to stop: everything else is still judged.
+      if (result.ok) rules.push(...result.rules);
+      else unreadable.push(unreadableCrd(crd, result.error));
     }
   }
   return rules;
+}
+
+function unreadableCrd(crd: ManifestObject, reason: string): UnreadableCrd {
+  const group = getAt(crd.object, ["spec", "group"]);
+  const kind = getAt(crd.object, ["spec", "names", "kind"]);
+  return { name: crd.name, group: typeof group === "string" ? group : undefined, kind: typeof kind === "string" ? kind : undefined, reason };
 }
 
 /** Custom rule ids are checked by the policy schema (unique, never a built-in id). */
@@ -115,8 +125,9 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
   const [before, after] = await readBothSides(options, io);
   const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
-  const catalogue = catalogueWith(policy.customRules, crdRules([crds, after, before]));
-  const result = analyzeImpact({ before, after, catalogue, safeguards: policy.check.safeguards });
+  const unreadableCrds: UnreadableCrd[] = [];
+  const catalogue = catalogueWith(policy.customRules, crdRules([crds, after, before], unreadableCrds));
+  const result = analyzeImpact({ before, after, catalogue, safeguards: policy.check.safeguards, unreadableCrds });
   if (!result.ok) throw duplicateError(result.duplicates);
   const { report } = result;
   await writeAll(io.stdout, await render(report, options, io));

@@ -118,3 +118,18 @@ describe("check on the cascade example (examples/check-cascade: a commonLabels c
     assert.match(md.stdout, /\*\*dangling\*\* NetworkPolicy payments\/allow-shop-to-payments/);
   });
 });
+
+describe("check never aborts on a CustomResourceDefinition it cannot read", () => {
+  it("reports a legacy v1beta1 CRD as a finding and still judges the rest (exit 0, not 2)", async () => {
+    const dir = join(FIXTURES, "check", "legacy-crd");
+    const { code, stdout, stderr } = await run(["check", "--before", join(dir, "before.yaml"), "--after", join(dir, "after.yaml"), "--format", "json"]);
+    assert.equal(stderr, "");
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout) as { resources: { kind: string; findings: { ruleId: string; message: string }[]; notes: string[] }[] };
+    const crd = report.resources.find((r) => r.kind === "CustomResourceDefinition");
+    assert.equal(crd?.findings[0]?.ruleId, "crd.not-interpreted");
+    assert.match(crd?.findings[0]?.message ?? "", /spec\.versions/);
+    const widget = report.resources.find((r) => r.kind === "Widget");
+    assert.match(widget?.notes.join("\n") ?? "", /CustomResourceDefinition widgets\.example\.com could not be read/);
+  });
+});

@@ -15,6 +15,7 @@ import { toReportFinding } from "./report-finding.ts";
 import { maxRisk, riskReasons, RISK_LEVELS, type RiskLevel } from "./risk-level.ts";
 import { DEFAULT_SAFEGUARD_POLICY, declaredSafeguards, safeguardsFor, type SafeguardPolicy } from "./safeguards.ts";
 import { storageClassesOf } from "./storage-classes.ts";
+import { crdNotes as withCrdNotes, notInterpretedFinding, type UnreadableCrd } from "./unreadable-crds.ts";
 
 export interface AnalyzeInput {
   readonly before: readonly ManifestObject[];
@@ -23,6 +24,8 @@ export interface AnalyzeInput {
   readonly catalogue: Catalogue;
   /** The policy's `check.safeguards` (default: none required beyond each risk's own). */
   readonly safeguards?: SafeguardPolicy;
+  /** CustomResourceDefinitions among the manifests whose shape could not be read (reported, never fatal). */
+  readonly unreadableCrds?: readonly UnreadableCrd[];
 }
 
 export type AnalyzeResult =
@@ -51,6 +54,13 @@ function notesOf(pair: ObjectPair): string[] {
     notes.push(`apiVersion changes from ${pair.before.apiVersion} to ${pair.after.apiVersion} (the same object, served in both versions)`);
   }
   return notes;
+}
+
+/** An unreadable CRD that changes carries a finding saying what was not checked. */
+function withUnreadable(judged: Judged, unreadable: ReadonlyMap<string, UnreadableCrd>): Judged {
+  const { identity } = judged.pair;
+  const crd = identity.group === "apiextensions.k8s.io" && identity.kind === "CustomResourceDefinition" ? unreadable.get(identity.name) : undefined;
+  return crd ? { ...judged, findings: [...judged.findings, notInterpretedFinding(crd)] } : judged;
 }
 
 /** Replaced: a blocking finding whose way through deletes and creates the object (not revert, restore or review). */
@@ -120,9 +130,10 @@ export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
   const cluster: ClusterFacts = { storageClasses: storageClassesOf(input.before, input.after) };
   const judged: Judged[] = [];
   let unchanged = 0;
+  const unreadable = new Map((input.unreadableCrds ?? []).map((c) => [c.name, c]));
   for (const pair of paired.pairs) {
     const result = judge(pair, input.catalogue, cluster);
-    if (result) judged.push(result);
+    if (result) judged.push(withUnreadable(result, unreadable));
     else unchanged += 1;
   }
   const changed: ChangedObject[] = judged.map((j) => ({
@@ -135,7 +146,10 @@ export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
   const sideOf = (side: "before" | "after"): SideObject[] => paired.pairs.flatMap((p) => sideObject(p, side) ?? []);
   const cascades = computeCascade({ before: sideOf("before"), after: sideOf("after"), changed });
   const policy = input.safeguards ?? DEFAULT_SAFEGUARD_POLICY;
-  const resources = judged.map((j, i) => resourceOf(j, cascades[i] ?? { entries: [], omitted: 0 }, policy));
+  const resources = withCrdNotes(
+    judged.map((j, i) => resourceOf(j, cascades[i] ?? { entries: [], omitted: 0 }, policy)),
+    input.unreadableCrds ?? [],
+  );
   const summary = summarize(resources, unchanged);
   const bodies = new Map(judged.map((j) => [`${j.pair.identity.kind}/${j.pair.identity.namespace}/${j.pair.identity.name}`, (j.pair.after ?? j.pair.before)?.object ?? {}]));
   const order = applyOrder(resources, bodies);
