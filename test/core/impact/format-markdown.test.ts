@@ -75,3 +75,17 @@ describe("formatImpactMarkdown", () => {
     assert.match(out, /````diff/);
   });
 });
+
+describe("formatImpactMarkdown rendered as GitHub-flavoured Markdown (marked)", () => {
+  it("renders the example's comment to HTML with one <details> per object, real tables and a diff block", async () => {
+    const { marked } = await import("marked");
+    const report = reportOf("cascade");
+    const html = await marked.parse(formatImpactMarkdown(report), { gfm: true });
+    assert.equal(html.match(/<details><summary>(➕|➖|✏️)/gu)?.length, report.resources.length);
+    assert.ok((html.match(/<table>/g)?.length ?? 0) >= 2, "the summary and the findings are tables, not pipes");
+    assert.match(html, /<code class="language-diff">- spec\.selector\.matchLabels\.tier: &quot;fe&quot;/);
+    assert.match(html, /<h2>gitops-guard check: risk 🟠 high<\/h2>/);
+    assert.ok(html.includes("<!-- gitops-guard:check -->"), "the marker stays a hidden comment");
+    assert.ok(!/\|\s*---/.test(html), "no table left unrendered");
+  });
+});
