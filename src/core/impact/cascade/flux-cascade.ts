@@ -2,17 +2,13 @@ import { getAt } from "../../k8s/field-path.ts";
 import { isJsonObject } from "../../k8s/json.ts";
 import { describeObject, identityKey } from "../../k8s/kube-object.ts";
 import { entryFor, type CascadeEntry, type ChangedObject } from "./cascade-entry.ts";
-import { refKey, type SideIndex, type SideObject } from "./side-index.ts";
+import { nodeName, refKey, type SideIndex, type SideObject } from "./side-index.ts";
 import type { CascadeSides } from "./workload-cascade.ts";
 
 const FLUX_KINDS: ReadonlySet<string> = new Set(["kustomize.toolkit.fluxcd.io/Kustomization", "helm.toolkit.fluxcd.io/HelmRelease"]);
 
 /** How many dependents one change lists (a hub Kustomization in a big fleet has hundreds). */
 export const MAX_DEPENDENTS = 200;
-
-function name(node: SideObject): string {
-  return describeObject(node.identity.kind, node.identity.namespace, node.identity.name);
-}
 
 function dependents(side: SideIndex, node: SideObject): SideObject[] {
   return (side.refs.get(identityKey(node.identity)) ?? []).filter((r) => r.path.startsWith("spec.dependsOn")).map((r) => r.holder);
@@ -55,7 +51,7 @@ function ownEntries(sides: CascadeSides, changed: ChangedObject, self: string): 
   for (const key of dependencies(after)) {
     const gone = sides.before.objects.get(key);
     if (gone && !sides.after.objects.has(key)) {
-      entries.push(entryFor(gone, "referenced-by", "missing-reference", `${self} depends on ${name(gone)}, which this change removes: it will not reconcile ("dependency not found")`, "spec.dependsOn"));
+      entries.push(entryFor(gone, "referenced-by", "missing-reference", `${self} depends on ${nodeName(gone)}, which this change removes: it will not reconcile ("dependency not found")`));
     }
   }
   const cycle = cycleThrough(sides.after, after);
@@ -77,7 +73,7 @@ export function fluxCascade(sides: CascadeSides, changed: ChangedObject): Cascad
   if (!FLUX_KINDS.has(`${group}/${kind}`)) return [];
   const node = changed.after ?? changed.before;
   if (!node) return [];
-  const self = name(node);
+  const self = nodeName(node);
   const entries = ownEntries(sides, changed, self);
   const seen = new Set<string>([identityKey(node.identity)]);
   let frontier = dependents(sides.after, node).map((d) => ({ node: d, via: node }));
@@ -89,10 +85,10 @@ export function fluxCascade(sides: CascadeSides, changed: ChangedObject): Cascad
       seen.add(key);
       const direct = via === node;
       if (changed.change === "removed" && direct) {
-        entries.push(entryFor(d, "depends-on", "missing-reference", `${name(d)} depends on ${self}, which is removed: it will not reconcile ("dependency not found")`, "spec.dependsOn"));
+        entries.push(entryFor(d, "depends-on", "missing-reference", `${nodeName(d)} depends on ${self}, which is removed: it will not reconcile ("dependency not found")`, "spec.dependsOn"));
       } else {
-        const how = direct ? "depends on" : `depends (through ${name(via)}) on`;
-        entries.push(entryFor(d, "depends-on", "order", `${name(d)} ${how} ${self}: it is reconciled only after ${self} is ready again`, "spec.dependsOn"));
+        const how = direct ? "depends on" : `depends (through ${nodeName(via)}) on`;
+        entries.push(entryFor(d, "depends-on", "order", `${nodeName(d)} ${how} ${self}: it is reconciled only after ${self} is ready again`, "spec.dependsOn"));
       }
       next.push(...dependents(sides.after, d).map((dd) => ({ node: dd, via: d })));
     }

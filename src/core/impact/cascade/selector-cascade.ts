@@ -3,19 +3,15 @@ import { describeObject, identityKey } from "../../k8s/kube-object.ts";
 import { entryFor, type CascadeEntry, type ChangedObject } from "./cascade-entry.ts";
 import { describeSelector, labelsOf } from "./label-selector.ts";
 import { heldOn, selectedServices, selectedWorkloads, serviceSelectorsOf } from "./selection.ts";
-import type { HeldSelector, SideIndex, SideObject } from "./side-index.ts";
+import { nodeName, type HeldSelector, type SideIndex, type SideObject } from "./side-index.ts";
 import type { CascadeSides } from "./workload-cascade.ts";
-
-function name(node: SideObject): string {
-  return describeObject(node.identity.kind, node.identity.namespace, node.identity.name);
-}
 
 function selected(side: SideIndex, held: HeldSelector): SideObject[] {
   return held.role === "ServiceMonitor" ? selectedServices(side, held) : selectedWorkloads(side, held).map((w) => w.node);
 }
 
 function what(held: HeldSelector): string {
-  return held.role === "NetworkPolicy peer" ? `the peer ${held.path} of ${name(held.owner)}` : name(held.owner);
+  return held.role === "NetworkPolicy peer" ? `the peer ${held.path} of ${nodeName(held.owner)}` : nodeName(held.owner);
 }
 
 /** One selector of a modified selecting object: who it stops selecting, who it starts selecting. */
@@ -31,13 +27,13 @@ function heldEntries(sides: CascadeSides, before: HeldSelector | undefined, afte
     if (!affected) continue;
     const effect = now.length === 0 ? "dangling" : "deselected";
     const tail = now.length === 0 ? `; after this change it selects nothing in the manifests (selector ${describeSelector(after.selector)})` : "";
-    entries.push(entryFor(affected, "selected-by", effect, `${what(after)} no longer selects ${name(affected)}${tail}`, after.path));
+    entries.push(entryFor(affected, "selected-by", effect, `${what(after)} no longer selects ${nodeName(affected)}${tail}`, after.path));
   }
   // A new selector object is the intent; a changed one that reaches new pods is a cascade.
   if (!before) return entries;
   for (const node of now) {
     if (wasKeys.has(identityKey(node.identity))) continue;
-    entries.push(entryFor(node, "selected-by", "newly-selected", `${what(after)} now selects ${name(node)}`, after.path));
+    entries.push(entryFor(node, "selected-by", "newly-selected", `${what(after)} now selects ${nodeName(node)}`, after.path));
   }
   return entries;
 }
@@ -87,11 +83,11 @@ function backendEntries(sides: CascadeSides, changed: ChangedObject, service: st
   const portsBefore = servicePorts(changed.before);
   for (const ref of sides.after.refs.get(identityKey(changed.identity)) ?? []) {
     if (changed.change === "removed") {
-      entries.push(entryFor(ref.holder, "targets", "missing-reference", `${name(ref.holder)} sends traffic to ${service}, which is removed`, ref.path));
+      entries.push(entryFor(ref.holder, "targets", "missing-reference", `${nodeName(ref.holder)} sends traffic to ${service}, which is removed`, ref.path));
     } else if (ref.port !== undefined && !hasPort(ports, ref.port) && hasPort(portsBefore, ref.port)) {
-      entries.push(entryFor(ref.holder, "targets", "missing-reference", `${name(ref.holder)} sends traffic to port ${String(ref.port)} of ${service}, which no longer has it`, ref.path));
+      entries.push(entryFor(ref.holder, "targets", "missing-reference", `${nodeName(ref.holder)} sends traffic to port ${String(ref.port)} of ${service}, which no longer has it`, ref.path));
     } else if (changed.replaced) {
-      entries.push(entryFor(ref.holder, "targets", "recreated-target", `${name(ref.holder)} sends traffic to ${service}, which is deleted and created again (no endpoints meanwhile)`, ref.path));
+      entries.push(entryFor(ref.holder, "targets", "recreated-target", `${nodeName(ref.holder)} sends traffic to ${service}, which is deleted and created again (no endpoints meanwhile)`, ref.path));
     }
   }
   return entries;
@@ -110,7 +106,7 @@ function monitorEntries(sides: CascadeSides, changed: ChangedObject, service: st
     const left = afterHeld ? selectedServices(sides.after, afterHeld).length : 0;
     const effect = left === 0 ? "dangling" : "deselected";
     const tail = left === 0 ? ": it now selects no Service in the manifests" : "";
-    entries.push(entryFor(monitor, "selects", effect, `${name(monitor)} no longer selects ${service}${tail}`, h.path));
+    entries.push(entryFor(monitor, "selects", effect, `${nodeName(monitor)} no longer selects ${service}${tail}`, h.path));
   }
   return entries;
 }

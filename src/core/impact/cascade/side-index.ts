@@ -1,6 +1,6 @@
 import { getAt } from "../../k8s/field-path.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
-import { identityKey, type ObjectIdentity } from "../../k8s/kube-object.ts";
+import { describeObject, identityKey, type ObjectIdentity } from "../../k8s/kube-object.ts";
 import { BUILTIN_GROUPS } from "../cluster-scoped-kinds.ts";
 import { addLabeled, addSelecting, createLabelIndex, createSelectorIndex, type LabelIndex, type NamespaceScope, type SelectorIndex } from "./label-index.ts";
 import { EVERYTHING, labelsOf, parseLabelSelector, parseMapSelector, type Labels, type Selector } from "./label-selector.ts";
@@ -12,6 +12,11 @@ export interface SideObject {
   readonly identity: ObjectIdentity;
   readonly apiVersion: string;
   readonly object: JsonObject;
+}
+
+/** "Deployment web/api": how cascade messages name an object. */
+export function nodeName(node: SideObject): string {
+  return describeObject(node.identity.kind, node.identity.namespace, node.identity.name);
 }
 
 export type SelectorRole = "Service" | "PodDisruptionBudget" | "NetworkPolicy" | "NetworkPolicy peer" | "PodMonitor" | "ServiceMonitor";

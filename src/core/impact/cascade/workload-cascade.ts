@@ -4,7 +4,7 @@ import { getAt } from "../../k8s/field-path.ts";
 import { describeSelector, labelsOf } from "./label-selector.ts";
 import { createsPods, podTemplateOf, sameLabels, type PodTemplate } from "./pod-templates.ts";
 import { heldKey, heldOn, podSelectorsOf, selectedWorkloads, serviceSelectorsOf } from "./selection.ts";
-import { refKey, type HeldSelector, type SideIndex, type SideObject } from "./side-index.ts";
+import { nodeName, refKey, type HeldSelector, type SideIndex, type SideObject } from "./side-index.ts";
 
 export interface CascadeSides {
   readonly before: SideIndex;
@@ -15,13 +15,9 @@ function templateOf(node: SideObject | undefined): PodTemplate | undefined {
   return node ? podTemplateOf(node.identity.group, node.identity.kind, node.object) : undefined;
 }
 
-function name(node: SideObject): string {
-  return describeObject(node.identity.kind, node.identity.namespace, node.identity.name);
-}
-
 /** "Service web/api", "NetworkPolicy web/deny's peer spec.ingress[0].from[0]". */
 function holder(held: HeldSelector): string {
-  return held.role === "NetworkPolicy peer" ? `${name(held.owner)}'s peer ${held.path}` : name(held.owner);
+  return held.role === "NetworkPolicy peer" ? `${nodeName(held.owner)}'s peer ${held.path}` : nodeName(held.owner);
 }
 
 const LOSS: Record<HeldSelector["role"], string> = {
@@ -44,7 +40,7 @@ function serviceConsumers(after: SideIndex, service: SideObject): { node: SideOb
 /** A Service left selecting nothing also strands what sends traffic to it or scrapes it. */
 function strandedByService(after: SideIndex, service: SideObject): CascadeEntry[] {
   return serviceConsumers(after, service).map(({ node, path }) =>
-    entryFor(node, "targets", "dangling", `${name(node)} reaches ${name(service)}, which selects no pods of any workload in the manifests after this change`, path),
+    entryFor(node, "targets", "dangling", `${nodeName(node)} reaches ${nodeName(service)}, which selects no pods of any workload in the manifests after this change`, path),
   );
 }
 
@@ -83,7 +79,7 @@ function lostEntries(sides: CascadeSides, changed: ChangedObject, before: HeldSe
 function gainedEntry(sides: CascadeSides, after: HeldSelector, workload: string): CascadeEntry | undefined {
   const selected = selectedWorkloads(sides.after, after);
   if ((after.role === "Service" || after.role === "PodDisruptionBudget") && selected.length > 1) {
-    const shown = selected.slice(0, 5).map((w) => name(w.node)).join(", ");
+    const shown = selected.slice(0, 5).map((w) => nodeName(w.node)).join(", ");
     const why = after.role === "Service" ? "traffic is spread over all of them" : "a pod under two budgets cannot be evicted (the eviction API refuses it)";
     return entryFor(after.owner, "selects", "selects-multiple", `${holder(after)} now selects pods of ${selected.length} workloads (${shown}): ${why}`, after.path);
   }
@@ -94,10 +90,10 @@ function gainedEntry(sides: CascadeSides, after: HeldSelector, workload: string)
 
 function replacedEntry(held: HeldSelector, workload: string): CascadeEntry | undefined {
   if (held.role === "Service") {
-    return entryFor(held.owner, "selects", "recreated-target", `${name(held.owner)} loses every endpoint of ${workload} while it is deleted and created again`, held.path);
+    return entryFor(held.owner, "selects", "recreated-target", `${nodeName(held.owner)} loses every endpoint of ${workload} while it is deleted and created again`, held.path);
   }
   if (held.role === "PodDisruptionBudget") {
-    return entryFor(held.owner, "selects", "recreated-target", `${name(held.owner)} does not protect the pods of ${workload} from its deletion (a delete is not an eviction)`, held.path);
+    return entryFor(held.owner, "selects", "recreated-target", `${nodeName(held.owner)} does not protect the pods of ${workload} from its deletion (a delete is not an eviction)`, held.path);
   }
   return undefined;
 }
@@ -107,8 +103,8 @@ function scalerEntries(sides: CascadeSides, changed: ChangedObject, workload: st
   const { group, kind, namespace, name: n } = changed.identity;
   const scalers = (sides.after.refs.get(refKey(group, kind, namespace, n)) ?? []).filter((r) => r.path.startsWith("spec.scaleTargetRef") || r.path === "spec.targetRef");
   return scalers.flatMap((r) => {
-    if (changed.change === "removed") return [entryFor(r.holder, "targets", "missing-reference", `${name(r.holder)} targets ${workload}, which is removed: it scales nothing`, r.path)];
-    if (changed.replaced) return [entryFor(r.holder, "targets", "recreated-target", `${name(r.holder)} targets ${workload}, which is being recreated: scaling stops until it exists again and its replica count starts from the manifest`, r.path)];
+    if (changed.change === "removed") return [entryFor(r.holder, "targets", "missing-reference", `${nodeName(r.holder)} targets ${workload}, which is removed: it scales nothing`, r.path)];
+    if (changed.replaced) return [entryFor(r.holder, "targets", "recreated-target", `${nodeName(r.holder)} targets ${workload}, which is being recreated: scaling stops until it exists again and its replica count starts from the manifest`, r.path)];
     return [];
   });
 }
