@@ -130,7 +130,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   const result = analyzeImpact({ before, after, catalogue, safeguards: policy.check.safeguards, unreadableCrds });
   if (!result.ok) throw duplicateError(result.duplicates);
   const { report } = result;
-  await writeAll(io.stdout, await render(report, options, io));
+  await writeAll(io.stdout, await render(report, options, io, policy.check.safeguards.annotation));
   return checkExitCode(report, options.failOn);
 }
 
@@ -142,14 +142,14 @@ function lineRequests(report: ImpactReport): FieldLineRequest[] {
   });
 }
 
-async function render(report: ImpactReport, options: CheckOptions, io: CommandIO): Promise<string> {
+async function render(report: ImpactReport, options: CheckOptions, io: CommandIO, annotation: string): Promise<string> {
   switch (options.format) {
     case "json":
       return formatImpactJson(report);
     case "text":
       return formatImpactText(report, { color: wantsColor(io) });
     case "markdown":
-      return formatImpactMarkdown(report, { lineOf: await fieldLineLookup(lineRequests(report)) });
+      return formatImpactMarkdown(report, { lineOf: await fieldLineLookup(lineRequests(report)), safeguardAnnotation: annotation });
     case "sarif": {
       const lineOf = await fieldLineLookup(lineRequests(report));
       return formatImpactSarif(report, { lineOf, toolVersion: packageVersion(), category: options.sarifCategory, docsUrl: CHECK_DOCS_URL });

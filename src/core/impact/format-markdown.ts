@@ -4,6 +4,7 @@ import { describeStep } from "./apply-order.ts";
 import { documentLineOnly, type FieldLineOf } from "./field-line.ts";
 import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
 import { rank, type RiskLevel } from "./risk-level.ts";
+import { DEFAULT_SAFEGUARDS_ANNOTATION } from "./safeguards.ts";
 
 /** The hidden marker CI finds the comment by, to update one sticky comment instead of adding one per push. */
 export const MARKDOWN_MARKER = "<!-- gitops-guard:check -->";
@@ -24,6 +25,8 @@ export interface MarkdownOptions {
   readonly lineOf?: FieldLineOf;
   /** Upper bound of the comment's length in characters (default GitHub's limit). */
   readonly maxChars?: number;
+  /** The annotation that declares safeguards done (the policy's check.safeguards.annotation). */
+  readonly safeguardAnnotation?: string;
 }
 
 const RISK_BADGE: Record<RiskLevel, string> = { low: "🟢 low", medium: "🟡 medium", high: "🟠 high", critical: "🔴 critical" };
@@ -75,13 +78,13 @@ function cascadeList(resource: ResourceImpact): string {
   return `**Cascade**\n\n${items.join("\n")}\n`;
 }
 
-function safeguardList(resource: ResourceImpact): string {
+function safeguardList(resource: ResourceImpact, annotation: string): string {
   if (resource.safeguards.length === 0) return "";
   const items = resource.safeguards.map((s) => `- [${s.done ? "x" : " "}] \`${s.id}\`: ${cell(s.reasons.join("; "))}`);
-  return `**Safeguards** (declare one done with the annotation \`gitops-guard.io/safeguards\`)\n\n${items.join("\n")}\n`;
+  return `**Safeguards** (declare one done with the annotation \`${cell(annotation)}\`)\n\n${items.join("\n")}\n`;
 }
 
-function section(resource: ResourceImpact, lineOf: FieldLineOf): string {
+function section(resource: ResourceImpact, lineOf: FieldLineOf, annotation: string): string {
   const object = describeObject(resource.kind, resource.namespace, resource.name);
   const counts = [
     resource.findings.length ? `${resource.findings.length} finding${resource.findings.length === 1 ? "" : "s"}` : "",
@@ -93,7 +96,7 @@ function section(resource: ResourceImpact, lineOf: FieldLineOf): string {
     findingsTable(resource, lineOf),
     diffBlock(resource.findings),
     cascadeList(resource),
-    safeguardList(resource),
+    safeguardList(resource, annotation),
     resource.notes.length ? resource.notes.map((n) => `> ${cell(n)}`).join("\n") + "\n" : "",
   ].filter((p) => p !== "");
   return `<details><summary>${summary}</summary>\n\n${parts.join("\n")}\n</details>\n`;
@@ -151,7 +154,7 @@ export function formatImpactMarkdown(report: ImpactReport, options: MarkdownOpti
   let body = head;
   let shown = 0;
   for (const resource of ordered) {
-    const next = section(resource, lineOf);
+    const next = section(resource, lineOf, options.safeguardAnnotation ?? DEFAULT_SAFEGUARDS_ANNOTATION);
     if (body.length + next.length > max - FOOTER_RESERVE) break;
     body += next;
     shown += 1;

@@ -1,6 +1,6 @@
 import { getAt } from "../../k8s/field-path.ts";
 import { isJsonObject } from "../../k8s/json.ts";
-import { describeObject, identityKey } from "../../k8s/kube-object.ts";
+import { identityKey } from "../../k8s/kube-object.ts";
 import { entryFor, type CascadeEntry, type ChangedObject } from "./cascade-entry.ts";
 import { nodeName, refKey, type SideIndex, type SideObject } from "./side-index.ts";
 import type { CascadeSides } from "./workload-cascade.ts";
@@ -56,7 +56,7 @@ function ownEntries(sides: CascadeSides, changed: ChangedObject, self: string): 
   }
   const cycle = cycleThrough(sides.after, after);
   if (cycle) {
-    const loop = [...cycle, after].map(name).join(" → ");
+    const loop = [...cycle, after].map(nodeName).join(" → ");
     const [first] = cycle.slice(1);
     entries.push(entryFor(first ?? after, "depends-on", "cycle", `dependsOn cycle: ${loop}; none of them becomes ready`, "spec.dependsOn"));
   }
