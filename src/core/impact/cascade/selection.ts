@@ -17,8 +17,12 @@ function namespacesOf<T>(side: SideIndex, held: HeldSelector, index: LabelIndex<
 }
 
 /** The workloads of this side whose pods the selector selects (in the namespaces it looks in). */
-export function selectedWorkloads(side: SideIndex, held: HeldSelector): Workload[] {
-  return namespacesOf(side, held, side.workloads).flatMap((ns) => selectIn(side.workloads, ns, held.selector));
+export function selectedWorkloads(side: SideIndex, held: HeldSelector): readonly Workload[] {
+  const cached = side.selectedCache.get(held.key);
+  if (cached) return cached;
+  const selected = namespacesOf(side, held, side.workloads).flatMap((ns) => selectIn(side.workloads, ns, held.selector));
+  side.selectedCache.set(held.key, selected);
+  return selected;
 }
 
 /** The Services of this side a ServiceMonitor selects. */

@@ -66,6 +66,11 @@ export interface SideIndex {
   readonly refs: Map<string, Ref[]>;
   /** Custom resources by `group/Kind`. */
   readonly instances: Map<string, SideObject[]>;
+  /**
+   * What each held selector selects, filled on first use (selection.ts): a catch-all selector
+   * (`{}` PDB, default-deny NetworkPolicy) is evaluated once per run, not once per changed workload.
+   */
+  readonly selectedCache: Map<string, readonly Workload[]>;
 }
 
 /** Key of a referenced object: group, kind, namespace, name (the version plays no part). */
@@ -280,6 +285,7 @@ export function buildSideIndex(nodes: Iterable<SideObject>): SideIndex {
     namespaceLabels: new Map(),
     refs: new Map(),
     instances: new Map(),
+    selectedCache: new Map(),
   };
   for (const node of nodes) indexOne(index, node);
   return index;

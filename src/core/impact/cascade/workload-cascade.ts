@@ -77,8 +77,9 @@ function lostEntries(sides: CascadeSides, changed: ChangedObject, before: HeldSe
 }
 
 function gainedEntry(sides: CascadeSides, after: HeldSelector, workload: string): CascadeEntry | undefined {
-  const selected = selectedWorkloads(sides.after, after);
-  if ((after.role === "Service" || after.role === "PodDisruptionBudget") && selected.length > 1) {
+  const counted = after.role === "Service" || after.role === "PodDisruptionBudget";
+  const selected = counted ? selectedWorkloads(sides.after, after) : [];
+  if (selected.length > 1) {
     const shown = selected.slice(0, 5).map((w) => nodeName(w.node)).join(", ");
     const why = after.role === "Service" ? "traffic is spread over all of them" : "a pod under two budgets cannot be evicted (the eviction API refuses it)";
     return entryFor(after.owner, "selects", "selects-multiple", `${holder(after)} now selects pods of ${selected.length} workloads (${shown}): ${why}`, after.path);
