@@ -200,7 +200,7 @@ async function main_(): Promise<void> {
         `${(warm.bytes / 1024).toFixed(0)} KiB`,
         median(inRuns).toFixed(0),
         cpu(childRuns),
-        cpu(checkOnlyRuns),
+        checkOnlyRuns.length > 0 ? cpu(checkOnlyRuns) : "-",
         baseline ? cpu(baselineRuns) : "-",
         childMedian <= TARGET_MS ? "yes" : "NO",
       ]);
