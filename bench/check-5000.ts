@@ -1,7 +1,7 @@
 /**
  * Benchmark of `gitops-guard check` on 5,000 objects per side (target: under 2 s end to end).
  *
- * `node bench/check-5000.ts [--runs N] [--check]` generates a realistic platform — 500 apps of 10
+ * `node bench/check-5000.ts [--runs N] [--apps N] [--baseline DIR] [--check]` generates a realistic platform — 500 apps of 10
  * objects each (Deployment, Service, ConfigMap, Secret, ServiceAccount, HPA, PDB, Ingress, PVC,
  * Job) over 25 namespaces, one `kustomize build`-style multi-document file per namespace — and
  * two after sets:
@@ -13,7 +13,11 @@
  * after one warm-up) and as a child process (`node src/bin/gitops-guard.ts`, wall time, cold
  * start included; median of N runs), the latter also with only `check` registered (see
  * checkOnlyEntry), and prints a table. With --check it exits 1 when the child process median
- * (the real binary) misses the target.
+ * (the real binary) misses the target. `--apps N` scales the platform (10 objects per app, still
+ * 25 namespaces: `--apps 5000` is 50,000 objects per side, 2,000 per namespace). `--baseline DIR`
+ * also times another checkout's binary (`DIR/src/bin/gitops-guard.ts`, e.g. the commit before a
+ * change, unpacked with `git archive`) in the same run, its runs interleaved with ours.
+ * `--no-check-only` leaves out the check-only child runs (long runs at 50,000 objects).
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
@@ -27,8 +31,9 @@ import { COMMANDS } from "../src/cli/commands.ts";
 import { median } from "./median.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const APPS = 500;
 const NAMESPACES = 25;
+/** Apps in the platform (10 objects each); --apps sets it. */
+let APPS = 500;
 const TARGET_MS = 2000;
 
 interface AppChange {
@@ -128,18 +133,43 @@ function checkOnlyEntry(): string {
   ].join("\n");
 }
 
-async function childProcess(argv: readonly string[], checkOnly: boolean): Promise<number> {
+interface ChildRun {
+  readonly wallMs: number;
+  /** The child's own CPU time (bench/report-cpu.ts), NaN when it did not report. */
+  readonly cpuMs: number;
+}
+
+const CPU_LINE = /^gitops-guard-bench-cpu-ms: (\d+)$/m;
+
+async function childProcess(argv: readonly string[], checkOnly: boolean, root = ROOT): Promise<ChildRun> {
   const start = performance.now();
-  const entry = checkOnly ? ["--input-type=module", "-e", checkOnlyEntry(), "--"] : [join(ROOT, "src", "bin", "gitops-guard.ts")];
-  const child = spawn(process.execPath, [...entry, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
+  const entry = checkOnly ? ["--input-type=module", "-e", checkOnlyEntry(), "--"] : [join(root, "src", "bin", "gitops-guard.ts")];
+  const preload = ["--import", pathToFileURL(join(ROOT, "bench", "report-cpu.ts")).href];
+  const child = spawn(process.execPath, [...preload, ...entry, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.resume();
+  let err = "";
+  child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
   await new Promise((resolve) => child.on("close", resolve));
-  return performance.now() - start;
+  const cpu = CPU_LINE.exec(err);
+  const rest = err.replace(CPU_LINE, "").trim();
+  if (rest !== "") process.stderr.write(`${rest}\n`);
+  return { wallMs: performance.now() - start, cpuMs: cpu ? Number(cpu[1]) : Number.NaN };
 }
 
 async function main_(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, check: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: "string", default: "5" },
+      apps: { type: "string", default: "500" },
+      baseline: { type: "string" },
+      keep: { type: "boolean", default: false },
+      "no-check-only": { type: "boolean", default: false },
+      check: { type: "boolean", default: false },
+    },
+  });
   const runs = Math.max(1, Number(values.runs));
+  APPS = Math.max(10, Number(values.apps));
+  const baseline = values.baseline;
   const dir = await mkdtemp(join(tmpdir(), "gitops-guard-bench-check-"));
   const rows: string[][] = [];
   let missed = false;
@@ -152,13 +182,16 @@ async function main_(): Promise<void> {
       const warm = await inProcess(argv);
       const inRuns: number[] = [];
       for (let r = 0; r < runs; r++) inRuns.push((await inProcess(argv)).ms);
-      const childRuns: number[] = [];
-      const checkOnlyRuns: number[] = [];
+      const childRuns: ChildRun[] = [];
+      const checkOnlyRuns: ChildRun[] = [];
+      const baselineRuns: ChildRun[] = [];
       for (let r = 0; r < runs; r++) {
         childRuns.push(await childProcess(argv, false));
-        checkOnlyRuns.push(await childProcess(argv, true));
+        if (!values["no-check-only"]) checkOnlyRuns.push(await childProcess(argv, true));
+        if (baseline) baselineRuns.push(await childProcess(argv, false, baseline));
       }
-      const childMedian = median(childRuns);
+      const childMedian = median(childRuns.map((c) => c.wallMs));
+      const cpu = (list: readonly ChildRun[]): string => `${median(list.map((c) => c.wallMs)).toFixed(0)} (${median(list.map((c) => c.cpuMs)).toFixed(0)})`;
       if (childMedian > TARGET_MS) missed = true;
       rows.push([
         name,
@@ -166,15 +199,17 @@ async function main_(): Promise<void> {
         String(warm.code),
         `${(warm.bytes / 1024).toFixed(0)} KiB`,
         median(inRuns).toFixed(0),
-        childMedian.toFixed(0),
-        median(checkOnlyRuns).toFixed(0),
+        cpu(childRuns),
+        checkOnlyRuns.length > 0 ? cpu(checkOnlyRuns) : "-",
+        baseline ? cpu(baselineRuns) : "-",
         childMedian <= TARGET_MS ? "yes" : "NO",
       ]);
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (values.keep) console.log(`generated sets kept in ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
-  const header = ["scenario", "objects before/after", "exit", "report", "in-process median ms", "child process median ms", "check-only child ms", `< ${TARGET_MS} ms`];
+  const header = ["scenario", "objects before/after", "exit", "report", "in-process median ms", "child median ms (CPU ms)", "check-only child ms (CPU)", "baseline child ms (CPU)", `< ${TARGET_MS} ms`];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
   console.log(`gitops-guard check, ${runs} runs each, node ${process.version}`);

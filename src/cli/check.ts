@@ -9,6 +9,15 @@ import { parallelChunkParser } from "../adapters/fs/chunk-parser.ts";
 import { analyzeImpact } from "../core/impact/analyze-impact.ts";
 import { formatImpactJson } from "../core/impact/format-json.ts";
 import { formatImpactText } from "../core/impact/format-text.ts";
+import { formatImpactMarkdown } from "../core/impact/format-markdown.ts";
+import { formatImpactSarif } from "../core/impact/format-sarif.ts";
+import type { ImpactReport } from "../core/impact/impact-report.ts";
+import { checkExitCode } from "../core/impact/check-gate.ts";
+import { RISK_LEVELS } from "../core/impact/risk-level.ts";
+import type { UnreadableCrd } from "../core/impact/unreadable-crds.ts";
+import { getAt } from "../core/k8s/field-path.ts";
+import { fieldLineLookup, type FieldLineRequest } from "../adapters/fs/field-lines.ts";
+import { packageVersion } from "../adapters/fs/package-version.ts";
 import { formatLocation, type ManifestObject } from "../core/impact/manifest-object.ts";
 import type { DuplicateIdentity } from "../core/impact/pair-objects.ts";
 import { describeObject } from "../core/k8s/kube-object.ts";
@@ -21,7 +30,13 @@ import type { CommandIO } from "./io.ts";
 import { writeAll } from "./io.ts";
 import type { RegisterCommand } from "./main.ts";
 
-const FORMATS = ["text", "json"] as const;
+const FORMATS = ["text", "json", "markdown", "sarif"] as const;
+
+/** Where the SARIF rules' help links point (docs/check.md of the project). */
+const CHECK_DOCS_URL = "https://github.com/gitops-guard/gitops-guard/blob/main/docs/check.md";
+
+/** SARIF runAutomationDetails.id unless --sarif-category says otherwise: distinct from other tools' uploads. */
+export const DEFAULT_SARIF_CATEGORY = "gitops-guard/check/";
 
 /** commander's parsed options, checked once here (they are input like any other). */
 const checkOptionsSchema = z.object({
@@ -32,6 +47,8 @@ const checkOptionsSchema = z.object({
   crds: z.string().min(1).optional(),
   /** `1.NN`: the release to judge against (default: the policy's kubernetes.version, else the newest known). */
   kubeVersion: kubeVersionSchema.optional(),
+  failOn: z.enum(RISK_LEVELS).optional(),
+  sarifCategory: z.string().min(1).default(DEFAULT_SARIF_CATEGORY),
 });
 
 export type CheckOptions = z.infer<typeof checkOptionsSchema>;
@@ -44,7 +61,7 @@ const MAX_DUPLICATES_SHOWN = 10;
  * manifests, one CRD per name: --crds first, then the after set (Flux applies CRDs before the
  * resources that use them), then the before set.
  */
-function crdRules(sources: readonly (readonly ManifestObject[])[]): Rule[] {
+function crdRules(sources: readonly (readonly ManifestObject[])[], unreadable: UnreadableCrd[]): Rule[] {
   const seen = new Set<string>();
   const rules: Rule[] = [];
   for (const objects of sources) {
@@ -52,11 +69,19 @@ function crdRules(sources: readonly (readonly ManifestObject[])[]): Rule[] {
       if (seen.has(crd.name)) continue;
       seen.add(crd.name);
       const result = declaredRulesFromCrd(crd.object);
-      if (!result.ok) throw new AppError("ERR_MANIFEST_INVALID", `${formatLocation(crd.location)}: not a valid CustomResourceDefinition: ${result.error}`);
-      rules.push(...result.rules);
+      // A CRD whose shape is not understood (legacy v1beta1 `spec.version`, a malformed schema) is
+      // reported on, never a reason to stop: everything else is still judged.
+      if (result.ok) rules.push(...result.rules);
+      else unreadable.push(unreadableCrd(crd, result.error));
     }
   }
   return rules;
+}
+
+function unreadableCrd(crd: ManifestObject, reason: string): UnreadableCrd {
+  const group = getAt(crd.object, ["spec", "group"]);
+  const kind = getAt(crd.object, ["spec", "names", "kind"]);
+  return { name: crd.name, group: typeof group === "string" ? group : undefined, kind: typeof kind === "string" ? kind : undefined, reason };
 }
 
 function duplicateError(duplicates: readonly DuplicateIdentity[]): AppError {
@@ -88,7 +113,7 @@ async function readBothSides(options: CheckOptions, io: CommandIO): Promise<[Man
   }
 }
 
-/** Runs check and returns its exit code: 0 nothing blocking, 1 blocking findings (errors throw). */
+/** Runs check and returns its exit code: 0 nothing blocking, 1 blocking findings or over --fail-on (errors throw). */
 export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
   if (options.before === "-" && options.after === "-") {
     throw new AppError("ERR_USAGE", "--before and --after cannot both read standard input (-)");
@@ -96,17 +121,40 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
   const [before, after] = await readBothSides(options, io);
   const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
+  const unreadableCrds: UnreadableCrd[] = [];
   const flag = options.kubeVersion !== undefined ? parseRelease(options.kubeVersion) : undefined;
-  const catalogue = policyCatalogue(policy, crdRules([crds, after, before]), flag ? { flag } : {});
-  const result = analyzeImpact({ before, after, catalogue });
+  const catalogue = policyCatalogue(policy, crdRules([crds, after, before], unreadableCrds), flag ? { flag } : {});
+  const result = analyzeImpact({ before, after, catalogue, safeguards: policy.check.safeguards, unreadableCrds });
   if (!result.ok) throw duplicateError(result.duplicates);
   const { report } = result;
-  const text = options.format === "json" ? formatImpactJson(report) : formatImpactText(report, { color: wantsColor(io) });
-  await writeAll(io.stdout, text);
-  return report.summary.blocking > 0 ? 1 : 0;
+  await writeAll(io.stdout, await render(report, options, io, policy.check.safeguards.annotation));
+  return checkExitCode(report, options.failOn);
 }
 
-/** `gitops-guard check --before PATH --after PATH [--format text|json] [--policy-file FILE] [--crds PATH] [--kube-version 1.NN]`. */
+/** The field lines the Markdown and SARIF formats pin findings to (read again from the after files). */
+function lineRequests(report: ImpactReport): FieldLineRequest[] {
+  return report.resources.flatMap((r) => {
+    const location = r.sources.after ?? r.sources.before;
+    return location ? [{ location, path: "" }, ...r.findings.map((f) => ({ location, path: f.path }))] : [];
+  });
+}
+
+async function render(report: ImpactReport, options: CheckOptions, io: CommandIO, annotation: string): Promise<string> {
+  switch (options.format) {
+    case "json":
+      return formatImpactJson(report);
+    case "text":
+      return formatImpactText(report, { color: wantsColor(io) });
+    case "markdown":
+      return formatImpactMarkdown(report, { lineOf: await fieldLineLookup(lineRequests(report)), safeguardAnnotation: annotation });
+    case "sarif": {
+      const lineOf = await fieldLineLookup(lineRequests(report));
+      return formatImpactSarif(report, { lineOf, toolVersion: packageVersion(), category: options.sarifCategory, docsUrl: CHECK_DOCS_URL });
+    }
+  }
+}
+
+/** `gitops-guard check --before PATH --after PATH [--format text|json|markdown|sarif] [--fail-on RISK] [--policy-file FILE] [--crds PATH] [--kube-version 1.NN]`. */
 export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
   program
     .command("check")
@@ -120,6 +168,10 @@ export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
     .option("--policy-file <file>", "policy whose customRules add declared/risky fields (default: the embedded policy)")
     .option("--crds <path>", "CustomResourceDefinitions whose x-kubernetes-validations immutability rules apply (CRDs among the manifests are read too)")
     .option("--kube-version <1.NN>", "the Kubernetes release to judge against (default: the policy's kubernetes.version, else the newest the catalogue knows)")
+    .addOption(
+      new Option("--fail-on <risk>", "exit 1 when an object at this risk or above lacks a safeguard (default: on blocking findings)").choices(RISK_LEVELS),
+    )
+    .option("--sarif-category <id>", "SARIF runAutomationDetails.id (GitHub category)", DEFAULT_SARIF_CATEGORY)
     .action(async (raw: unknown) => {
       const parsed = checkOptionsSchema.safeParse(raw);
       if (!parsed.success) throw new AppError("ERR_USAGE", `check: ${parsed.error.issues.map((i) => `${i.path[0] === "kubeVersion" ? "--kube-version: " : ""}${i.message}`).join("; ")}`);

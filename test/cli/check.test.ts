@@ -89,7 +89,7 @@ describe("check on the example app (examples/check)", () => {
     assert.equal(stderr, "");
     assert.equal(code, 1);
     const report = parseReport(stdout);
-    assert.equal(report.version, 1);
+    assert.equal(report.version, 2);
     assert.equal(report.summary["unchanged"], 3, "Namespace, ServiceAccount and ConfigMap of platform.yaml");
     assert.equal(report.summary["added"], 0);
     assert.equal(report.summary["removed"], 0);
@@ -121,7 +121,7 @@ describe("check on the example app (examples/check)", () => {
     );
     const service = findingsOf(report, "Service", "storefront");
     assert.ok(service.some((f) => f.class === "risky" && f.path === "spec.selector.team"), JSON.stringify(service));
-    assert.equal(report.risk, "high", "a claim that cannot take the change in place puts its data at risk");
+    assert.equal(report.risk, "critical", "a claim that cannot take the change in place puts its data at risk");
   });
 });
 

@@ -3,20 +3,30 @@ import type { Catalogue } from "../rules/catalogue.ts";
 import { kubernetesContext } from "../kube/kubernetes-context.ts";
 import { findFindings } from "../rules/find-findings.ts";
 import type { ClusterFacts } from "../rules/rule.ts";
+import { applyOrder } from "./apply-order.ts";
+import type { ChangedObject } from "./cascade/cascade-entry.ts";
+import { computeCascade, type ObjectCascade } from "./cascade/compute-cascade.ts";
+import type { SideObject } from "./cascade/side-index.ts";
 import { deletionFindings } from "./deletion-findings.ts";
 import { IMPACT_REPORT_VERSION, type ChangeType, type ImpactReport, type ImpactSummary, type ReportFinding, type ResourceImpact } from "./impact-report.ts";
 import type { ManifestObject } from "./manifest-object.ts";
 import { createScopeLookup } from "./object-scope.ts";
 import { pairObjects, type DuplicateIdentity, type ObjectPair } from "./pair-objects.ts";
 import { toReportFinding } from "./report-finding.ts";
-import { riskOf } from "./risk-level.ts";
+import { maxRisk, riskReasons, RISK_LEVELS, type RiskLevel } from "./risk-level.ts";
+import { DEFAULT_SAFEGUARD_POLICY, declaredSafeguards, safeguardsFor, type SafeguardPolicy } from "./safeguards.ts";
 import { storageClassesOf } from "./storage-classes.ts";
+import { crdNotes as withCrdNotes, notInterpretedFinding, type UnreadableCrd } from "./unreadable-crds.ts";
 
 export interface AnalyzeInput {
   readonly before: readonly ManifestObject[];
   readonly after: readonly ManifestObject[];
   /** The rule catalogue (built-in rules plus the policy's custom rules), built by the caller. */
   readonly catalogue: Catalogue;
+  /** The policy's `check.safeguards` (default: none required beyond each risk's own). */
+  readonly safeguards?: SafeguardPolicy;
+  /** CustomResourceDefinitions among the manifests whose shape could not be read (reported, never fatal). */
+  readonly unreadableCrds?: readonly UnreadableCrd[];
 }
 
 export type AnalyzeResult =
@@ -24,20 +34,19 @@ export type AnalyzeResult =
   | { readonly ok: false; readonly duplicates: readonly DuplicateIdentity[] };
 
 interface Judged {
-  readonly change: ChangeType;
+  readonly pair: ObjectPair;
+  readonly change: Exclude<ChangeType, "unchanged">;
   readonly findings: readonly ReportFinding[];
 }
 
-function judge(pair: ObjectPair, catalogue: Catalogue, cluster: ClusterFacts): Judged {
+function judge(pair: ObjectPair, catalogue: Catalogue, cluster: ClusterFacts): Judged | undefined {
   const { before, after, identity } = pair;
-  if (!before) return { change: "added", findings: [] };
-  if (!after) return { change: "removed", findings: deletionFindings(identity) };
+  if (!before) return { pair, change: "added", findings: [] };
+  if (!after) return { pair, change: "removed", findings: deletionFindings(identity) };
   // The same document text on both sides is parsed once and shared (read-manifests' cache).
-  if (before.object === after.object || compareObjects(before.object, after.object).length === 0) {
-    return { change: "unchanged", findings: [] };
-  }
+  if (before.object === after.object || compareObjects(before.object, after.object).length === 0) return undefined;
   const findings = findFindings(catalogue, { old: before.object, new: after.object, cluster });
-  return { change: "modified", findings: findings.map((f) => toReportFinding(identity.group, identity.kind, f)) };
+  return { pair, change: "modified", findings: findings.map((f) => toReportFinding(identity.group, identity.kind, f)) };
 }
 
 function notesOf(pair: ObjectPair): string[] {
@@ -48,10 +57,32 @@ function notesOf(pair: ObjectPair): string[] {
   return notes;
 }
 
-function resourceOf(pair: ObjectPair, change: Exclude<ChangeType, "unchanged">, findings: readonly ReportFinding[]): ResourceImpact {
+/** An unreadable CRD that changes carries a finding saying what was not checked. */
+function withUnreadable(judged: Judged, unreadable: ReadonlyMap<string, UnreadableCrd>): Judged {
+  const { identity } = judged.pair;
+  const crd = identity.group === "apiextensions.k8s.io" && identity.kind === "CustomResourceDefinition" ? unreadable.get(identity.name) : undefined;
+  return crd ? { ...judged, findings: [...judged.findings, notInterpretedFinding(crd)] } : judged;
+}
+
+/** Replaced: a blocking finding whose way through deletes and creates the object (not revert, restore or review). */
+function isReplaced(findings: readonly ReportFinding[]): boolean {
+  return findings.some((f) => f.severity === "blocking" && (f.strategy === "recreate" || f.strategy === "orphan-recreate" || f.strategy === "blue-green" || f.strategy === "migrate"));
+}
+
+function sideObject(pair: ObjectPair, side: "before" | "after"): SideObject | undefined {
+  const m = pair[side];
+  return m ? { identity: pair.identity, apiVersion: m.apiVersion, object: m.object } : undefined;
+}
+
+function resourceOf(judged: Judged, cascade: ObjectCascade, policy: SafeguardPolicy): ResourceImpact {
+  const { pair, change, findings } = judged;
   const shown = pair.after ?? pair.before;
+  const apiVersion = shown?.apiVersion ?? "";
+  const reasons = riskReasons(apiVersion, pair.identity.kind, findings, cascade.entries);
+  const risk = maxRisk(reasons.map((r) => r.level));
+  const done = declaredSafeguards(shown?.object, policy.annotation);
   return {
-    apiVersion: shown?.apiVersion ?? "",
+    apiVersion,
     kind: pair.identity.kind,
     namespace: pair.identity.namespace,
     name: pair.identity.name,
@@ -62,39 +93,75 @@ function resourceOf(pair: ObjectPair, change: Exclude<ChangeType, "unchanged">, 
       ...(pair.before ? { before: pair.before.location } : {}),
       ...(pair.after ? { after: pair.after.location } : {}),
     },
+    risk,
+    cascade: cascade.entries,
+    cascadeOmitted: cascade.omitted,
+    safeguards: safeguardsFor(risk, reasons, policy, done),
   };
+}
+
+function summarize(resources: readonly ResourceImpact[], unchanged: number): ImpactSummary {
+  const counts = { added: 0, removed: 0, modified: 0, unchanged, blocking: 0, warnings: 0, info: 0 };
+  const risks: Record<RiskLevel, number> = { low: 0, medium: 0, high: 0, critical: 0 };
+  let safeguardsMissing = 0;
+  for (const resource of resources) {
+    counts[resource.change] += 1;
+    risks[resource.risk] += 1;
+    safeguardsMissing += resource.safeguards.filter((s) => !s.done).length;
+    for (const finding of resource.findings) {
+      if (finding.severity === "blocking") counts.blocking += 1;
+      else if (finding.severity === "warning") counts.warnings += 1;
+      else counts.info += 1;
+    }
+  }
+  const risk = maxRisk(RISK_LEVELS.filter((level) => risks[level] > 0));
+  return { ...counts, risk, risks, safeguardsMissing };
 }
 
 /**
  * check's core: pairs the two manifest sets, judges every modified pair with the rule catalogue
  * (StorageClasses found in the manifests are the cluster facts), flags data-bearing objects that
- * leave the manifests, and builds the version-1 report. Duplicate identities are an error value.
+ * leave the manifests, follows the cascade of every changed object through the rest of the
+ * manifests, and rates each object's risk and the safeguards it needs. Duplicate identities are an
+ * error value.
  */
 export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
   const paired = pairObjects(input.before, input.after, createScopeLookup(input.before, input.after));
   if (!paired.ok) return paired;
   const cluster: ClusterFacts = { storageClasses: storageClassesOf(input.before, input.after) };
-  const counts = { added: 0, removed: 0, modified: 0, unchanged: 0, blocking: 0, warnings: 0, info: 0 };
-  const resources: ResourceImpact[] = [];
+  const judged: Judged[] = [];
+  let unchanged = 0;
+  const unreadable = new Map((input.unreadableCrds ?? []).map((c) => [c.name, c]));
   for (const pair of paired.pairs) {
-    const { change, findings } = judge(pair, input.catalogue, cluster);
-    counts[change] += 1;
-    if (change === "unchanged") continue;
-    for (const finding of findings) {
-      if (finding.severity === "blocking") counts.blocking += 1;
-      else if (finding.severity === "warning") counts.warnings += 1;
-      else counts.info += 1;
-    }
-    resources.push(resourceOf(pair, change, findings));
+    const result = judge(pair, input.catalogue, cluster);
+    if (result) judged.push(withUnreadable(result, unreadable));
+    else unchanged += 1;
   }
-  const summary: ImpactSummary = counts;
+  const changed: ChangedObject[] = judged.map((j) => ({
+    identity: j.pair.identity,
+    change: j.change,
+    before: sideObject(j.pair, "before"),
+    after: sideObject(j.pair, "after"),
+    replaced: isReplaced(j.findings),
+  }));
+  const sideOf = (side: "before" | "after"): SideObject[] => paired.pairs.flatMap((p) => sideObject(p, side) ?? []);
+  const cascades = computeCascade({ before: sideOf("before"), after: sideOf("after"), changed });
+  const policy = input.safeguards ?? DEFAULT_SAFEGUARD_POLICY;
+  const resources = withCrdNotes(
+    judged.map((j, i) => resourceOf(j, cascades[i] ?? { entries: [], omitted: 0 }, policy)),
+    input.unreadableCrds ?? [],
+  );
+  const summary = summarize(resources, unchanged);
+  const bodies = new Map(judged.map((j) => [`${j.pair.identity.kind}/${j.pair.identity.namespace}/${j.pair.identity.name}`, (j.pair.after ?? j.pair.before)?.object ?? {}]));
+  const order = applyOrder(resources, bodies);
   return {
     ok: true,
     report: {
       version: IMPACT_REPORT_VERSION,
       summary,
       resources,
-      risk: riskOf(resources),
+      risk: summary.risk,
+      order,
       ...(input.catalogue.kube ? { kubernetes: kubernetesContext(input.catalogue.kube) } : {}),
     },
   };

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from "../k8s/json.ts";
 import type { JudgedUnder } from "../findings/finding.ts";
-import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
+import type { CascadeEntry } from "./cascade/cascade-entry.ts";
+import type { ImpactReport, ReportFinding, ResourceImpact, SafeguardStatus } from "./impact-report.ts";
 import type { ManifestLocation } from "./manifest-object.ts";
 
 // Objects are built key by key so the order on the wire is the documented one (docs/check.md):
@@ -33,6 +34,23 @@ function locationJson(location: ManifestLocation): JsonObject {
   };
 }
 
+function cascadeJson(entry: CascadeEntry): JsonObject {
+  return {
+    apiVersion: entry.apiVersion,
+    kind: entry.kind,
+    namespace: entry.namespace,
+    name: entry.name,
+    relation: entry.relation,
+    effect: entry.effect,
+    message: entry.message,
+    ...(entry.path === undefined ? {} : { path: entry.path }),
+  };
+}
+
+function safeguardJson(safeguard: SafeguardStatus): JsonObject {
+  return { id: safeguard.id, done: safeguard.done, reasons: [...safeguard.reasons] };
+}
+
 function resourceJson(resource: ResourceImpact): JsonObject {
   const sources: JsonObject = {};
   if (resource.sources.before) sources["before"] = locationJson(resource.sources.before);
@@ -46,10 +64,14 @@ function resourceJson(resource: ResourceImpact): JsonObject {
     findings: resource.findings.map(findingJson),
     notes: [...resource.notes],
     sources,
+    risk: resource.risk,
+    cascade: resource.cascade.map(cascadeJson),
+    cascadeOmitted: resource.cascadeOmitted,
+    safeguards: resource.safeguards.map(safeguardJson),
   };
 }
 
-/** The report as JSON (schema version 1, docs/check.md), two-space indented, ending in a newline. */
+/** The report as JSON (schema version 2, docs/check.md), two-space indented, ending in a newline. */
 export function formatImpactJson(report: ImpactReport): string {
   const s = report.summary;
   const document: JsonValue = {
@@ -62,9 +84,13 @@ export function formatImpactJson(report: ImpactReport): string {
       blocking: s.blocking,
       warnings: s.warnings,
       info: s.info,
+      risk: s.risk,
+      risks: { ...s.risks },
+      safeguardsMissing: s.safeguardsMissing,
     },
     resources: report.resources.map(resourceJson),
     risk: report.risk,
+    order: report.order.map((step) => ({ action: step.action, kind: step.kind, namespace: step.namespace, name: step.name })),
     ...(report.kubernetes
       ? {
           kubernetes: {

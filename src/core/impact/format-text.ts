@@ -31,6 +31,7 @@ function painter(color: boolean): (style: Style, text: string) => string {
 }
 
 const SEVERITY_STYLE: Record<Severity, Style> = { blocking: "red", warning: "yellow", info: "cyan" };
+const RISK_STYLE: Record<ResourceImpact["risk"], Style> = { low: "dim", medium: "yellow", high: "red", critical: "red" };
 const CHANGE_STYLE: Record<ResourceImpact["change"], Style> = { added: "green", removed: "red", modified: "bold" };
 
 function findingLines(finding: ReportFinding, paint: ReturnType<typeof painter>): string[] {
@@ -54,6 +55,14 @@ function resourceBlock(resource: ResourceImpact, paint: ReturnType<typeof painte
   const where = location ? `  at ${formatLocation(location)}` : "";
   const lines = [`${paint(CHANGE_STYLE[resource.change], resource.change.padEnd(8))}  ${paint("bold", object)} (${resource.apiVersion})${where}`];
   for (const finding of resource.findings) lines.push(...findingLines(finding, paint));
+  for (const entry of resource.cascade) {
+    lines.push(`  ${paint("yellow", "cascade")}   ${entry.effect.padEnd(19)} ${describeObject(entry.kind, entry.namespace, entry.name)} (${entry.relation}): ${entry.message}`);
+  }
+  if (resource.cascadeOmitted > 0) lines.push(`  cascade   … and ${resource.cascadeOmitted} more not listed`);
+  if (resource.risk !== "low") lines.push(`  ${paint(RISK_STYLE[resource.risk], `risk ${resource.risk}`)}`);
+  for (const s of resource.safeguards) {
+    lines.push(`  safeguard ${s.id}: ${s.done ? paint("green", "declared done") : paint("red", "missing")} (${s.reasons.join("; ")})`);
+  }
   for (const note of resource.notes) lines.push(`  ${paint("dim", "note:")} ${note}`);
   return lines.join("\n");
 }
@@ -78,5 +87,6 @@ export function formatImpactText(report: ImpactReport, options: TextOptions = {}
       ? paint("red", "blocking: the API server would refuse this change (or policy forbids it); see the strategies above")
       : paint("green", "nothing blocking");
   const kube = report.kubernetes ? `${describeKubernetes(report.kubernetes)}\n` : "";
-  return `${blocks.join("\n\n")}\n\n${kube}${counts}; ${findings}; risk ${report.risk}\n${verdict}\n`;
+  const missing = s.safeguardsMissing > 0 ? `; ${plural(s.safeguardsMissing, "safeguard")} missing` : "";
+  return `${blocks.join("\n\n")}\n\n${kube}${counts}; ${findings}; risk ${report.risk}${missing}\n${verdict}\n`;
 }

@@ -1,25 +1,23 @@
 import type { JsonValue } from "../k8s/json.ts";
 import type { FindingClass, JudgedUnder, Severity, Strategy } from "../findings/finding.ts";
 import type { KubernetesContext } from "../kube/kubernetes-context.ts";
+import type { OrderStep } from "./apply-order.ts";
+import type { CascadeEntry } from "./cascade/cascade-entry.ts";
 import type { ManifestLocation } from "./manifest-object.ts";
+import type { RiskLevel, Safeguard } from "./risk-level.ts";
+
+export type { RiskLevel } from "./risk-level.ts";
 
 /**
- * The report `gitops-guard check` prints (docs/check.md). Version 1 of the JSON schema: the keys
- * the issue fixes come first, in that order; keys added since come after them, so a consumer that
- * reads only the documented keys keeps working.
+ * The report `gitops-guard check` prints (docs/check.md). Version 2 of the JSON schema (version 1
+ * had no cascade, and risk levels none|low|medium|high): the keys the issue fixes come first, in
+ * that order; keys added since come after them, so a consumer that reads only the documented keys
+ * keeps working.
  */
-export const IMPACT_REPORT_VERSION = 1;
+export const IMPACT_REPORT_VERSION = 2;
 
 /** How an object differs between the two sets. `unchanged` objects are counted, never listed. */
 export type ChangeType = "added" | "removed" | "modified" | "unchanged";
-
-/**
- * What it takes to get the change through, from the findings (riskOf):
- * none = no findings; low = only restores and notes; medium = a replacement or a risky change;
- * high = data can be lost (a data-bearing object — PVC, PV, Namespace, CRD — deleted, or blocked
- * so that only a revert avoids replacing it).
- */
-export type RiskLevel = "none" | "low" | "medium" | "high";
 
 /** A finding as reported: from/to absent when the value is absent on that side; Secret values redacted. */
 export interface ReportFinding {
@@ -36,6 +34,14 @@ export interface ReportFinding {
   readonly judgedUnder?: JudgedUnder;
 }
 
+/** A safeguard a high or critical object needs, and whether the change declares it done. */
+export interface SafeguardStatus {
+  readonly id: Safeguard;
+  readonly done: boolean;
+  /** Why it is needed (the risk reasons that call for it, or "policy: required at <level>"). */
+  readonly reasons: readonly string[];
+}
+
 export interface ResourceImpact {
   /** The after object's apiVersion (the before object's when removed). */
   readonly apiVersion: string;
@@ -49,6 +55,14 @@ export interface ResourceImpact {
   readonly notes: readonly string[];
   /** Where the object was read on each side. */
   readonly sources: { readonly before?: ManifestLocation; readonly after?: ManifestLocation };
+  /** From the findings and the cascade (risk-level.ts). */
+  readonly risk: RiskLevel;
+  /** The other objects of the manifests this change affects, and how. */
+  readonly cascade: readonly CascadeEntry[];
+  /** Cascade entries found beyond the listed ones (MAX_CASCADE_ENTRIES). */
+  readonly cascadeOmitted: number;
+  /** What this object's risk requires before merge (high and critical only). */
+  readonly safeguards: readonly SafeguardStatus[];
 }
 
 export interface ImpactSummary {
@@ -61,6 +75,12 @@ export interface ImpactSummary {
   readonly blocking: number;
   readonly warnings: number;
   readonly info: number;
+  /** The highest risk of any object; low when nothing changed. */
+  readonly risk: RiskLevel;
+  /** Objects per risk level. */
+  readonly risks: Readonly<Record<RiskLevel, number>>;
+  /** Safeguards required and not declared done, over all objects. */
+  readonly safeguardsMissing: number;
 }
 
 export interface ImpactReport {
@@ -69,6 +89,8 @@ export interface ImpactReport {
   /** Every added, removed and modified object: the after set's order, then removed objects. */
   readonly resources: readonly ResourceImpact[];
   readonly risk: RiskLevel;
+  /** The order to apply (or replace, or prune) the changed objects in. */
+  readonly order: readonly OrderStep[];
   /** The Kubernetes release and feature gates the change was judged against (absent for a hand-built catalogue). */
   readonly kubernetes?: KubernetesContext;
 }

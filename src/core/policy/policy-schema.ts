@@ -178,6 +178,21 @@ const kubernetesSchema = z
   })
   .prefault({});
 
+const riskLevelSchema = z.enum(["low", "medium", "high", "critical"]);
+const safeguardSchema = z.enum(["migration-procedure", "backup", "approval", "staged-rollout", "maintenance-window"]);
+
+/** `gitops-guard check`: safeguards required by risk level, and the annotation that declares them done (docs/check.md). */
+const checkSchema = z
+  .strictObject({
+    safeguards: z
+      .strictObject({
+        required: z.partialRecord(riskLevelSchema, z.array(safeguardSchema)).default({}),
+        annotation: z.string().min(1).default("gitops-guard.io/safeguards"),
+      })
+      .default({ required: {}, annotation: "gitops-guard.io/safeguards" }),
+  })
+  .default({ safeguards: { required: {}, annotation: "gitops-guard.io/safeguards" } });
+
 export const policySchema = z.strictObject({
   /** Schema version of this document. */
   apiVersion: z.literal("gitops-guard.io/v1alpha1"),
@@ -207,6 +222,7 @@ export const policySchema = z.strictObject({
   watch: watchSchema,
   /** The Kubernetes release and feature gates the catalogue is built for (docs/policy-kubernetes.md). */
   kubernetes: kubernetesSchema,
+  check: checkSchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;

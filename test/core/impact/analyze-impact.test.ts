@@ -26,11 +26,14 @@ function fixtureReport(name: string, catalogue?: Catalogue): ImpactReport {
 describe("analyzeImpact", () => {
   it("reports the issue's example: a Deployment selector rewritten by commonLabels is blocking", () => {
     const report = fixtureReport("selector");
-    assert.equal(report.version, 1);
+    assert.equal(report.version, 2);
     // Warnings are left out of the comparison: risky rules on template labels may add some.
     assert.deepEqual(
       { ...report.summary, warnings: 0, info: 0 },
-      { added: 0, removed: 0, modified: 1, unchanged: 1, blocking: 1, warnings: 0, info: 0 },
+      {
+        added: 0, removed: 0, modified: 1, unchanged: 1, blocking: 1, warnings: 0, info: 0,
+        risk: "high", risks: { low: 0, medium: 0, high: 1, critical: 0 }, safeguardsMissing: 2,
+      },
     );
     assert.equal(report.resources.length, 1, "the unchanged ConfigMap is counted, not listed");
     const [deployment] = report.resources;
@@ -54,7 +57,9 @@ describe("analyzeImpact", () => {
       before: { source: "check/selector/before.yaml", document: 1 },
       after: { source: "check/selector/after.yaml", document: 1 },
     });
-    assert.equal(report.risk, "medium");
+    // A serving workload replaced (blue-green): high, with a maintenance window and an approval.
+    assert.equal(report.risk, "high");
+    assert.deepEqual(deployment?.safeguards.map((g) => g.id), ["approval", "maintenance-window"]);
   });
 
   it("lists added and removed objects; a removed claim is a risky deletion of data", () => {
@@ -73,8 +78,11 @@ describe("analyzeImpact", () => {
     assert.equal(deletion?.path, "");
     assert.equal(deletion?.from, undefined);
     assert.match(deletion?.message ?? "", /PersistentVolumeClaim uploads .*deletes its volume and the data on it/);
-    assert.deepEqual(report.summary, { added: 1, removed: 2, modified: 0, unchanged: 1, blocking: 0, warnings: 1, info: 0 });
-    assert.equal(report.risk, "high");
+    assert.deepEqual(
+      { ...report.summary, risks: undefined },
+      { added: 1, removed: 2, modified: 0, unchanged: 1, blocking: 0, warnings: 1, info: 0, risk: "critical", risks: undefined, safeguardsMissing: 3 },
+    );
+    assert.equal(report.risk, "critical");
   });
 
   it("counts an object whose only differences are status and server-managed metadata as unchanged", () => {
@@ -176,7 +184,10 @@ describe("analyzeImpact", () => {
     const objects = loadManifestObjects("check/selector/before.yaml");
     const report = reportOf(objects, objects);
     assert.deepEqual(report.resources, []);
-    assert.deepEqual(report.summary, { added: 0, removed: 0, modified: 0, unchanged: 2, blocking: 0, warnings: 0, info: 0 });
-    assert.equal(report.risk, "none");
+    assert.deepEqual(report.summary, {
+      added: 0, removed: 0, modified: 0, unchanged: 2, blocking: 0, warnings: 0, info: 0,
+      risk: "low", risks: { low: 0, medium: 0, high: 0, critical: 0 }, safeguardsMissing: 0,
+    });
+    assert.equal(report.risk, "low");
   });
 });

@@ -3,9 +3,23 @@ import assert from "node:assert/strict";
 import { formatImpactJson } from "../../../src/core/impact/format-json.ts";
 import type { ImpactReport } from "../../../src/core/impact/impact-report.ts";
 
+const CASCADE = {
+  apiVersion: "v1",
+  kind: "Service",
+  namespace: "web",
+  name: "api",
+  relation: "selects" as const,
+  effect: "dangling" as const,
+  message: "after this change Service web/api selects no pods of any workload in the manifests",
+  path: "spec.selector",
+};
+
 const REPORT: ImpactReport = {
-  version: 1,
-  summary: { added: 1, removed: 0, modified: 1, unchanged: 4, blocking: 1, warnings: 0, info: 0 },
+  version: 2,
+  summary: {
+    added: 1, removed: 0, modified: 1, unchanged: 4, blocking: 1, warnings: 0, info: 0,
+    risk: "high", risks: { low: 1, medium: 0, high: 1, critical: 0 }, safeguardsMissing: 1,
+  },
   resources: [
     {
       apiVersion: "apps/v1",
@@ -27,6 +41,10 @@ const REPORT: ImpactReport = {
       ],
       notes: [],
       sources: { before: { source: "before.yaml", document: 2, line: 9 }, after: { source: "after.yaml", document: 2, line: 9 } },
+      risk: "high",
+      cascade: [CASCADE],
+      cascadeOmitted: 0,
+      safeguards: [{ id: "approval", done: false, reasons: ["dangling: Service web/api"] }],
     },
     {
       apiVersion: "v1",
@@ -37,26 +55,41 @@ const REPORT: ImpactReport = {
       findings: [],
       notes: ["a note"],
       sources: { after: { source: "<stdin>", document: 1, item: 3 } },
+      risk: "low",
+      cascade: [],
+      cascadeOmitted: 0,
+      safeguards: [],
     },
   ],
-  risk: "medium",
+  risk: "high",
+  order: [
+    { kind: "Namespace", namespace: "", name: "web", action: "apply" },
+    { kind: "Deployment", namespace: "web", name: "api", action: "replace" },
+  ],
 };
 
 describe("formatImpactJson", () => {
   const parsed: unknown = JSON.parse(formatImpactJson(REPORT));
 
   it("keeps the issue's keys first, in order, and adds later keys after them", () => {
-    assert.deepEqual(Object.keys(parsed as object), ["version", "summary", "resources", "risk"]);
+    assert.deepEqual(Object.keys(parsed as object), ["version", "summary", "resources", "risk", "order"]);
     const { summary, resources } = parsed as { summary: object; resources: { findings: object[]; sources: object }[] };
-    assert.deepEqual(Object.keys(summary), ["added", "removed", "modified", "unchanged", "blocking", "warnings", "info"]);
-    assert.deepEqual(Object.keys(resources[0] ?? {}), ["apiVersion", "kind", "namespace", "name", "change", "findings", "notes", "sources"]);
+    assert.deepEqual(Object.keys(summary), ["added", "removed", "modified", "unchanged", "blocking", "warnings", "info", "risk", "risks", "safeguardsMissing"]);
+    assert.deepEqual(Object.keys(resources[0] ?? {}), [
+      "apiVersion", "kind", "namespace", "name", "change", "findings", "notes", "sources", "risk", "cascade", "cascadeOmitted", "safeguards",
+    ]);
+    const cascade = (resources[0] as unknown as { cascade: object[] }).cascade[0] ?? {};
+    assert.deepEqual(Object.keys(cascade), ["apiVersion", "kind", "namespace", "name", "relation", "effect", "message", "path"]);
     assert.deepEqual(Object.keys(resources[0]?.findings[0] ?? {}), ["ruleId", "path", "class", "severity", "from", "to", "strategy", "message"]);
   });
 
   it("prints the issue's example shape", () => {
     assert.deepEqual(parsed, {
-      version: 1,
-      summary: { added: 1, removed: 0, modified: 1, unchanged: 4, blocking: 1, warnings: 0, info: 0 },
+      version: 2,
+      summary: {
+        added: 1, removed: 0, modified: 1, unchanged: 4, blocking: 1, warnings: 0, info: 0,
+        risk: "high", risks: { low: 1, medium: 0, high: 1, critical: 0 }, safeguardsMissing: 1,
+      },
       resources: [
         {
           apiVersion: "apps/v1",
@@ -78,6 +111,10 @@ describe("formatImpactJson", () => {
           ],
           notes: [],
           sources: { before: { file: "before.yaml", document: 2, line: 9 }, after: { file: "after.yaml", document: 2, line: 9 } },
+          risk: "high",
+          cascade: [CASCADE],
+          cascadeOmitted: 0,
+          safeguards: [{ id: "approval", done: false, reasons: ["dangling: Service web/api"] }],
         },
         {
           apiVersion: "v1",
@@ -88,9 +125,17 @@ describe("formatImpactJson", () => {
           findings: [],
           notes: ["a note"],
           sources: { after: { file: "<stdin>", document: 1, item: 3 } },
+          risk: "low",
+          cascade: [],
+          cascadeOmitted: 0,
+          safeguards: [],
         },
       ],
-      risk: "medium",
+      risk: "high",
+      order: [
+        { action: "apply", kind: "Namespace", namespace: "", name: "web" },
+        { action: "replace", kind: "Deployment", namespace: "web", name: "api" },
+      ],
     });
   });
 

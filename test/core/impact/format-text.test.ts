@@ -6,9 +6,14 @@ import type { ImpactReport } from "../../../src/core/impact/impact-report.ts";
 /** The escape that starts every ANSI colour code. */
 const ESC = "\u001b[";
 
+const NO_RISK = { risk: "low", cascade: [], cascadeOmitted: 0, safeguards: [] } as const;
+
 const REPORT: ImpactReport = {
-  version: 1,
-  summary: { added: 1, removed: 1, modified: 1, unchanged: 7, blocking: 1, warnings: 1, info: 0 },
+  version: 2,
+  summary: {
+    added: 1, removed: 1, modified: 1, unchanged: 7, blocking: 1, warnings: 1, info: 0,
+    risk: "critical", risks: { low: 1, medium: 0, high: 1, critical: 1 }, safeguardsMissing: 3,
+  },
   resources: [
     {
       apiVersion: "apps/v1",
@@ -30,8 +35,17 @@ const REPORT: ImpactReport = {
       ],
       notes: ["metadata.namespace is not set in the after manifest: paired within namespace default"],
       sources: { after: { source: "after.yaml", document: 2, line: 9 } },
+      risk: "high",
+      cascade: [
+        {
+          apiVersion: "v1", kind: "Service", namespace: "web", name: "api", relation: "selects", effect: "dangling",
+          message: "after this change Service web/api selects no pods of any workload in the manifests", path: "spec.selector",
+        },
+      ],
+      cascadeOmitted: 0,
+      safeguards: [{ id: "approval", done: true, reasons: ["dangling: Service web/api"] }],
     },
-    { apiVersion: "v1", kind: "Namespace", namespace: "", name: "web", change: "added", findings: [], notes: [], sources: {} },
+    { apiVersion: "v1", kind: "Namespace", namespace: "", name: "web", change: "added", findings: [], notes: [], sources: {}, ...NO_RISK },
     {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
@@ -43,9 +57,18 @@ const REPORT: ImpactReport = {
       ],
       notes: [],
       sources: { before: { source: "before.yaml", document: 5 } },
+      risk: "critical",
+      cascade: [],
+      cascadeOmitted: 0,
+      safeguards: [
+        { id: "backup", done: false, reasons: ["PersistentVolumeClaim leaves the manifests: pruning deletes its data"] },
+        { id: "migration-procedure", done: false, reasons: ["PersistentVolumeClaim leaves the manifests: pruning deletes its data"] },
+        { id: "approval", done: false, reasons: ["PersistentVolumeClaim leaves the manifests: pruning deletes its data"] },
+      ],
     },
   ],
-  risk: "high",
+  risk: "critical",
+  order: [],
 };
 
 describe("formatImpactText", () => {
@@ -59,11 +82,14 @@ describe("formatImpactText", () => {
     assert.match(blocks[0] ?? "", /apps\.Deployment\.selector: selectors are immutable/);
     assert.match(blocks[0] ?? "", /strategy blue-green: deploy it under a new name/);
     assert.match(blocks[0] ?? "", /note: metadata\.namespace is not set/);
+    assert.match(blocks[0] ?? "", /cascade {3}dangling +Service web\/api \(selects\): after this change Service web\/api selects no pods/);
+    assert.match(blocks[0] ?? "", /risk high\n {2}safeguard approval: declared done \(dangling: Service web\/api\)/);
+    assert.match(blocks[2] ?? "", /safeguard backup: missing/);
     assert.equal(blocks[1], "added     Namespace web (v1)");
     assert.match(blocks[2] ?? "", /^removed {3}PersistentVolumeClaim web\/data \(v1\) {2}at before\.yaml document 5 \(1-based\)\n {2}warning {3}risky +\(whole object\)\n/);
     assert.equal(
       blocks[3],
-      "1 added, 1 removed, 1 modified, 7 unchanged; 1 blocking finding, 1 warning, 0 info; risk high\n" +
+      "1 added, 1 removed, 1 modified, 7 unchanged; 1 blocking finding, 1 warning, 0 info; risk critical; 3 safeguards missing\n" +
         "blocking: the API server would refuse this change (or policy forbids it); see the strategies above",
     );
   });
@@ -77,12 +103,16 @@ describe("formatImpactText", () => {
 
   it("says so when nothing changed", () => {
     const empty: ImpactReport = {
-      version: 1,
-      summary: { added: 0, removed: 0, modified: 0, unchanged: 3, blocking: 0, warnings: 0, info: 0 },
+      version: 2,
+      summary: {
+        added: 0, removed: 0, modified: 0, unchanged: 3, blocking: 0, warnings: 0, info: 0,
+        risk: "low", risks: { low: 0, medium: 0, high: 0, critical: 0 }, safeguardsMissing: 0,
+      },
       resources: [],
-      risk: "none",
+      risk: "low",
+      order: [],
     };
-    assert.equal(formatImpactText(empty), "No changes.\n\n0 added, 0 removed, 0 modified, 3 unchanged; 0 blocking findings, 0 warnings, 0 info; risk none\nnothing blocking\n");
+    assert.equal(formatImpactText(empty), "No changes.\n\n0 added, 0 removed, 0 modified, 3 unchanged; 0 blocking findings, 0 warnings, 0 info; risk low\nnothing blocking\n");
   });
 
   it("cuts long values on the line (the JSON output keeps them whole)", () => {
