@@ -66,3 +66,13 @@ export class AppError extends Error {
 export function exitCodeOf(err: unknown): number {
   return err instanceof AppError ? err.exitCode : ERROR_CODES.ERR_INTERNAL.exitCode;
 }
+
+/** A thrown value as an Error (a throw of a string or anything else is wrapped, its text kept). */
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/** The message of a thrown value, whatever was thrown. */
+export function messageOf(value: unknown): string {
+  return toError(value).message;
+}

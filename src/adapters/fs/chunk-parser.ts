@@ -1,3 +1,4 @@
+import { toError } from "../../errors.ts";
 import { Worker, type MessagePort } from "node:worker_threads";
 import { parseYamlChunk, type ParsedDocument } from "./parse-manifest-text.ts";
 
@@ -99,7 +100,7 @@ export function parallelChunkParser(minChars = PARALLEL_MIN_CHARS): ChunkParser 
         if ("error" in reply) waiting?.reject(new Error(`YAML parsing worker failed: ${reply.error}`));
         else waiting?.resolve(reply.results);
       });
-      worker.on("error", (err: unknown) => failAll(err instanceof Error ? err : new Error(String(err))));
+      worker.on("error", (err: unknown) => failAll(toError(err)));
       worker.on("exit", (code) => failAll(new Error(`YAML parsing worker exited with code ${code}`)));
     }
     const id = nextId++;

@@ -1,3 +1,4 @@
+import { messageOf } from "../../errors.ts";
 import { isNode, isSeq, LineCounter, parseAllDocuments, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions, type ScalarTag } from "yaml";
 import type { ManifestObject } from "../../core/impact/manifest-object.ts";
 import { formatLocation } from "../../core/impact/manifest-object.ts";
@@ -130,7 +131,7 @@ export function parseJsonManifest(text: string, source: string): ParseResult {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    const message = `not JSON: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `not JSON: ${messageOf(err)}`;
     return { objects: [], errors: [`${formatLocation({ source, document: 1 })}: ${message}`] };
   }
   return jsonValueManifest(value, source);

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { readStream } from "./read-stream.ts";
 import { extname, join } from "node:path";
-import { AppError } from "../../errors.ts";
+import { AppError, messageOf } from "../../errors.ts";
 import type { ManifestObject } from "../../core/impact/manifest-object.ts";
 import { inThreadChunkParser, type ChunkParser } from "./chunk-parser.ts";
 import { assembleYamlManifest, jsonValueManifest, parseJsonManifest, yamlChunks, type ManifestCache, type ParseResult } from "./parse-manifest-text.ts";
@@ -32,7 +32,7 @@ type Source =
 
 function unreadable(path: string, cause: unknown): AppError {
   // Node's fs messages already start with the code: "ENOENT: no such file or directory, stat 'x'".
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = messageOf(cause);
   return new AppError("ERR_INPUT_UNREADABLE", `cannot read ${path}: ${reason}`, { cause });
 }
 

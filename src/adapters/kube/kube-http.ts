@@ -1,7 +1,7 @@
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { request as httpRequest } from "node:http";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { AppError } from "../../errors.ts";
+import { AppError, toError } from "../../errors.ts";
 
 /** One answer of the API server, body as raw JSON text parsed (never through client-node's ObjectSerializer). */
 export interface KubeResponse {
@@ -55,7 +55,7 @@ export function createKubeHttp(kc: KubeConfig): KubeHttp {
           res.on("error", fail);
           });
         } catch (cause) {
-          fail(cause instanceof Error ? cause : new Error(String(cause)));
+          fail(toError(cause));
           return;
         }
         req.on("timeout", () => req.destroy(new Error(`timed out after ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)));

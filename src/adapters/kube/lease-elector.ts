@@ -1,3 +1,4 @@
+import { messageOf } from "../../errors.ts";
 import { z } from "zod";
 import { decideLease, JITTER_FACTOR, releasedLease, type LeaseRecord } from "../../core/watch/lease-decision.ts";
 import { statusMessage, type KubeHttp } from "./kube-http.ts";
@@ -114,7 +115,7 @@ export function startLeaseElector(o: LeaseElectorOptions): LeaseElector {
     try {
       ok = await tryAcquireOrRenew();
     } catch (err) {
-      o.onError(err instanceof Error ? err.message : String(err));
+      o.onError(messageOf(err));
     }
     if (stopped) return;
     const now = o.now();
@@ -155,7 +156,7 @@ export function startLeaseElector(o: LeaseElectorOptions): LeaseElector {
         const current = await read();
         if (current !== undefined && current.record.holderIdentity === o.identity) await write(releasedLease(current.record, o.now()), current);
       } catch (err) {
-        o.onError(`release lease: ${err instanceof Error ? err.message : String(err)}`);
+        o.onError(`release lease: ${messageOf(err)}`);
       }
     },
   };

@@ -1,7 +1,7 @@
 import { Watch, type KubeConfig } from "@kubernetes/client-node";
 import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
 import { metaString } from "../../core/k8s/kube-object.ts";
-import { AppError } from "../../errors.ts";
+import { AppError, toError } from "../../errors.ts";
 import { statusMessage, type KubeHttp } from "./kube-http.ts";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
@@ -88,18 +88,18 @@ export function listWatch(options: ListWatchOptions): ListWatch {
             options.onEvent(phase, apiObj);
           } catch (err) {
             // A handler that throws must be heard: client-node's watch would swallow it silently.
-            options.onError(err instanceof Error ? err : new Error(String(err)), 0);
+            options.onError(toError(err), 0);
           }
         }
       };
       new Watch(options.kc)
         .watch(options.path, { ...query, resourceVersion: rv, allowWatchBookmarks: true }, handle, (err: unknown) =>
-          resolve(err ? { relist: true, error: err instanceof Error ? err : new Error(String(err)) } : { relist }),
+          resolve(err ? { relist: true, error: toError(err) } : { relist }),
         )
         .then((controller) => {
           abort = controller;
           if (stopped) controller.abort();
-        }, (err: unknown) => resolve({ relist: true, error: err instanceof Error ? err : new Error(String(err)) }));
+        }, (err: unknown) => resolve({ relist: true, error: toError(err) }));
     });
     const end = await ended;
     return { ...end, delivered, resourceVersion: rv };
@@ -126,7 +126,7 @@ export function listWatch(options: ListWatchOptions): ListWatch {
         }
       } catch (err) {
         if (stopped) return;
-        options.onError(err instanceof Error ? err : new Error(String(err)), delay);
+        options.onError(toError(err), delay);
         await sleep(delay);
         delay = Math.min(backoff.maxMs, delay * 2);
       }

@@ -1,3 +1,4 @@
+import { messageOf } from "../../errors.ts";
 import type { JsonObject } from "../../core/k8s/json.ts";
 import { statusMessage, type KubeHttp } from "./kube-http.ts";
 
@@ -50,6 +51,6 @@ export async function postEvent(
     const response = await http.request("POST", `/api/v1/namespaces/${encodeURIComponent(subject.namespace)}/events`, { body });
     return response.status === 201 || response.status === 200 ? undefined : statusMessage(response);
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return messageOf(err);
   }
 }

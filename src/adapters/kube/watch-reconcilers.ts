@@ -1,3 +1,4 @@
+import { toError } from "../../errors.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { parseReconcilable, type Reconcilable } from "../../core/assess/reconcilable.ts";
 import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
@@ -110,7 +111,7 @@ export function watchReconcilers(options: { readonly kc: KubeConfig; readonly ht
     try {
       version = await servedVersion(options.http, spec.group, spec.versions, spec.plural);
     } catch (err) {
-      h.onError(spec.kind, err instanceof Error ? err : new Error(String(err)), options.recheckMs ?? CRD_RECHECK_MS);
+      h.onError(spec.kind, toError(err), options.recheckMs ?? CRD_RECHECK_MS);
     }
     if (stopped) return;
     if (version !== undefined) {

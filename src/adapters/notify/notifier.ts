@@ -5,6 +5,7 @@
  * attempt, retries with exponential backoff, and the oldest notification dropped (and counted)
  * when a receiver is down for long.
  */
+import { messageOf } from "../../errors.ts";
 export interface Receiver {
   /** Label in metrics and logs: "flux" or "webhook". */
   readonly name: string;
@@ -69,7 +70,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       await response.body?.cancel();
       return response.ok ? undefined : `HTTP ${response.status}`;
     } catch (err) {
-      return err instanceof Error ? err.message : String(err);
+      return messageOf(err);
     }
   }
 

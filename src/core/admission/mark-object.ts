@@ -1,3 +1,4 @@
+import { metaValue } from "../k8s/kube-object.ts";
 import { isJsonObject, type JsonObject } from "../k8s/json.ts";
 import type { Finding } from "../findings/finding.ts";
 import { isSecretValue } from "../findings/display-value.ts";
@@ -84,17 +85,12 @@ export function markObject(
 
 /** True when the object still carries a gitops-guard mark. */
 export function hasMark(target: JsonObject): boolean {
-  const metadata = target["metadata"];
-  const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
-  return isJsonObject(annotations) && typeof annotations[MARK_ANNOTATIONS.replace] === "string";
+  return metaValue(target, "annotations", MARK_ANNOTATIONS.replace) !== undefined;
 }
 
 /** The digest of the conflict a mark describes (MARK_ANNOTATIONS.digest), or undefined when unmarked. */
 export function markDigest(target: JsonObject): string | undefined {
-  const metadata = target["metadata"];
-  const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
-  const digest = isJsonObject(annotations) ? annotations[MARK_ANNOTATIONS.digest] : undefined;
-  return typeof digest === "string" ? digest : undefined;
+  return metaValue(target, "annotations", MARK_ANNOTATIONS.digest);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { messageOf } from "../../errors.ts";
 import type { ErrorCode } from "../../errors.ts";
 import { failureDecision } from "../decide/failure-decision.ts";
 import { MAX_JUDGED_DEPTH, nestsDeeperThan } from "../k8s/nesting-depth.ts";
@@ -61,7 +62,7 @@ function judge(webhook: Webhook, request: AdmissionRequest, active: ActivePolicy
   try {
     return { outcome: webhook === "mutate" ? mutateRequest(request, context) : validateRequest(request, context) };
   } catch (err) {
-    return { outcome: failedOutcome(active, "ERR_INTERNAL"), error: { code: "ERR_INTERNAL", message: err instanceof Error ? err.message : String(err) }, thrown: err };
+    return { outcome: failedOutcome(active, "ERR_INTERNAL"), error: { code: "ERR_INTERNAL", message: messageOf(err) }, thrown: err };
   }
 }
 

@@ -1,3 +1,4 @@
+import { row } from "./row.ts";
 import type { Rule } from "../rule.ts";
 import { selectorMatchesTemplate } from "./selector-matches-template.ts";
 import { CLAIM_SPEC_POINTER_STRUCTS, pointerStructsUnder } from "./pointer-structs.ts";
@@ -51,12 +52,10 @@ export const APPS_V1_RULES: readonly Rule[] = [
   ...selectorRules("DaemonSet", "orphan-recreate"),
   // The StatefulSet selector is also inside the frozen spec below; the specific rule names it better.
   ...selectorRules("StatefulSet", "orphan-recreate"),
-  {
-    id: "apps.StatefulSet.spec",
+  row({
     group: "apps",
     kind: "StatefulSet",
     path: "spec",
-    class: "immutable",
     // Compared after defaulting (podManagementPolicy, claim-template volumeMode/status/type meta) and by
     // quantity amount, as ValidateStatefulSetUpdate sees it: a Git manifest omits what the server stored.
     check: { type: "custom", evaluate: statefulSetSpecFrozen },
@@ -75,16 +74,13 @@ export const APPS_V1_RULES: readonly Rule[] = [
       "revisionHistoryLimit is mutable on every release the catalogue knows (v1.33+; refused on v1.31.4, kubernetes#130263; " +
       "the PR that freed it was not found)",
     strategy: "orphan-recreate",
-  },
-  {
-    id: "apps.ControllerRevision.data",
+  }),
+  row({
     group: "apps",
     kind: "ControllerRevision",
     path: "data",
-    class: "immutable",
-    check: { type: "frozen" },
     why: "a ControllerRevision's data is a snapshot; the API server refuses any change",
     apiError: "data: Invalid value: ...: field is immutable",
     source: "pkg/apis/apps/validation (ValidateControllerRevisionUpdate)",
-  },
+  }),
 ];

@@ -1,3 +1,4 @@
+import { row } from "./row.ts";
 import { getAt } from "../../k8s/field-path.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { Rule } from "../rule.ts";
@@ -128,14 +129,12 @@ function jobTemplateRules(): Rule[] {
 export const BATCH_V1_RULES: readonly Rule[] = [
   frozenJobField("selector", "the API server refuses any change to a Job's spec.selector, manual or generated"),
   ...jobTemplateRules(),
-  {
-    id: "batch.Job.completions",
+  row({
     group: "batch",
     kind: "Job",
     path: "spec.completions",
     // A nil completions defaults from parallelism; the new completionMode decides what may change.
     reads: ["spec.parallelism", "spec.completionMode"],
-    class: "immutable",
     check: { type: "custom", evaluate: jobCompletionsViolations },
     why:
       "a NonIndexed Job's completions is immutable; an Indexed Job may change it only together with " +
@@ -145,7 +144,7 @@ export const BATCH_V1_RULES: readonly Rule[] = [
       "modified in tandem with spec.parallelism",
     source: "pkg/apis/batch/validation/validation.go (validateCompletions)",
     kubeVersions: "Indexed Jobs elastic since v1.27 (ElasticIndexedJob beta, GA v1.31); before, frozen for every mode",
-  },
+  }),
   frozenJobField("completionMode", "a Job's completionMode (default NonIndexed) cannot change", {
     defaultValue: "NonIndexed",
   }),
@@ -160,12 +159,10 @@ export const BATCH_V1_RULES: readonly Rule[] = [
   frozenJobField("successPolicy", "a Job's successPolicy cannot be added, removed or changed", {
     kubeVersions: "field exists since v1.30 (JobSuccessPolicy); immutable wherever it exists",
   }),
-  {
-    id: "batch.Job.scheduling",
+  row({
     group: "batch",
     kind: "Job",
     path: "spec.scheduling",
-    class: "immutable",
     check: { type: "custom", evaluate: jobSchedulingViolations },
     since: "1.37",
     gates: { WorkloadWithJob: true },
@@ -180,5 +177,5 @@ export const BATCH_V1_RULES: readonly Rule[] = [
       "kubernetes/api@10b39a39:batch/v1/types.go:478-549 (+k8s:update=NoSet, NoUnset, +k8s:immutable; standard tags, enforced); " +
       "apimachinery@eed236ce:pkg/api/validate/update.go:59,63, immutable.go:38",
     kubeVersions: "new in v1.37 behind WorkloadWithJob (alpha, off): with the gate off the field is not served",
-  },
+  }),
 ];

@@ -1,3 +1,4 @@
+import { row } from "./row.ts";
 import { getAt } from "../../k8s/field-path.ts";
 import type { Rule, RuleInput } from "../rule.ts";
 import { changedWhenSet } from "./changed-when-set.ts";
@@ -73,12 +74,10 @@ function bothLoadBalancers(input: RuleInput): boolean {
 }
 
 const POD_RULES: readonly Rule[] = [
-  {
-    id: "core.Pod.spec",
+  row({
     group: "",
     kind: "Pod",
     path: "spec",
-    class: "immutable",
     check: { type: "custom", evaluate: podSpecFrozen },
     pointerStructs: POD_SPEC_POINTER_STRUCTS,
     why:
@@ -94,59 +93,49 @@ const POD_RULES: readonly Rule[] = [
       "ephemeralContainers only through pods/ephemeralcontainers; fields added v1.34–v1.37 (hostnameOverride, " +
       "restartPolicyRules, fileKeyRef, podCertificate, schedulingGroup, evictionResponders) fall under it where their gate is on " +
       "and are dropped (no change) where it is off",
-  },
-  {
-    id: "core.Pod.containers",
+  }),
+  row({
     group: "",
     kind: "Pod",
     path: "spec.containers",
-    class: "immutable",
     check: { type: "custom", evaluate: podContainerCount },
     why: "an update may not add or remove a Pod's containers",
     apiError: "spec.containers: Forbidden: pod updates may not add or remove containers",
     source: `${VALIDATION} (ValidateContainerUpdates)`,
-  },
-  {
-    id: "core.Pod.initContainers",
+  }),
+  row({
     group: "",
     kind: "Pod",
     path: "spec.initContainers",
-    class: "immutable",
     check: { type: "custom", evaluate: podContainerCount },
     why: "an update may not add or remove a Pod's init containers",
     apiError: "spec.initContainers: Forbidden: pod updates may not add or remove containers",
     source: `${VALIDATION} (ValidateContainerUpdates)`,
-  },
-  {
-    id: "core.Pod.activeDeadlineSeconds",
+  }),
+  row({
     group: "",
     kind: "Pod",
     path: "spec.activeDeadlineSeconds",
-    class: "immutable",
     check: { type: "custom", evaluate: podActiveDeadline },
     why: "activeDeadlineSeconds may only be set (from nil) or lowered, never raised or removed",
     apiError:
       "spec.activeDeadlineSeconds: Invalid value: N: must be less than or equal to previous value / " +
       "spec.activeDeadlineSeconds: Invalid value: ...: must not update from a positive integer to nil value",
     source: `${VALIDATION} (ValidatePodUpdate)`,
-  },
-  {
-    id: "core.Pod.tolerations",
+  }),
+  row({
     group: "",
     kind: "Pod",
     path: "spec.tolerations",
-    class: "immutable",
     check: { type: "custom", evaluate: podTolerationsOnlyAdded },
     why: "a Pod's existing tolerations may not be removed or changed except their tolerationSeconds; new ones may be added",
     apiError: "spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds",
     source: `${VALIDATION} (validateOnlyAddedTolerations)`,
-  },
-  {
-    id: "core.Pod.terminationGracePeriodSeconds",
+  }),
+  row({
     group: "",
     kind: "Pod",
     path: "spec.terminationGracePeriodSeconds",
-    class: "immutable",
     check: { type: "custom", evaluate: podTerminationGrace },
     defaultValue: 30,
     why: "terminationGracePeriodSeconds may only change from a negative value to 1",
@@ -154,31 +143,27 @@ const POD_RULES: readonly Rule[] = [
       "spec: Forbidden: pod updates may not change fields other than ... " +
       "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
     source: `${VALIDATION} (ValidatePodUpdate)`,
-  },
-  {
-    id: "core.Pod.schedulingGates",
+  }),
+  row({
     group: "",
     kind: "Pod",
     path: "spec.schedulingGates",
-    class: "immutable",
     check: { type: "custom", evaluate: podSchedulingGatesOnlyRemoved },
     why: "scheduling gates may only be removed from a Pod, never added",
     apiError: "spec.schedulingGates[i].name: Forbidden: only deletion is allowed, but found new scheduling gate '<name>'",
     source: `${VALIDATION} (validateOnlyDeletedSchedulingGates)`,
-  },
-  {
-    id: "core.Pod.nodeSelector",
+  }),
+  row({
     group: "",
     kind: "Pod",
     path: "spec.nodeSelector",
-    class: "immutable",
     when: podIsGated,
     check: { type: "custom", evaluate: gatedPodNodeSelector },
     why: "a gated Pod's nodeSelector may only gain entries (no changes or removals); an ungated Pod's is frozen",
     apiError: "spec.nodeSelector: Invalid value: ...: only additions to spec.nodeSelector are allowed (no mutations or deletions)",
     source: `${VALIDATION} (validateNodeSelectorMutation)`,
     kubeVersions: "mutable for gated pods since PodSchedulingReadiness (GA v1.30)",
-  },
+  }),
   {
     id: "core.Pod.nodeAffinity",
     group: "",
@@ -361,73 +346,62 @@ const POD_EPHEMERAL_RULES: readonly Rule[] = [
 const SERVICE_SOURCE = `${VALIDATION} (ValidateServiceUpdate); pkg/registry/core/service/storage/storage.go (patchAllocatedValues)`;
 
 const SERVICE_RULES: readonly Rule[] = [
-  {
-    id: "core.Service.clusterIP",
+  row({
     group: "",
     kind: "Service",
     path: "spec.clusterIP",
     // ExternalName (spec.type) skips the check; the primary IP is clusterIP, else the first of clusterIPs.
     reads: ["spec.type", "spec.clusterIPs"],
-    class: "immutable",
     check: { type: "custom", evaluate: servicePrimaryClusterIP },
     why: "a Service's allocated cluster IP (or None for headless) cannot change; omit it, or switch through ExternalName",
     apiError: 'spec.clusterIPs[0]: Invalid value: []string{"..."}: may not change once set',
     source: `${VALIDATION} (validateUpgradeDowngradeClusterIPs)`,
-  },
-  {
-    id: "core.Service.clusterIPs",
+  }),
+  row({
     group: "",
     kind: "Service",
     path: "spec.clusterIPs",
     // ExternalName (spec.type) skips the check; releasing the secondary IP needs ipFamilyPolicy SingleStack.
     reads: ["spec.type", "spec.ipFamilyPolicy"],
-    class: "immutable",
     check: { type: "custom", evaluate: serviceSecondaryClusterIP },
     why: "a Service's secondary cluster IP cannot change, and can be released only with ipFamilyPolicy: SingleStack",
     apiError:
       "spec.clusterIPs[i]: ... may not change once set; spec.ipFamilyPolicy: Invalid value: ...: " +
       "must be set to 'SingleStack' when releasing the secondary clusterIP",
     source: `${VALIDATION} (validateUpgradeDowngradeClusterIPs)`,
-  },
-  {
-    id: "core.Service.ipFamilies",
+  }),
+  row({
     group: "",
     kind: "Service",
     path: "spec.ipFamilies",
     // Skipped for ExternalName and headless (clusterIP(s) "None"); releasing the secondary needs SingleStack.
     reads: ["spec.type", "spec.clusterIP", "spec.clusterIPs", "spec.ipFamilyPolicy"],
-    class: "immutable",
     check: { type: "custom", evaluate: serviceIPFamilies },
     why: "a Service's primary IP family cannot change, and the secondary can be released only with ipFamilyPolicy: SingleStack",
     apiError:
       "spec.ipFamilies[0]: Invalid value: ...: may not change once set / " +
       "spec.ipFamilyPolicy: ...: must be set to 'SingleStack' when releasing the secondary ipFamily",
     source: `${VALIDATION} (validateUpgradeDowngradeIPFamilies)`,
-  },
-  {
-    id: "core.Service.loadBalancerClass",
+  }),
+  row({
     group: "",
     kind: "Service",
     path: "spec.loadBalancerClass",
-    class: "immutable",
     when: bothLoadBalancers,
-    check: { type: "frozen" },
     why: "a LoadBalancer Service's loadBalancerClass cannot be set, changed or removed once the Service exists",
     apiError: 'spec.loadBalancerClass: Invalid value: "...": may not change once set',
     source: `${VALIDATION} (validateLoadBalancerClassField)`,
-  },
-  {
-    id: "core.Service.healthCheckNodePort",
+  }),
+  row({
     group: "",
     kind: "Service",
     path: "spec.healthCheckNodePort",
-    class: "immutable",
     when: (input) => needsHealthCheck(input.old) && needsHealthCheck(input.new),
     check: { type: "custom", evaluate: changedWhenSet },
     why: "the health check node port of a LoadBalancer Service with externalTrafficPolicy: Local cannot change",
     apiError: "spec.healthCheckNodePort: Forbidden: field is immutable",
     source: `${VALIDATION} (validateServiceExternalTrafficFieldsUpdate); ${SERVICE_SOURCE}`,
-  },
+  }),
 ];
 
 const PV_RULES: readonly Rule[] = [
@@ -444,56 +418,47 @@ const PV_RULES: readonly Rule[] = [
     apiError: "spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation",
     source: `${VALIDATION} (ValidatePersistentVolumeUpdate)`,
   },
-  {
-    id: "core.PersistentVolume.volumeMode",
+  row({
     group: "",
     kind: "PersistentVolume",
     path: "spec.volumeMode",
-    class: "immutable",
-    check: { type: "frozen" },
     defaultValue: "Filesystem",
     why: "a PersistentVolume's volumeMode (default Filesystem) cannot change",
     apiError: 'volumeMode: Invalid value: "Block": field is immutable',
     source: `${VALIDATION} (ValidatePersistentVolumeUpdate)`,
-  },
-  {
-    id: "core.PersistentVolume.nodeAffinity",
+  }),
+  row({
     group: "",
     kind: "PersistentVolume",
     path: "spec.nodeAffinity",
-    class: "immutable",
     check: { type: "custom", evaluate: pvNodeAffinity },
     gates: { MutablePVNodeAffinity: false },
     why: "a PersistentVolume's nodeAffinity cannot change once set, except renaming beta topology labels to GA",
     apiError: "nodeAffinity: Invalid value: ...: field is immutable, except for updating from beta label to GA",
     source: `${VALIDATION} (validatePvNodeAffinity); kubernetes/api@10b39a39:core/v1/types.go:428 ("mutable if MutablePVNodeAffinity feature gate is enabled")`,
     kubeVersions: "mutable with MutablePVNodeAffinity (alpha, off, v1.35–v1.37; KEP-5381)",
-  },
-  {
-    id: "core.PersistentVolume.volumeAttributesClassName",
+  }),
+  row({
     group: "",
     kind: "PersistentVolume",
     path: "spec.volumeAttributesClassName",
-    class: "immutable",
     check: { type: "custom", evaluate: clearedValue },
     why: "a PersistentVolume's volumeAttributesClassName cannot be removed once set",
     apiError: "spec.volumeAttributesClassName: Forbidden: update from non-nil value to nil is forbidden",
     source: `${VALIDATION} (ValidatePersistentVolumeUpdate)`,
     kubeVersions: "VolumeAttributesClass GA v1.34 (beta, off by default, before); with the gate off any change is refused",
-  },
+  }),
 ];
 
 const PVC_SOURCE = `${VALIDATION} (ValidatePersistentVolumeClaimUpdate)`;
 
 const PVC_RULES: readonly Rule[] = [
-  {
-    id: "core.PersistentVolumeClaim.spec",
+  row({
     group: "",
     kind: "PersistentVolumeClaim",
     path: "spec",
     // The annotation → storageClassName migration is allowed (status.phase too, but status is never compared).
     reads: [BETA_CLASS_ANNOTATION_PATH],
-    class: "immutable",
     check: { type: "custom", evaluate: pvcSpecFrozen },
     pointerStructs: CLAIM_SPEC_POINTER_STRUCTS,
     why:
@@ -501,7 +466,7 @@ const PVC_RULES: readonly Rule[] = [
       "volumeName while unset and storageClassName while nil",
     apiError: "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
     source: PVC_SOURCE,
-  },
+  }),
   {
     id: "core.PersistentVolumeClaim.storage",
     group: "",
@@ -522,50 +487,41 @@ const PVC_RULES: readonly Rule[] = [
       "shrinking to a size above status.capacity is allowed with RecoverVolumeExpansionFailure (on by default since v1.32, GA v1.34)",
     strategy: "revert",
   },
-  {
-    id: "core.PersistentVolumeClaim.volumeName",
+  row({
     group: "",
     kind: "PersistentVolumeClaim",
     path: "spec.volumeName",
-    class: "immutable",
     when: hasStored(["spec", "volumeName"]),
     check: { type: "set-once" },
     why: "a claim's volumeName can be set once (binding) and never changed",
     apiError: "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
     source: PVC_SOURCE,
-  },
-  {
-    id: "core.PersistentVolumeClaim.storageClassName",
+  }),
+  row({
     group: "",
     kind: "PersistentVolumeClaim",
     path: "spec.storageClassName",
     // Setting it to the beta annotation's value is the allowed migration.
     reads: [BETA_CLASS_ANNOTATION_PATH],
-    class: "immutable",
     check: { type: "custom", evaluate: pvcStorageClassName },
     why: "a claim's storageClassName can only be set when it was nil; it cannot change or be removed",
     apiError: "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
     source: `${PVC_SOURCE} (validateStorageClassUpgradeFromNil, validateStorageClassUpgradeFromAnnotation)`,
     kubeVersions: "nil → value allowed since RetroactiveDefaultStorageClass (GA v1.28)",
-  },
-  {
-    id: "core.PersistentVolumeClaim.volumeMode",
+  }),
+  row({
     group: "",
     kind: "PersistentVolumeClaim",
     path: "spec.volumeMode",
-    class: "immutable",
-    check: { type: "frozen" },
     defaultValue: "Filesystem",
     why: "a claim's volumeMode (default Filesystem) cannot change",
     apiError: "volumeMode: Invalid value: ...: field is immutable",
     source: PVC_SOURCE,
-  },
-  {
-    id: "core.PersistentVolumeClaim.volumeAttributesClassName",
+  }),
+  row({
     group: "",
     kind: "PersistentVolumeClaim",
     path: "spec.volumeAttributesClassName",
-    class: "immutable",
     check: { type: "custom", evaluate: clearedValue },
     why: "a claim's volumeAttributesClassName cannot be removed or emptied once set",
     apiError:
@@ -573,7 +529,7 @@ const PVC_RULES: readonly Rule[] = [
       "... to an empty string is forbidden",
     source: PVC_SOURCE,
     kubeVersions: "VolumeAttributesClass GA v1.34 (beta, off by default, before); with the gate off any change is refused",
-  },
+  }),
   {
     id: "core.PersistentVolumeClaim.storageClassAnnotation",
     group: "",
@@ -614,86 +570,72 @@ function immutableObjectRules(kind: "ConfigMap" | "Secret", fields: readonly str
 const CONFIG_RULES: readonly Rule[] = [
   ...immutableObjectRules("ConfigMap", ["immutable", "data", "binaryData"]),
   ...immutableObjectRules("Secret", ["immutable"]),
-  {
-    id: "core.Secret.data",
+  row({
     group: "",
     kind: "Secret",
     path: "data",
     // stringData entries override data keys (write-only; the API server merges them into data).
     reads: ["stringData"],
-    class: "immutable",
     when: storedImmutable,
     check: { type: "custom", evaluate: secretDataFrozen },
     why: "a Secret marked immutable: true cannot change its data (stringData included); publish it under a new name",
     apiError: `data: Forbidden: ${IMMUTABLE_SET}`,
     source: `${VALIDATION} (ValidateSecretUpdate)`,
     strategy: "blue-green",
-  },
-  {
-    id: "core.Secret.type",
+  }),
+  row({
     group: "",
     kind: "Secret",
     path: "type",
-    class: "immutable",
-    check: { type: "frozen" },
     defaultValue: "Opaque",
     why: "a Secret's type cannot change; an omitted type means Opaque",
     apiError: 'type: Invalid value: "kubernetes.io/tls": field is immutable',
     source: `${VALIDATION} (ValidateSecretUpdate); mirrored by +k8s:alpha(since: "1.37")=+k8s:immutable (core/v1/types.go:8318, shadow only)`,
-  },
+  }),
 ];
 
 const NODE_RULES: readonly Rule[] = [
-  {
-    id: "core.Node.podCIDRs",
+  row({
     group: "",
     kind: "Node",
     path: "spec.podCIDRs",
     // The legacy single podCIDR stands in for an empty list.
     reads: ["spec.podCIDR"],
-    class: "immutable",
     check: { type: "custom", evaluate: nodePodCIDRs },
     why: "a Node's pod CIDRs can be set once and never changed",
     apiError: 'spec.podCIDRs: Forbidden: node updates may not change podCIDR except from "" to valid',
     source: `${VALIDATION} (ValidateNodeUpdate)`,
-  },
-  {
-    id: "core.Node.providerID",
+  }),
+  row({
     group: "",
     kind: "Node",
     path: "spec.providerID",
-    class: "immutable",
     when: hasStored(["spec", "providerID"]),
     check: { type: "set-once" },
     why: "a Node's providerID can be set once and never changed",
     apiError: 'spec.providerID: Forbidden: node updates may not change providerID except from "" to valid',
     source: `${VALIDATION} (ValidateNodeUpdate); mirrored by +k8s:alpha(since: "1.36")=+k8s:update=NoModify,NoUnset (core/v1/types.go:6851, shadow only)`,
-  },
-  {
-    id: "core.Node.externalID",
+  }),
+  row({
     group: "",
     kind: "Node",
     path: "spec.externalID",
-    class: "immutable",
-    check: { type: "frozen" },
     why: "a Node's externalID (deprecated) cannot change",
     apiError: "spec.externalID: Forbidden: may not be updated",
     source: `${VALIDATION} (ValidateNodeUpdate)`,
-  },
+  }),
 ];
 
 const QUOTA_RULES: readonly Rule[] = [
-  {
-    id: "core.ResourceQuota.scopes",
+  row({
     group: "",
     kind: "ResourceQuota",
     path: "spec.scopes",
-    class: "immutable",
     check: { type: "custom", evaluate: sameSet },
     why: "a ResourceQuota's set of scopes cannot change (re-ordering is fine; hard and scopeSelector are mutable)",
     apiError: "spec.scopes: Invalid value: ...: field is immutable",
     source: `${VALIDATION} (ValidateResourceQuotaUpdate)`,
-  },
+  }),
 ];
 
 export const CORE_V1_RULES: readonly Rule[] = [

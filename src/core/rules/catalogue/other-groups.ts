@@ -1,3 +1,4 @@
+import { row } from "./row.ts";
 import { getAt } from "../../k8s/field-path.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { Rule } from "../rule.ts";
@@ -35,13 +36,6 @@ const CRD_SOURCE = "apiextensions-apiserver/pkg/apis/apiextensions/validation/va
 const RESOURCE = "resource.k8s.io";
 const RESOURCE_SOURCE = "pkg/apis/resource/validation/validation.go";
 
-/** A row of the table: `id` defaults to `<group>.<Kind>.<path without "spec.">`, check to frozen. */
-type Row = Omit<Rule, "id" | "class" | "check"> & Partial<Pick<Rule, "id" | "class" | "check">>;
-
-function row(r: Row): Rule {
-  const field = r.path.startsWith("spec.") ? r.path.slice("spec.".length) : r.path;
-  return { id: `${r.group}.${r.kind}.${field}`, class: "immutable", check: { type: "frozen" }, ...r };
-}
 
 /** requireImmutableNames: the live CRD has condition Established=True. */
 function isEstablished(crd: JsonObject): boolean {

@@ -1,3 +1,4 @@
+import { row } from "./row.ts";
 import { getAt } from "../../k8s/field-path.ts";
 import { isEmptyValue, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import type { Rule } from "../rule.ts";
@@ -13,15 +14,7 @@ import { frozenNormalised } from "./frozen-normalised.ts";
 type Row = Omit<Rule, "id" | "class" | "check" | "severity" | "strategy"> & Partial<Pick<Rule, "id" | "check">>;
 
 function risky(r: Row): Rule {
-  const field = r.path.startsWith("spec.") ? r.path.slice("spec.".length) : r.path;
-  return {
-    id: `${r.group === "" ? "core" : r.group}.${r.kind}.${field}`,
-    check: { type: "frozen" },
-    ...r,
-    class: "risky",
-    severity: "warning",
-    strategy: "review",
-  };
+  return { ...row(r), class: "risky", severity: "warning", strategy: "review" };
 }
 
 function text(value: JsonValue | undefined): string {
