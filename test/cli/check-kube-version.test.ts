@@ -1,11 +1,9 @@
 import { describe, it } from "node:test";
+import { runCli } from "../support/run-cli.ts";
 import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
-import { main } from "../../src/cli/main.ts";
-import { COMMANDS } from "../../src/cli/commands.ts";
 import { FIXTURES } from "../support/load-yaml.ts";
 
 /**
@@ -18,16 +16,7 @@ const DIR = join(FIXTURES, "check", "kube-version");
 const BEFORE = join(DIR, "before.yaml");
 const AFTER = join(DIR, "after.yaml");
 
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  stderr.on("data", (c: Buffer) => err.push(c));
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from([]), isTTY: false, env: {}, onSignal: () => undefined }, COMMANDS);
-  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
-}
+const run = (argv: readonly string[]): ReturnType<typeof runCli> => runCli(argv);
 
 interface Report {
   resources: { kind: string; name: string; findings: { ruleId: string; severity: string; from?: unknown; to?: unknown; message: string; judgedUnder?: { kubernetesVersion: string; featureGates?: Record<string, boolean> } }[] }[];

@@ -1,27 +1,15 @@
 import { describe, it, before, after } from "node:test";
+import { runCli } from "../support/run-cli.ts";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
-import { main } from "../../src/cli/main.ts";
-import { COMMANDS } from "../../src/cli/commands.ts";
 import { MARKDOWN_MARKER } from "../../src/core/impact/format-markdown.ts";
 import { FIXTURES } from "../support/load-yaml.ts";
 
 const CASCADE = join(FIXTURES, "check", "cascade");
 
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  stderr.on("data", (c: Buffer) => err.push(c));
-  const io = { stdout, stderr, stdin: Readable.from([]), isTTY: false, env: {}, onSignal: () => undefined };
-  const code = await main(argv, io, COMMANDS);
-  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
-}
+const run = (argv: readonly string[]): ReturnType<typeof runCli> => runCli(argv);
 
 const base = ["check", "--before", join(CASCADE, "before.yaml"), "--after", join(CASCADE, "after.yaml")];
 

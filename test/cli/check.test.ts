@@ -1,14 +1,12 @@
 import { after, before, describe, it } from "node:test";
+import { runCli } from "../support/run-cli.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { main } from "../../src/cli/main.ts";
-import { COMMANDS } from "../../src/cli/commands.ts";
 import { FIXTURES } from "../support/load-yaml.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -24,34 +22,9 @@ interface RunOptions {
   readonly env?: Record<string, string>;
 }
 
-interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `gitops-guard ARGV` in-process with captured streams and a real stdin stream. */
-async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  stderr.on("data", (c: Buffer) => err.push(c));
-  const code = await main(
-    argv,
-    {
-      stdout,
-      stderr,
-      stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
-      isTTY: options.isTTY ?? false,
-      env: options.env ?? {},
-      onSignal: () => undefined,
-    },
-    COMMANDS,
-  );
-  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
-}
+const run = (argv: readonly string[], options: RunOptions = {}): ReturnType<typeof runCli> =>
+  runCli(argv, options.stdin, { ...(options.isTTY !== undefined ? { isTTY: options.isTTY } : {}), ...(options.env ? { env: options.env } : {}) });
 
 interface JsonFinding {
   ruleId: string;

@@ -8,8 +8,14 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/** How the in-process CLI sees its terminal and environment. */
+export interface CliRunOptions {
+  readonly isTTY?: boolean;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Runs `gitops-guard ARGV` in-process with captured streams; stdin is the given bytes (or empty). */
-export async function runCli(argv: readonly string[], stdin?: string | Buffer): Promise<CliRun> {
+export async function runCli(argv: readonly string[], stdin?: string | Buffer, options: CliRunOptions = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
@@ -22,8 +28,8 @@ export async function runCli(argv: readonly string[], stdin?: string | Buffer): 
       stdout,
       stderr,
       stdin: Readable.from(stdin === undefined ? [] : [typeof stdin === "string" ? Buffer.from(stdin) : stdin]),
-      isTTY: false,
-      env: {},
+      isTTY: options.isTTY ?? false,
+      env: options.env ?? {},
       onSignal: () => undefined,
     },
     COMMANDS,

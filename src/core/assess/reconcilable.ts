@@ -94,28 +94,18 @@ export const helmReleaseSchema = z
   })
   .loose();
 
-const syncResourceSchema = z
-  .object({
-    group: z.string().optional(),
-    kind: z.string(),
-    namespace: z.string().optional(),
-    name: z.string(),
-    status: z.string().optional(),
-    message: z.string().optional(),
-    hookPhase: z.string().optional(),
-  })
-  .loose();
+/** An object an Argo CD Application names (its sync result or its resource list). */
+const resourceRefSchema = z.object({
+  group: z.string().optional(),
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+  status: z.string().optional(),
+});
 
-const appResourceSchema = z
-  .object({
-    group: z.string().optional(),
-    kind: z.string(),
-    namespace: z.string().optional(),
-    name: z.string(),
-    status: z.string().optional(),
-    health: z.object({ status: z.string().optional(), message: z.string().optional() }).loose().optional(),
-  })
-  .loose();
+const syncResourceSchema = resourceRefSchema.extend({ message: z.string().optional(), hookPhase: z.string().optional() }).loose();
+
+const appResourceSchema = resourceRefSchema.extend({ health: z.object({ status: z.string().optional(), message: z.string().optional() }).loose().optional() }).loose();
 
 export const applicationSchema = z
   .object({
