@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: run test install build lint typecheck unit demo bench certs clean e2e-kind
+.PHONY: run test install build lint typecheck unit demo bench certs clean e2e-kind manifests
 
 # Installs what is missing, builds, and serves the webhook on https://127.0.0.1:8443 with the
 # embedded default policy, certificates in certs/ and records in records/decisions.jsonl.
@@ -44,6 +44,10 @@ bench: build
 
 certs: build
 	node dist/src/bin/gitops-guard.js certs --dir certs
+
+# Regenerates every kustomize variant in manifests/ from `install --export` (test/manifests checks they are equal).
+manifests: install
+	for v in base production cert-manager without-watch; do node src/bin/gitops-guard.ts install --export --variant $$v --kustomize-dir manifests/$$v; done
 
 # A real cluster (Docker and kind required; does not run on the development machines).
 e2e-kind: build
