@@ -8,7 +8,7 @@ import { parse as parseCel, run as runCel } from "@bufbuild/cel";
 import { packageRoot } from "../../src/adapters/fs/package-root.ts";
 import { INSTALL_VARIANTS } from "../../src/core/install/install-variants.ts";
 import { runCli } from "../support/run-cli.ts";
-import { schemaProblem } from "../support/kube-schemas.ts";
+import { schemaProblem, unknownFieldProblems } from "../support/kube-schemas.ts";
 
 const MANIFESTS = join(packageRoot(), "manifests");
 const PREVIOUS = join(packageRoot(), "test", "fixtures", "install", "previous");
@@ -133,7 +133,7 @@ describe("manifests/: the kustomize variants", () => {
 });
 
 describe("every variant and every install --export flag combination", () => {
-  it("validates against the Kubernetes OpenAPI schemas (and cert-manager's and the Prometheus Operator's) and the API server's webhook rules", async () => {
+  it("validates against the Kubernetes OpenAPI schemas (and cert-manager's and the Prometheus Operator's), has no field the API does not know, and passes the API server's webhook rules", async () => {
     const runs = [...INSTALL_VARIANTS.map((v) => ["install", "--export", "--variant", v.name]), ...flagCombinations()];
     assert.equal(runs.length, 4 + 128);
     const kinds = new Set<string>();
@@ -146,6 +146,7 @@ describe("every variant and every install --export flag combination", () => {
       for (const object of objects) {
         kinds.add(object.kind);
         assert.equal(schemaProblem(object), undefined, `${argv.join(" ")}: ${object.kind} ${object.metadata.name}`);
+        assert.deepEqual(unknownFieldProblems(object), [], `${argv.join(" ")}: ${object.kind} ${object.metadata.name}`);
         if (object.kind.endsWith("WebhookConfiguration")) assert.deepEqual(webhookProblems(object), [], argv.join(" "));
       }
     }
@@ -172,6 +173,8 @@ describe("every variant and every install --export flag combination", () => {
     hook["sideEffects"] = "Bogus";
     hook["admissionReviewVersions"] = "v1";
     assert.match(schemaProblem(broken) ?? "", /must be (equal to one of the allowed values|array)/);
+    hook["timeoutSecond"] = 3;
+    assert.deepEqual(unknownFieldProblems(broken), ["webhooks[0].timeoutSecond: unknown field (V1MutatingWebhook)"], "a misspelt field, which kubectl apply refuses");
   });
 });
 

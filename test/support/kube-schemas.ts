@@ -1,3 +1,4 @@
+import * as clientNode from "@kubernetes/client-node";
 import * as admissionV1 from "kubernetes-models/admissionregistration.k8s.io/v1";
 import * as appsV1 from "kubernetes-models/apps/v1";
 import * as coreV1 from "kubernetes-models/v1";
@@ -42,4 +43,55 @@ export function schemaProblem(object: { readonly apiVersion?: unknown; readonly 
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/** A model class of @kubernetes/client-node: its generated attribute table names every field the API knows. */
+interface ClientNodeModel {
+  getAttributeTypeMap(): readonly { readonly baseName: string; readonly type: string }[];
+}
+
+function clientNodeModel(type: string): ClientNodeModel | undefined {
+  const value: unknown = Reflect.get(clientNode, type);
+  return typeof value === "function" && typeof Reflect.get(value, "getAttributeTypeMap") === "function" ? (value as unknown as ClientNodeModel) : undefined;
+}
+
+const ARRAY = /^Array<(.+)>$/;
+const MAP = /^\{ \[key: string\]: (.+); \}$/;
+
+function unknownFields(value: unknown, type: string, path: string, out: string[]): void {
+  const array = ARRAY.exec(type);
+  if (array) {
+    if (Array.isArray(value)) value.forEach((item, i) => unknownFields(item, array[1]!, `${path}[${i}]`, out));
+    return;
+  }
+  const map = MAP.exec(type);
+  if (map) {
+    if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) unknownFields(item, map[1]!, `${path}.${key}`, out);
+    return;
+  }
+  const model = clientNodeModel(type);
+  if (!model || value === null || typeof value !== "object" || Array.isArray(value)) return;
+  const fields = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type] as const));
+  for (const [key, item] of Object.entries(value)) {
+    const fieldType = fields.get(key);
+    if (fieldType === undefined) out.push(`${path === "" ? "" : `${path}.`}${key}: unknown field (${type})`);
+    else unknownFields(item, fieldType, path === "" ? key : `${path}.${key}`, out);
+  }
+}
+
+/**
+ * Fields the API does not know, which `kubectl apply` (field validation Strict by default) refuses
+ * and the OpenAPI schema above lets through (it does not forbid extra properties). Read from
+ * @kubernetes/client-node's generated models (`V1<Kind>` and their attribute tables), so a
+ * misspelt field is caught; custom resources (cert-manager, Prometheus Operator) are left to their schemas.
+ */
+export function unknownFieldProblems(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): string[] {
+  const apiVersion = String(object.apiVersion);
+  const builtin = !apiVersion.includes(".") || apiVersion.includes(".k8s.io/");
+  if (!builtin) return [];
+  const type = `V1${String(object.kind)}`;
+  if (!clientNodeModel(type)) throw new Error(`no client-node model ${type}`);
+  const out: string[] = [];
+  unknownFields(object, type, "", out);
+  return out;
 }
