@@ -62,6 +62,18 @@ describe("gitops-guard install", () => {
     assert.doesNotMatch(readFileSync(file, "utf8"), /PRIVATE KEY/);
   });
 
+  it("certs --inject refuses a cert-manager export (cainjector owns its caBundle) and leaves the file as it was", async (t) => {
+    const root = mkdtempSync(join(tmpdir(), "gitops-guard-install-"));
+    t.after(() => rmSync(root, { recursive: true, force: true }));
+    const file = join(root, "guard.yaml");
+    const text = (await runCli(["install", "--export", "--certificates", "cert-manager"])).stdout;
+    writeFileSync(file, text);
+    const injected = await runCli(["certs", "--dir", join(root, "certs"), "--inject", file]);
+    assert.equal(injected.code, 2);
+    assert.match(injected.stderr, /MutatingWebhookConfiguration gitops-guard carries cert-manager\.io\/inject-ca-from: cert-manager's cainjector sets its caBundle/);
+    assert.equal(readFileSync(file, "utf8"), text);
+  });
+
   it("--kustomize-dir removes files the variant no longer has", async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "gitops-guard-install-"));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
