@@ -179,8 +179,14 @@ describe("every variant and every install --export flag combination", () => {
 });
 
 describe("the guard's own upgrade, checked by the guard", () => {
-  for (const variant of ["base", "production"]) {
-    it(`${variant}: gitops-guard check from the 0.1.0 install to this one finds nothing blocking`, async () => {
+  // One snapshot per variant the previous release shipped (0.1.0: base and production, hand-written then).
+  const previous = readdirSync(PREVIOUS).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -".yaml".length));
+  it("has the previous release's install for base and production at least", () => {
+    for (const variant of ["base", "production"]) assert.ok(previous.includes(variant), variant);
+    for (const variant of previous) assert.ok(INSTALL_VARIANTS.some((v) => v.name === variant), `${variant} is still a variant`);
+  });
+  for (const variant of previous) {
+    it(`${variant}: gitops-guard check from the previous release's install to this one finds nothing blocking`, async () => {
       const exported = await runCli(["install", "--export", "--variant", variant]);
       const result = await runCli(["check", "--before", join(PREVIOUS, `${variant}.yaml`), "--after", "-", "--format", "json"], exported.stdout);
       assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);

@@ -1,10 +1,15 @@
 import type { JsonObject } from "../k8s/json.ts";
 import { WATCH_REPLICAS, type InstallOptions } from "./install-options.ts";
-import { meta, rbacRules, WATCH_LEASE, WATCH_NAME, type InstallResource, type RbacRule } from "./install-resource.ts";
+import { meta, POLICY_CONFIGMAP, rbacRules, WATCH_LEASE, WATCH_NAME, type InstallResource, type RbacRule } from "./install-resource.ts";
 import { restrictedContainerSecurity, restrictedPodSecurity, spreadAcrossNodes } from "./pod-defaults.ts";
 
 /** watch's HTTP port: /metrics, /healthz, /readyz (plain HTTP: nothing secret is served). */
 export const WATCH_PORT = 9090;
+/**
+ * Where watch reads the policy (its `watch.*` thresholds): the policy ConfigMap mounted as a volume
+ * (the kubelet reads it, so watch needs no RBAC on ConfigMaps for it). watch reads it at start.
+ */
+export const WATCH_POLICY_DIR = "/etc/gitops-guard";
 
 const SELECTOR = { "app.kubernetes.io/name": WATCH_NAME };
 
@@ -68,6 +73,7 @@ function watchContainer(options: InstallOptions): JsonObject {
       "watch",
       `--port=${WATCH_PORT}`,
       `--lease-name=${WATCH_LEASE}`,
+      `--policy-file=${WATCH_POLICY_DIR}/policy.yaml`,
       "--records=-",
       // Escalations to Flux's notification-controller (its Alerts and Providers forward them).
       "--flux-events-url=http://notification-controller.flux-system.svc.cluster.local./",
@@ -82,6 +88,7 @@ function watchContainer(options: InstallOptions): JsonObject {
     // bench/README.md: 5,000 watched objects idle at tens of MiB of heap.
     resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
     securityContext: restrictedContainerSecurity(),
+    volumeMounts: [{ name: "policy", mountPath: WATCH_POLICY_DIR, readOnly: true }],
   };
 }
 
@@ -109,6 +116,7 @@ export function watchResources(options: InstallOptions): InstallResource[] {
               // watches, the port, queued notifications (≤ 3 s) and the records close.
               terminationGracePeriodSeconds: 15,
               containers: [watchContainer(options)],
+              volumes: [{ name: "policy", configMap: { name: POLICY_CONFIGMAP } }],
             },
           },
         },
