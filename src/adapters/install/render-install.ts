@@ -5,11 +5,20 @@ import { installFiles } from "../../core/install/install-resources.ts";
 /** No folding: a long CEL expression or PromQL query stays on one line, as written. */
 const TO_STRING = { lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false } as const;
 
+/** Longest list written on one line, in characters of its items. */
+const FLOW_MAX_CHARS = 80;
+
+function isShortScalarList(items: readonly unknown[]): boolean {
+  if (items.length === 0 || !items.every((item) => isScalar(item))) return false;
+  return items.reduce<number>((sum, item) => sum + String(isScalar(item) ? item.value : "").length + 2, 0) <= FLOW_MAX_CHARS;
+}
+
 /** One object as a YAML document, its comment on top and each note before its node. */
 function renderResource(resource: InstallResource): string {
   const doc = new Document(resource.object);
-  // Lists of scalars on one line ([get, list, watch]), as Kubernetes' own manifests write them.
-  visit(doc, { Seq: (_key, node) => void (node.items.every((item) => isScalar(item)) && node.items.length > 0 ? (node.flow = true) : undefined) });
+  // Short lists of scalars on one line ([get, list, watch]), as Kubernetes' own manifests write
+  // them; a long one (container args) keeps one item per line, so a diff shows the item changed.
+  visit(doc, { Seq: (_key, node) => void (isShortScalarList(node.items) ? (node.flow = true) : undefined) });
   if (resource.comment !== undefined && isNode(doc.contents)) doc.contents.commentBefore = ` ${resource.comment}`;
   for (const note of resource.notes ?? []) {
     const node: unknown = doc.getIn(note.path, true);

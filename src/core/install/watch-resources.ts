@@ -100,7 +100,7 @@ export function watchResources(options: InstallOptions): InstallResource[] {
     ...watchRbac(ns),
     {
       file: "watch.yaml",
-      comment: `gitops-guard watch: ${replicas} replica(s), one leader (Lease ${WATCH_LEASE}); every replica serves /metrics and health.`,
+      comment: `gitops-guard watch: ${replicas === 1 ? "one replica" : `${replicas} replicas`}, one leader (Lease ${WATCH_LEASE}); every replica serves /metrics and health.`,
       object: {
         apiVersion: "apps/v1", kind: "Deployment", metadata: meta(WATCH_NAME, ns),
         spec: {
