@@ -10,7 +10,7 @@ export type PropagationPolicy = "Foreground" | "Background" | "Orphan";
 
 /** DeleteOptions fields the simulator honours (from the query or a DeleteOptions body). */
 export interface DeleteOptions {
-  /** Default "Background", as for every apps/v1, batch/v1 and core resource. */
+  /** Default "Background" (apps/v1, core), "Orphan" for batch/v1 Jobs (their registry's default). */
   readonly propagationPolicy?: PropagationPolicy;
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
   /** Pods only (see podGracePeriodSeconds); other kinds are deleted at once, as their strategies do. */
@@ -52,7 +52,9 @@ export async function deleteObject(ctx: ApiContext, resource: ResourceType, name
   }
   await ctx.hooks.validateAndNotify({ operation: "DELETE", resource, subresource: "", namespace, name, object: undefined, oldObject: current, dryRun: options.dryRun });
   if (options.dryRun) return { object: current, finished: true };
-  const policy = options.propagationPolicy ?? "Background";
+  // batch/v1 Jobs orphan their pods when no policy is given (jobStrategy.DefaultGarbageCollectionPolicy,
+  // kept for backward compatibility; kubectl sends Background explicitly); everything else deletes them.
+  const policy = options.propagationPolicy ?? (resource.storageKey === "jobs.batch" ? "Orphan" : "Background");
   const grace = resource.storageKey === "pods" ? podGracePeriodSeconds(current, options.gracePeriodSeconds) : 0;
   if (metaString(current, "deletionTimestamp") !== "") return shortenGrace(ctx, resource, current, grace);
   const extra = POLICY_FINALIZER[policy];

@@ -1,4 +1,5 @@
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
+import { installBuiltinStrategies } from "../e2e/install-builtin-strategies.ts";
 import { startKubeApiServer, type KubeApiServerOptions, type SimulatedApiServer } from "../kube-apiserver/start-kube-api-server.ts";
 import { StatusError } from "../kube-apiserver/status-error.ts";
 import { createClusterApi, type ClusterApi } from "./cluster-api.ts";
@@ -7,9 +8,14 @@ import { emitEvent } from "./emit-event.ts";
 import { createEndpointSliceController } from "./endpoint-slice-controller.ts";
 import { CONTROLLER_RESOURCES } from "./kinds.ts";
 import { createKubelet, type Kubelet, type KubeletOptions } from "./kubelet.ts";
+import { podUpdateValidator } from "./pod-update-validator.ts";
 import { recordReadyPods, type ReadyPodsRecorder } from "./ready-pods-recorder.ts";
 import { createReplicaSetController } from "./replica-set-controller.ts";
 import { createScheduler, readyNode } from "./scheduler.ts";
+import { createStatefulSetController } from "./stateful-set-controller.ts";
+import { createVolumeBinder } from "./volume-binder.ts";
+import { createDaemonSetController } from "./daemon-set-controller.ts";
+import { createJobController } from "./job-controller.ts";
 import { createSimClock, DEFAULT_SIM_START_MS, type SimClock } from "./sim-clock.ts";
 import type { ControllerContext, SimController } from "./sim-controller.ts";
 
@@ -35,8 +41,8 @@ export interface SimulatedClusterOptions {
   /** API server options (its clock is the simulated one). */
   readonly server?: Omit<KubeApiServerOptions, "now">;
   /**
-   * The controllers one round runs, given the defaults (scheduler, kubelet, ReplicaSet,
-   * Deployment, EndpointSlice): add a simulated owner (a GitOps
+   * The controllers one round runs, given the defaults (scheduler, kubelet, volume binder,
+   * ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, EndpointSlice): add a simulated owner (a GitOps
    * tool) to the loop, or leave one out. Default: the defaults.
    */
   readonly controllers?: (defaults: readonly SimController[]) => readonly SimController[];
@@ -80,7 +86,8 @@ const MAX_ERRORS = 1000;
 
 /** The controllers, in the order one round runs them: placement and pods first, then owners, then endpoints. */
 function defaultControllers(kubelet: Kubelet): SimController[] {
-  return [createScheduler(), kubelet, createReplicaSetController(), createDeploymentController(), createEndpointSliceController()];
+  return [createScheduler(), kubelet, createVolumeBinder(), createReplicaSetController(), createDeploymentController(),
+    createStatefulSetController(), createDaemonSetController(), createJobController(), createEndpointSliceController()];
 }
 
 /**
@@ -93,6 +100,11 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
   const clock = createSimClock(options.startMs ?? DEFAULT_SIM_START_MS);
   const server = await startKubeApiServer({ ...options.server, now: clock.now });
   for (const spec of CONTROLLER_RESOURCES) server.registerResource(spec);
+  // kube-apiserver's own strategies the controllers depend on: the Job's generated selector,
+  // Deployment/Job/PVC immutable-field validation (../e2e/install-builtin-strategies.ts) and pod
+  // update validation (a running pod's spec cannot gain a volume).
+  installBuiltinStrategies(server);
+  server.setValidator("pods", podUpdateValidator);
   const ctx = server.context;
   const api = createClusterApi(ctx);
   const nodeNames = typeof options.nodes === "number" || options.nodes === undefined
