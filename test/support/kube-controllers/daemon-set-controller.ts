@@ -55,8 +55,13 @@ async function remove(ctx: ControllerContext, ds: JsonObject, pod: JsonObject): 
   await ctx.event(ds, "Normal", "SuccessfulDelete", `Deleted pod: ${meta(pod, "name")}`);
 }
 
-/** podsShouldBeOnNode + syncNodes: create on nodes without a pod, delete failed, surplus (all but the oldest) and misplaced pods. */
-async function manage(ctx: ControllerContext, ds: JsonObject, revisions: Revisions, byNode: Map<string, JsonObject[]>, nodes: readonly JsonObject[]): Promise<void> {
+/**
+ * podsShouldBeOnNode + syncNodes: create on nodes without a pod, delete failed, surplus (all but
+ * the oldest) and misplaced pods. True when it changed something: the real controller then waits
+ * for its expectations (the informer seeing those pods) before a rolling update step.
+ */
+async function manage(ctx: ControllerContext, ds: JsonObject, revisions: Revisions, byNode: Map<string, JsonObject[]>, nodes: readonly JsonObject[]): Promise<boolean> {
+  const before = ctx.api.list(POD, meta(ds, "namespace")).map((p) => `${meta(p, "uid")}${meta(p, "deletionTimestamp")}`).join();
   const wanted = new Set(nodes.filter((n) => shouldRun(ds, n)).map((n) => meta(n, "name")));
   for (const [node, pods] of byNode) {
     if (wanted.has(node)) continue;
@@ -74,16 +79,19 @@ async function manage(ctx: ControllerContext, ds: JsonObject, revisions: Revisio
     const alive = running.filter((p) => podPhase(p) !== "Failed").sort(byCreation);
     for (const pod of alive.slice(1)) await remove(ctx, ds, pod);
   }
+  return ctx.api.list(POD, meta(ds, "namespace")).map((p) => `${meta(p, "uid")}${meta(p, "deletionTimestamp")}`).join() !== before;
 }
 
 /** rollingUpdate (maxSurge 0): delete old pods that are unavailable, then old available ones while fewer than maxUnavailable nodes are unavailable. */
-async function rollingUpdate(ctx: ControllerContext, ds: JsonObject, revisions: Revisions, byNode: Map<string, JsonObject[]>, desired: number): Promise<void> {
+async function rollingUpdate(ctx: ControllerContext, ds: JsonObject, revisions: Revisions, byNode: Map<string, JsonObject[]>, wanted: ReadonlySet<string>): Promise<void> {
+  const desired = wanted.size;
   const strategy = objectField(objectField(ds, "spec"), "updateStrategy");
   if (stringField(strategy, "type") === "OnDelete") return;
   const maxUnavailable = scaledValue(objectField(strategy, "rollingUpdate")["maxUnavailable"], desired, true, DEFAULT_MAX_UNAVAILABLE);
   const minReady = numberField(objectField(ds, "spec"), "minReadySeconds", 0);
   const nowMs = ctx.api.now().getTime();
-  let unavailable = 0;
+  // A node that should run a pod and has none is unavailable too.
+  let unavailable = [...wanted].filter((node) => (byNode.get(node) ?? []).length === 0).length;
   const replace: JsonObject[] = [];
   const candidates: JsonObject[] = [];
   for (const pods of byNode.values()) {
@@ -140,8 +148,7 @@ async function syncDaemonSet(ctx: ControllerContext, ds: JsonObject): Promise<vo
   for (const pod of pods) byNode.set(nodeName(pod), [...(byNode.get(nodeName(pod)) ?? []), pod]);
   const wanted = new Set(nodes.filter((n) => shouldRun(ds, n)).map((n) => meta(n, "name")));
   if (!isDeleting(ds)) {
-    await manage(ctx, ds, revisions, byNode, nodes);
-    await rollingUpdate(ctx, ds, revisions, byNode, wanted.size);
+    if (!(await manage(ctx, ds, revisions, byNode, nodes))) await rollingUpdate(ctx, ds, revisions, byNode, wanted);
     await truncateHistory(ctx, revisions, new Set(pods.map((p) => String(objectField(objectField(p, "metadata"), "labels")[CONTROLLER_REVISION_HASH_LABEL] ?? ""))), numberField(objectField(ds, "spec"), "revisionHistoryLimit", 10));
   }
   const status = statusOf(ds, revisions, byNode, wanted, ctx.api.now().getTime());

@@ -77,6 +77,17 @@ describe("simulated cluster driver", () => {
     }
   });
 
+  it("an API server outage stops clients and controllers alike; time goes on and they resume after it", async () => {
+    await createFromFixture(cluster.api, "kube-controllers/web.yaml");
+    await cluster.setApiAvailable(false);
+    await assert.rejects(fetch(`${cluster.server.url}/healthz`), (error: unknown) => error instanceof Error && (error.cause as { code?: string } | undefined)?.code === "ECONNREFUSED");
+    await cluster.advance(10_000);
+    assert.equal(cluster.api.list(POD, "shop").length, 0, "no controller acted");
+    await cluster.setApiAvailable(true);
+    await cluster.advance(10_000);
+    assert.equal(objectField(cluster.api.get({ ...DEPLOYMENT, namespace: "shop", name: "web" })!, "status")["readyReplicas"], 3);
+  });
+
   it("the clock refuses to go back", () => {
     const clock = createSimClock(0);
     assert.throws(() => clock.advance(-1), /not a finite duration/);

@@ -74,6 +74,12 @@ export interface SimulatedCluster {
   advance(ms: number): Promise<void>;
   /** Advances tick by tick until `predicate` holds (checked after each step); returns the simulated ms it took. Throws after timeoutMs. */
   runUntil(predicate: () => boolean, options: { readonly timeoutMs: number; readonly what: string }): Promise<number>;
+  /**
+   * An API server outage for everyone: `server.setAvailable(available)` (clients get connection
+   * errors) and the controllers pause too (kube-controller-manager and the kubelets lose the API
+   * server as well; pods keep running as they were). Time still advances.
+   */
+  setApiAvailable(available: boolean): Promise<void>;
   /** Starts counting the ready pods of a Service after every write and tick (see ReadyPodsRecorder). */
   recordReadyPods(namespace: string, service: string): ReadyPodsRecorder;
   /** Calls `listener` after each tick's fixed point; returns the remover. */
@@ -117,6 +123,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
   const tickListeners = new Set<(tick: number) => void>();
   let tick = 0;
   let serial = 0;
+  let apiAvailable = true;
   let queue: Promise<void> = Promise.resolve();
 
   const contextFor = (controller: SimController): ControllerContext => ({
@@ -131,6 +138,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
   const contexts = new Map(controllers.map((c) => [c, contextFor(c)]));
 
   const settle = async (): Promise<void> => {
+    if (!apiAvailable) return;
     for (let round = 0; round < MAX_ROUNDS_PER_STEP; round++) {
       const before = ctx.store.currentResourceVersion();
       for (const controller of controllers) await controller.sync(contexts.get(controller)!);
@@ -169,6 +177,10 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
         await cluster.advance(tickMs);
       }
       return clock.nowMs() - start;
+    },
+    async setApiAvailable(available) {
+      apiAvailable = available;
+      await server.setAvailable(available);
     },
     recordReadyPods: (namespace, service) => recordReadyPods({
       api,
