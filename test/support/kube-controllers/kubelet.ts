@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { labelsOf } from "../../../src/core/impact/cascade/label-selector.ts";
 import { refOf, tolerateRace } from "./cluster-api.ts";
@@ -118,6 +119,8 @@ export function createKubelet(options: KubeletOptions = {}): Kubelet {
           }
         }
         const status = podStatusAt(pod, historyOf(pod, nodes, nowMs), nowMs);
+        // Most passes change nothing: skip the write path (the API server would store nothing either).
+        if (isDeepStrictEqual(status, pod["status"])) continue;
         await tolerateRace(ctx.api.update(refOf(POD, pod), (current) => ({ ...current, status }), "status"), (e) => ctx.report(e));
       }
       // Forget pods that are gone, so the kubelet's memory stays bounded by the live pods.

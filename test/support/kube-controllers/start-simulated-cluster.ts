@@ -186,7 +186,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
     },
     recordReadyPods: (namespace, service) => recordReadyPods({
       api,
-      onWrite: (listener) => ctx.store.subscribe(() => listener()),
+      onWrite: (listener) => ctx.store.subscribe((change) => listener(change.storageKey)),
       onTick: (listener) => cluster.onTick(listener),
       currentTick: () => tick,
       resourceVersion: () => String(ctx.store.currentResourceVersion()),
