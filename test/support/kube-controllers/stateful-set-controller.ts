@@ -14,6 +14,8 @@ import { claimFor, claimTemplates, ordinalOf, podRevision, statefulPod, storageM
 import type { ControllerContext, SimController } from "./sim-controller.ts";
 
 const COMPONENT = "statefulset-controller";
+// Pods whose FailedUpdate Event was emitted, remembered so a blocked pod is reported once.
+const MAX_REPORTED = 4096;
 
 /** One pass over one StatefulSet. */
 interface SetPass {
@@ -102,6 +104,8 @@ async function fixStorage(pass: SetPass, pod: JsonObject, ordinal: number): Prom
     if (!(error instanceof StatusError)) throw error;
     const key = `${meta(pod, "uid")}/${meta(pass.revisions.update, "name")}`;
     if (!pass.reported.has(key)) {
+      // Bounded: forgetting old keys only means one more Event for a pod still blocked.
+      if (pass.reported.size >= MAX_REPORTED) pass.reported.clear();
       pass.reported.add(key);
       pass.ctx.report(error);
       await pass.ctx.event(pass.set, "Warning", "FailedUpdate", `update Pod ${meta(pod, "name")} in StatefulSet ${meta(pass.set, "name")} failed error: ${error.message}`);
