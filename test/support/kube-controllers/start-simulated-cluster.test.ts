@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { createFromFixture } from "./create-from-fixture.ts";
-import { objectField } from "./json-fields.ts";
+import { objectField, objectsField } from "./json-fields.ts";
 import { DEPLOYMENT, POD } from "./kinds.ts";
 import { createSimClock, DEFAULT_SIM_START_MS } from "./sim-clock.ts";
 import { DEFAULT_NODE_COUNT, MAX_ROUNDS_PER_STEP, startSimulatedCluster, type SimulatedCluster } from "./start-simulated-cluster.ts";
@@ -86,6 +86,32 @@ describe("simulated cluster driver", () => {
     await cluster.setApiAvailable(true);
     await cluster.advance(10_000);
     assert.equal(objectField(cluster.api.get({ ...DEPLOYMENT, namespace: "shop", name: "web" })!, "status")["readyReplicas"], 3);
+  });
+
+  it("is deterministic: the same rolling update twice gives the same writes and the same ready counts at every tick", async () => {
+    const run = async (): Promise<{ writes: string[]; perTick: number[] }> => {
+      const c = await startSimulatedCluster();
+      try {
+        await createFromFixture(c.api, "kube-controllers/web.yaml");
+        await c.advance(10_000);
+        const writes: string[] = [];
+        // Names and uids are random (generateName suffixes, uuids); what happened, to what kind, is not.
+        c.server.context.store.subscribe((change) => writes.push(`${change.type} ${change.storageKey}`));
+        const recorder = c.recordReadyPods("shop", "web");
+        await c.api.update({ ...DEPLOYMENT, namespace: "shop", name: "web" }, (d) => {
+          objectsField(objectField(objectField(objectField(d, "spec"), "template"), "spec"), "containers")[0]!["image"] = "ghcr.io/example/web:2.0.0";
+          return d;
+        });
+        await c.advance(30_000);
+        recorder.stop();
+        return { writes, perTick: recorder.perTick.map((t) => t.ready) };
+      } finally {
+        await c.stop();
+      }
+    };
+    const [first, second] = [await run(), await run()];
+    assert.deepEqual(second, first);
+    assert.ok(first.writes.length > 50, `${first.writes.length} writes`);
   });
 
   it("the clock refuses to go back", () => {
