@@ -268,4 +268,24 @@ describe("simulated Deployment and ReplicaSet controllers", () => {
     assert.equal(recorder.min, 3, `min at ${JSON.stringify(recorder.minAt)}`);
     assert.equal(replicaSets().find((r) => objectField(r, "spec")["replicas"] === 1 && meta(r, "name") !== "")?.["kind"], "ReplicaSet", "one surge pod of the new ReplicaSet");
   });
+
+  it("a replicas change mid-rollout scales both ReplicaSets proportionally, then the rollout goes on", async () => {
+    await up((d) => {
+      objectField(d, "spec")["replicas"] = 4;
+    });
+    const release = cluster.kubelet.inject({ match: { image: "ghcr.io/example/web:slow" }, behaviour: "never-ready" });
+    await update((d) => withImage(d, "ghcr.io/example/web:slow"));
+    await cluster.advance(5_000);
+    const sizes = (): number[] => replicaSets().map((r) => Number(objectField(r, "spec")["replicas"])).sort((a, b) => a - b);
+    assert.deepEqual(sizes(), [2, 3], "stuck: old down to 3 (maxUnavailable 1), new up to 2 (surge 1), never ready");
+    await update((d) => {
+      objectField(d, "spec")["replicas"] = 8;
+    });
+    await cluster.step();
+    assert.deepEqual(sizes(), [4, 6], "5 pods for 4 + 1 surge → 10 for 8 + 2: old 3·10/5 = 6, new 2·10/5 = 4");
+    assert.ok(replicaSets().every((r) => objectField(objectField(r, "metadata"), "annotations")["deployment.kubernetes.io/desired-replicas"] === "8"));
+    release();
+    await update((d) => withImage(d, "ghcr.io/example/web:2.0.0"));
+    await cluster.runUntil(() => objectField(deployment(), "status")["updatedReplicas"] === 8 && objectField(deployment(), "status")["availableReplicas"] === 8 && objectField(deployment(), "status")["replicas"] === 8, { timeoutMs: 120_000, what: "rollout at 8" });
+  });
 });

@@ -4,6 +4,7 @@ import { StatusError } from "../kube-apiserver/status-error.ts";
 import { refOf, tolerateRace } from "./cluster-api.ts";
 import { claimObjects, planClaims } from "./claim-objects.ts";
 import { createNewReplicaSet } from "./deployment-new-replica-set.ts";
+import { scaleForReplicasChange } from "./deployment-scale.ts";
 import { annotation, DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, splitReplicaSets, withAnnotations } from "./deployment-revision.ts";
 import { plainStatus, rolloutStatus, isDeploymentComplete } from "./deployment-status.ts";
 import { DEFAULT_REVISION_HISTORY_LIMIT, maxSurge, newReplicaSetReplicas, oldReplicaSetScaleDowns, isRollingUpdate, specReplicas, statusCount } from "./deployment-strategy.ts";
@@ -101,14 +102,17 @@ async function cleanup(pass: Pass): Promise<void> {
   }
 }
 
-/** sync.go isScalingEvent + scale (without proportional scaling): one active ReplicaSet follows spec.replicas. */
+/**
+ * sync.go isScalingEvent + scale: an active ReplicaSet whose desired-replicas annotation differs
+ * from spec.replicas means a replicas change, not a rollout: scale (scaleForReplicasChange).
+ * Returns whether it was one.
+ */
 async function scalingEvent(pass: Pass): Promise<boolean> {
   const replicas = String(specReplicas(pass.deployment));
   const active = all(pass).filter((rs) => specReplicas(rs) > 0);
   if (!active.some((rs) => annotation(rs, DESIRED_REPLICAS_ANNOTATION) !== "" && annotation(rs, DESIRED_REPLICAS_ANNOTATION) !== replicas)) return false;
-  const only = active.length === 1 ? active[0] : active.length === 0 ? pass.newRS : undefined;
-  if (only) await scale(pass, only, specReplicas(pass.deployment));
-  return only !== undefined;
+  for (const { rs, replicas: to } of scaleForReplicasChange(pass.deployment, pass.newRS, pass.oldRSs, isRollingUpdate(pass.deployment))) await scale(pass, rs, to);
+  return true;
 }
 
 async function syncDeployment(ctx: ControllerContext, deployment: JsonObject): Promise<void> {

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import type { JsonObject, JsonValue } from "../../../src/core/k8s/json.ts";
 import { maxSurge, maxUnavailable, newReplicaSetReplicas, oldReplicaSetScaleDowns, resolveFenceposts } from "./deployment-strategy.ts";
 import { scaledValue } from "./int-or-percent.ts";
+import { scaleForReplicasChange } from "./deployment-scale.ts";
 
 function deployment(replicas: number, rollingUpdate: JsonObject = {}, type = "RollingUpdate"): JsonObject {
   return { metadata: { name: "d" }, spec: { replicas, strategy: { type, rollingUpdate } } };
@@ -54,5 +55,29 @@ describe("deployment strategy arithmetic (deploymentutil)", () => {
     const downs = oldReplicaSetScaleDowns(deployment(4, { maxSurge: 0, maxUnavailable: 2 }), [rs("b", "2026-01-01T00:00:02Z", 2, 2), rs("a", "2026-01-01T00:00:01Z", 2, 2)], rs("new", "2026-01-01T00:01:00Z", 0, 0));
     assert.deepEqual(downs.map((s) => [s.rs["metadata"], s.replicas]), [[{ name: "a", creationTimestamp: "2026-01-01T00:00:01Z" }, 0]]);
     assert.deepEqual(oldReplicaSetScaleDowns(deployment(3, { maxSurge: 1, maxUnavailable: 0 }), [rs("old", "x", 3, 3)], rs("new", "y", 1, 0)), [], "maxUnavailable 0: nothing until a new pod is available");
+  });
+});
+
+describe("proportional scaling on a replicas change (sync.go scale)", () => {
+  const annotated = (name: string, created: string, replicas: number, maxReplicas: number): JsonObject => ({
+    metadata: { name, creationTimestamp: created, annotations: { "deployment.kubernetes.io/max-replicas": String(maxReplicas), "deployment.kubernetes.io/desired-replicas": "10" } },
+    spec: { replicas }, status: { replicas, availableReplicas: replicas },
+  });
+
+  it("spreads a scale-up over the active ReplicaSets in proportion, leftovers to the largest", () => {
+    // Mid-rollout at 10 replicas (max 13 with 25 % surge): old 8, new 5. Scaled to 20 (max 25).
+    const old = annotated("old", "2026-01-01T00:00:00Z", 8, 13);
+    const fresh = annotated("new", "2026-01-01T00:01:00Z", 5, 13);
+    const plan = scaleForReplicasChange(deployment(20), fresh, [old], true);
+    assert.deepEqual(plan.map((s) => [(s.rs["metadata"] as JsonObject)["name"], s.replicas]), [["old", 15], ["new", 10]], "8·25/13 = 15.4 → 15; 5·25/13 = 9.6 → 10");
+    const down = scaleForReplicasChange(deployment(5), fresh, [old], true);
+    assert.equal(down.reduce((sum, s) => sum + s.replicas, 0), 5 + 2, "replicas + maxSurge (25 % of 5 rounds up to 2)");
+  });
+
+  it("one active ReplicaSet takes the whole count; a saturated new one sends the old ones to 0", () => {
+    const only = annotated("only", "2026-01-01T00:00:00Z", 3, 4);
+    assert.deepEqual(scaleForReplicasChange(deployment(6), undefined, [only], true).map((s) => s.replicas), [6]);
+    const saturated: JsonObject = { metadata: { name: "new", annotations: { "deployment.kubernetes.io/desired-replicas": "6" } }, spec: { replicas: 6 }, status: { availableReplicas: 6 } };
+    assert.deepEqual(scaleForReplicasChange(deployment(6), saturated, [only], true).map((s) => [(s.rs["metadata"] as JsonObject)["name"], s.replicas]), [["only", 0]]);
   });
 });
