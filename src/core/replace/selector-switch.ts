@@ -4,7 +4,7 @@ import { metaString } from "../k8s/kube-object.ts";
 import type { LabelMap } from "./condition.ts";
 import { SELECTING_KINDS, type SelectingKind } from "./kind-traits.ts";
 import type { ReplaceRef } from "./replace-ref.ts";
-import { labelsMatch, templateLabels, workloadSelector } from "./workload-shape.ts";
+import { labelsMatch, sameLabels, templateLabels, workloadSelector } from "./workload-shape.ts";
 
 /** A selecting object (Service, PDB, NetworkPolicy) that must follow the workload's new labels. */
 export interface SelectorSwitch {
@@ -41,19 +41,20 @@ export function selectorOf(obj: JsonObject, kind: SelectingKind): LabelMap {
 export function followingSelector(current: LabelMap, oldWorkload: JsonObject, newWorkload: JsonObject): LabelMap {
   const newTemplate = templateLabels(newWorkload);
   const oldSelector = workloadSelector(oldWorkload);
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(current)) if (Object.hasOwn(newTemplate, key)) out[key] = newTemplate[key]!;
+  // A Map: label keys are data, "__proto__" included (an assignment would set a prototype).
+  const out = new Map<string, string>();
+  for (const key of Object.keys(current)) if (Object.hasOwn(newTemplate, key)) out.set(key, newTemplate[key]!);
   for (const [key, value] of Object.entries(workloadSelector(newWorkload))) {
-    if (!Object.hasOwn(oldSelector, key) || oldSelector[key] !== value) out[key] = value;
+    if (!Object.hasOwn(oldSelector, key) || oldSelector[key] !== value) out.set(key, value);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /**
  * The switches a workload's replacement needs: every selecting object in the namespace that
- * selects the old pods and would not select the new ones. Its target selector comes from its own
- * desired version when one was given (a Service in the same --desired file), else it follows the
- * workload (followingSelector).
+ * selects the old pods and whose selector changes — to its own desired selector when one was
+ * given (a Service in the same --desired file; kustomize commonLabels changes both), else, when
+ * it would not select the new pods at all, to a selector that follows them (followingSelector).
  */
 export function selectorSwitches(oldWorkload: JsonObject, newWorkload: JsonObject, selecting: readonly JsonObject[], desiredOthers: readonly JsonObject[]): SelectorSwitch[] {
   const oldLabels = templateLabels(oldWorkload);
@@ -64,9 +65,12 @@ export function selectorSwitches(oldWorkload: JsonObject, newWorkload: JsonObjec
     const name = metaString(obj, "name");
     if (kind === undefined || name === undefined) continue;
     const from = selectorOf(obj, kind);
-    if (!labelsMatch(from, oldLabels) || labelsMatch(from, newLabels)) continue;
+    if (!labelsMatch(from, oldLabels)) continue;
     const own = desiredOthers.find((d) => d["kind"] === kind.kind && metaString(d, "name") === name);
+    // Its own desired manifest decides; without one, only a selector that would lose the pods follows them.
+    if (own === undefined && labelsMatch(from, newLabels)) continue;
     const to = own === undefined ? followingSelector(from, oldWorkload, newWorkload) : selectorOf(own, kind);
+    if (sameLabels(from, to)) continue;
     const annotations = stringMapOf(getAt(obj, ["metadata", "annotations"]));
     const labels = stringMapOf(getAt(obj, ["metadata", "labels"]));
     out.push({
