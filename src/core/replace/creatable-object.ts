@@ -2,8 +2,9 @@ import { TOOL_MARKER_ANNOTATION } from "../admission/mark-object.ts";
 import { FLUX_FORCE_ANNOTATION, FLUX_FORCE_VALUE, MARK_ANNOTATIONS } from "../decide/mark-annotations.ts";
 import { cloneJson, isJsonObject, type JsonObject } from "../k8s/json.ts";
 
-/** The label the webhook's orphan-recreate mark adds so `watch` finds marked objects with a label selector. */
-export const REPLACE_LABEL = "gitops-guard.io/replace";
+import { REPLACE_LABEL } from "../admission/mark-object.ts";
+
+export { REPLACE_LABEL };
 
 /** Metadata the API server assigns: never sent on a create (a uid or resourceVersion there is refused). */
 const SERVER_METADATA = ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"];
