@@ -60,9 +60,17 @@ describe("policy schema", () => {
       watch: { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [], recover: false },
       kubernetes: { featureGates: {} },
       check: { safeguards: { required: {}, annotation: "gitops-guard.io/safeguards" } },
+      replace: { timeoutSeconds: 600, drainSeconds: 30, runningJobs: "leave", automatic: true },
     });
     const override = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", overrides: [{ action: "deny" }] }).overrides[0];
     assert.deepEqual(override, { match: { kinds: [], namespaces: [], labels: {}, owners: [] }, action: "deny", strategy: "recreate", acceptDataLoss: false });
+  });
+
+  it("refuses replace settings out of range, naming the key", () => {
+    for (const replace of [{ timeoutSeconds: 10 }, { drainSeconds: -1 }, { runningJobs: "kill" }, { timeout: 600 }]) {
+      const result = parsePolicy({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", replace });
+      assert.equal(result.ok, false, JSON.stringify(replace));
+    }
   });
 
   it("gives every parse its own default sections (no shared object between two policies)", () => {
