@@ -49,6 +49,12 @@ export interface SimulatedApiServer {
   readonly kubeconfigYaml: string;
   /** Direct storage access for setup and assertions. */
   readonly store: StoreAccess;
+  /**
+   * The in-process API (registry, store, write hooks, background runner): simulated controllers
+   * (test/support/kube-controllers) write through createObject/updateObject/deleteObject with it,
+   * so admission, validation, watches and the garbage collector see their writes.
+   */
+  readonly context: ApiContext;
   /** Every request received, oldest first (method, path, query, content type, status). */
   readonly requests: readonly LoggedRequest[];
   /** Changes the gitVersion /version answers (a control-plane upgrade). */
@@ -148,7 +154,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   };
 
   return {
-    url, caPem: cert.caPem, token, kubeconfigPath, kubeconfigYaml: yaml, store: access, requests,
+    url, caPem: cert.caPem, token, kubeconfigPath, kubeconfigYaml: yaml, store: access, context: ctx, requests,
     setKubernetesVersion(gitVersion) {
       kubernetesVersion = gitVersion;
     },
