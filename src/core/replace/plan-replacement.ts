@@ -49,7 +49,11 @@ function jobRunning(job: JsonObject): boolean {
   return !finished && getAt(job, ["status", "startTime"]) !== undefined;
 }
 
-/** StatefulSet pods `<name>-<ordinal>` below the new replica count, highest ordinal first (the controller's own update order). */
+/**
+ * StatefulSet pods `<name>-<ordinal>` below the new replica count, lowest ordinal first: the
+ * controller processes replicas from ordinal 0 and stops at the first it cannot update in place
+ * (the claim-template trap), so a higher pod deleted first is not even re-created.
+ */
 function podsToRoll(live: JsonObject, desired: JsonObject, pods: readonly JsonObject[]): { name: string; uid: string }[] {
   const name = metaString(live, "name") ?? "";
   const replicas = replicasOf(desired);
@@ -61,7 +65,7 @@ function podsToRoll(live: JsonObject, desired: JsonObject, pods: readonly JsonOb
     if (!m || m[1] !== name || uid === undefined || Number(m[2]) >= replicas) continue;
     out.push({ name: podName, uid, ordinal: Number(m[2]) });
   }
-  return out.sort((a, b) => b.ordinal - a.ordinal).map(({ name: n, uid }) => ({ name: n, uid }));
+  return out.sort((a, b) => a.ordinal - b.ordinal).map(({ name: n, uid }) => ({ name: n, uid }));
 }
 
 /** The steps of orphan-recreate and blue-green (issue 14 item 1). */
@@ -78,10 +82,11 @@ function workloadSteps(input: PlanInput, target: ReplaceRef, oldUid: string, swi
   } else {
     steps.push(step("create-new", { type: "create", ref: target, body: "desired" }, [{ kind: "absent", ref: target, uid: oldUid }], { kind: "present", ref: target, exceptUid: oldUid }, BACK));
   }
-  steps.push(step("wait-healthy", { type: "wait" }, [], { kind: "healthy", ref: target, exceptUid: oldUid }, { rollsBack: true, title: `wait until the new ${target.kind} is healthy (kstatus Current)` }));
+  const healthy = step("wait-healthy", { type: "wait" }, [], { kind: "healthy", ref: target, exceptUid: oldUid }, { rollsBack: true, title: `wait until the new ${target.kind} is healthy (kstatus Current)` });
   if (desired !== undefined && live["kind"] === "StatefulSet" && claimTemplates(live) !== claimTemplates(desired)) {
     // kubernetes#141876: an adopted pod has no volume for a new claim template and the controller
-    // retries its in-place update forever; each pod is re-created, one at a time, readiness-gated.
+    // retries its in-place update forever (the set is never healthy before this); each pod is
+    // re-created, one at a time, each once the others are ready.
     const selector = workloadSelector(desired);
     const others = Math.max(0, replicasOf(desired) - 1);
     for (const pod of podsToRoll(live, desired, input.pods)) {
@@ -90,6 +95,7 @@ function workloadSteps(input: PlanInput, target: ReplaceRef, oldUid: string, swi
         { kind: "pod-renewed", namespace: target.namespace, name: pod.name, oldUid: pod.uid }, BACK));
     }
   }
+  steps.push(healthy);
   for (const s of switches) {
     steps.push(step(`switch:${s.ref.kind}/${s.ref.name}`, { type: "switch-selector", ref: s.ref, path: s.path, form: s.form, to: s.to },
       [{ kind: "ready-pods", namespace: target.namespace, selector: s.to, min: minReady }],

@@ -78,13 +78,13 @@ test("a change that keeps the selector is orphan-recreate: the new object adopts
   assert.deepEqual(p.steps.at(-1)!.verification, { kind: "no-leftovers", namespace: "web", selector: { app: "api" } });
 });
 
-test("a StatefulSet that gains a claim template rolls its adopted pods one at a time, highest ordinal first, readiness-gated", () => {
+test("a StatefulSet that gains a claim template rolls its adopted pods one at a time, from ordinal 0 (where the controller stops), readiness-gated, before it can be healthy", () => {
   const [sts] = live("statefulset-live.yaml") as [JsonObject];
   const [desired] = objects("statefulset-desired.yaml") as [JsonObject];
   const pods = [0, 1, 2, 5].map((n) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: `db-${n}`, namespace: "data", uid: `pod-${n}` } }));
   const p = mustPlan(planReplacement(input({ live: sts, desired, pods })));
   assert.equal(p.strategy, "orphan-recreate");
-  assert.deepEqual(p.steps.map((s) => s.id), ["delete-old", "create-new", "wait-healthy", "roll:db-2", "roll:db-1", "roll:db-0", "verify-adopted"]);
+  assert.deepEqual(p.steps.map((s) => s.id), ["delete-old", "create-new", "roll:db-0", "roll:db-1", "roll:db-2", "wait-healthy", "verify-adopted"]);
   const roll = p.steps.find((s) => s.id === "roll:db-1")!;
   assert.deepEqual(roll.preconditions, [{ kind: "ready-pods", namespace: "data", selector: { app: "db" }, min: 2 }]);
   assert.deepEqual(roll.verification, { kind: "pod-renewed", namespace: "data", name: "db-1", oldUid: "pod-1" });
