@@ -1,5 +1,6 @@
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { labelsOf, parseLabelSelector } from "../../../src/core/impact/cascade/label-selector.ts";
+import { StatusError } from "../kube-apiserver/status-error.ts";
 import { refOf, tolerateRace } from "./cluster-api.ts";
 import { claimObjects, planClaims } from "./claim-objects.ts";
 import { isDeleting, meta, numberField, objectField, objectsField } from "./json-fields.ts";
@@ -25,8 +26,10 @@ async function manageReplicas(ctx: ControllerContext, rs: JsonObject, pods: read
       const pod = await ctx.api.create(podFromTemplate(template, rs, { generateName: `${meta(rs, "name")}-` }));
       await ctx.event(rs, "Normal", "SuccessfulCreate", `Created pod: ${meta(pod, "name")}`);
     } catch (error) {
+      if (!(error instanceof StatusError)) throw error;
       // slowStartBatch stops at the first failure; the error becomes the ReplicaFailure condition.
-      const message = error instanceof Error ? error.message : String(error);
+      ctx.report(error);
+      const message = error.message;
       await ctx.event(rs, "Warning", "FailedCreate", `Error creating: ${message}`);
       return message;
     }

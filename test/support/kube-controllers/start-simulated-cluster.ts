@@ -4,7 +4,7 @@ import { startKubeApiServer, type KubeApiServerOptions, type SimulatedApiServer 
 import { StatusError } from "../kube-apiserver/status-error.ts";
 import { createClusterApi, type ClusterApi } from "./cluster-api.ts";
 import { createDeploymentController } from "./deployment-controller.ts";
-import { emitEvent } from "./emit-event.ts";
+import { createEventEmitter } from "./emit-event.ts";
 import { createEndpointSliceController } from "./endpoint-slice-controller.ts";
 import { CONTROLLER_RESOURCES } from "./kinds.ts";
 import { createKubelet, type Kubelet, type KubeletOptions } from "./kubelet.ts";
@@ -122,19 +122,21 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
   const errors: ControllerError[] = [];
   const tickListeners = new Set<(tick: number) => void>();
   let tick = 0;
-  let serial = 0;
   let apiAvailable = true;
   let queue: Promise<void> = Promise.resolve();
 
-  const contextFor = (controller: SimController): ControllerContext => ({
+  const contextFor = (controller: SimController): ControllerContext => {
+    const emit = createEventEmitter(api, controller.name);
+    return {
     api,
     report(error) {
       errors.push({ tick, controller: controller.name, code: error.code, reason: error.reason, message: error.message });
       if (errors.length > MAX_ERRORS) errors.shift();
     },
-    event: (object: JsonObject, type, reason, message) => emitEvent(api, controller.name, object, { type, reason, message, serial: serial++ })
+    event: (object: JsonObject, type, reason, message) => emit(object, { type, reason, message })
       .catch((error: unknown) => { if (!(error instanceof StatusError)) throw error; }),
-  });
+    };
+  };
   const contexts = new Map(controllers.map((c) => [c, contextFor(c)]));
 
   const settle = async (): Promise<void> => {
