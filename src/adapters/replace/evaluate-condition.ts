@@ -1,11 +1,11 @@
 import { getAt } from "../../core/k8s/field-path.ts";
-import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
+import { isJsonObject, stringMapOf, type JsonObject } from "../../core/k8s/json.ts";
 import { metaString, metaValue } from "../../core/k8s/kube-object.ts";
 import { computeHealth } from "../../core/health/compute-health.ts";
-import type { Condition } from "../../core/replace/condition.ts";
+import type { Condition, LabelMap } from "../../core/replace/condition.ts";
 import { selectorOf } from "../../core/replace/selector-switch.ts";
 import { SELECTING_KINDS } from "../../core/replace/kind-traits.ts";
-import { sameLabels } from "../../core/replace/workload-shape.ts";
+import { labelsMatch, sameLabels } from "../../core/replace/workload-shape.ts";
 import { selectorQuery, uidOf, type KubeObjects } from "./kube-objects.ts";
 
 /** Whether a condition holds, and (when not) what is seen instead: the progress line and the failure reason say it. */
@@ -24,17 +24,33 @@ export function podReady(pod: JsonObject): boolean {
   return Array.isArray(conditions) && conditions.some((c) => isJsonObject(c) && c["type"] === "Ready" && c["status"] === "True");
 }
 
-function hasController(obj: JsonObject): boolean {
+/** The controller owner reference of an object: {kind, uid}, or undefined (an orphan). */
+function controllerOf(obj: JsonObject): { kind: string; uid: string } | undefined {
   const refs = getAt(obj, ["metadata", "ownerReferences"]);
-  return Array.isArray(refs) && refs.some((r) => isJsonObject(r) && r["controller"] === true);
+  const ref = Array.isArray(refs) ? refs.find((r) => isJsonObject(r) && r["controller"] === true) : undefined;
+  return isJsonObject(ref) && typeof ref["kind"] === "string" && typeof ref["uid"] === "string" ? { kind: ref["kind"], uid: ref["uid"] } : undefined;
 }
 
-/** ReplicaSets and Pods carrying the labels with no controller owner: what an orphaning left behind. */
-export async function leftovers(objects: KubeObjects, namespace: string, selector: Readonly<Record<string, string>>): Promise<JsonObject[]> {
+/**
+ * ReplicaSets and Pods carrying the labels that no live controller owns: what an orphaning left
+ * behind. `terminating` ones count too unless asked otherwise: "gone" means gone (a pod in its
+ * grace period still receives traffic from a client that resolved it).
+ */
+export async function leftovers(objects: KubeObjects, namespace: string, selector: LabelMap, options: { readonly except: LabelMap; readonly terminating: boolean }): Promise<JsonObject[]> {
   const query = selectorQuery(selector);
   if (query === "") return [];
   const [sets, pods] = await Promise.all([objects.list("apps/v1", "ReplicaSet", namespace, query), objects.list("v1", "Pod", namespace, query)]);
-  return [...sets, ...pods].filter((o) => !hasController(o) && !metaString(o, "deletionTimestamp"));
+  // A ReplicaSet without a controller is left over; so is a pod without one, or whose ReplicaSet
+  // is left over or gone (its pods outlive it until the garbage collector reaches them). Pods of
+  // a DaemonSet, StatefulSet or Job are their controller's business.
+  const liveSets = new Set(sets.filter((rs) => controllerOf(rs) !== undefined && !metaString(rs, "deletionTimestamp")).map((rs) => metaString(rs, "uid")));
+  const leftover = (o: JsonObject): boolean => {
+    const owner = controllerOf(o);
+    if (owner === undefined) return true;
+    return o["kind"] === "Pod" && owner.kind === "ReplicaSet" && !liveSets.has(owner.uid);
+  };
+  const kept = (o: JsonObject): boolean => labelsMatch(options.except, Object.fromEntries(stringMapOf(getAt(o, ["metadata", "labels"]))));
+  return [...sets, ...pods].filter((o) => leftover(o) && !kept(o) && (options.terminating || !metaString(o, "deletionTimestamp")));
 }
 
 type Evaluator<K extends Condition["kind"]> = (c: Extract<Condition, { kind: K }>, objects: KubeObjects, now: number, stepStartedAt: number) => Promise<Evaluation>;
@@ -80,7 +96,7 @@ const annotation: Evaluator<"annotation"> = async (c, objects) => {
 };
 
 const noLeftovers: Evaluator<"no-leftovers"> = async (c, objects) => {
-  const left = await leftovers(objects, c.namespace, c.selector);
+  const left = await leftovers(objects, c.namespace, c.selector, { except: c.except, terminating: true });
   return left.length === 0 ? yes("none left") : no(`${left.length} left: ${left.slice(0, 5).map((o) => `${String(o["kind"])} ${metaString(o, "name") ?? ""}`).join(", ")}`);
 };
 
@@ -94,6 +110,25 @@ const podRenewed: Evaluator<"pod-renewed"> = async (c, objects) => {
 const elapsed: Evaluator<"elapsed"> = (c, _objects, now, stepStartedAt) => {
   const left = c.seconds * 1000 - (now - stepStartedAt);
   return Promise.resolve(left <= 0 ? yes("elapsed") : no(`${Math.ceil(left / 1000)} s left`));
+};
+
+/** The new generation: ReplicaSets matching the selector but not kept, and the pods they own (pods outlive their set until the garbage collector reaches them). */
+export async function newGeneration(objects: KubeObjects, namespace: string, selector: LabelMap, keep: readonly string[]): Promise<JsonObject[]> {
+  const query = selectorQuery(selector);
+  if (query === "") return [];
+  const kept = new Set(keep);
+  const [sets, pods] = await Promise.all([objects.list("apps/v1", "ReplicaSet", namespace, query), objects.list("v1", "Pod", namespace, query)]);
+  const doomed = sets.filter((rs) => !kept.has(metaString(rs, "uid") ?? ""));
+  const theirs = pods.filter((p) => {
+    const owner = controllerOf(p);
+    return owner?.kind === "ReplicaSet" && !kept.has(owner.uid);
+  });
+  return [...doomed, ...theirs];
+}
+
+const generationGone: Evaluator<"generation-gone"> = async (c, objects) => {
+  const left = await newGeneration(objects, c.namespace, c.selector, c.keep);
+  return left.length === 0 ? yes("gone") : no(`${left.length} left: ${left.slice(0, 5).map((o) => `${String(o["kind"])} ${metaString(o, "name") ?? ""}`).join(", ")}`);
 };
 
 /** Evaluates one condition against the cluster; `stepStartedAt` (ms) times the drain. */
@@ -112,6 +147,8 @@ export function evaluateCondition(c: Condition, objects: KubeObjects, now: numbe
       return annotation(c, objects, now, stepStartedAt);
     case "no-leftovers":
       return noLeftovers(c, objects, now, stepStartedAt);
+    case "generation-gone":
+      return generationGone(c, objects, now, stepStartedAt);
     case "pod-renewed":
       return podRenewed(c, objects, now, stepStartedAt);
     case "elapsed":

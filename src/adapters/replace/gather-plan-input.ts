@@ -1,6 +1,7 @@
 import { AppError } from "../../errors.ts";
-import type { JsonObject } from "../../core/k8s/json.ts";
-import { metaValue } from "../../core/k8s/kube-object.ts";
+import { getAt } from "../../core/k8s/field-path.ts";
+import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
+import { metaString, metaValue } from "../../core/k8s/kube-object.ts";
 import { MARK_ANNOTATIONS } from "../../core/decide/mark-annotations.ts";
 import { desiredFromMarks } from "../../core/replace/desired-from-marks.ts";
 import { SELECTING_KINDS, type StrategyName } from "../../core/replace/kind-traits.ts";
@@ -32,6 +33,12 @@ export function ownerOf(live: JsonObject): ReplaceRef | undefined {
   return undefined;
 }
 
+function controllerUid(obj: JsonObject): string | undefined {
+  const refs = getAt(obj, ["metadata", "ownerReferences"]);
+  const ref = Array.isArray(refs) ? refs.find((r) => isJsonObject(r) && r["controller"] === true) : undefined;
+  return isJsonObject(ref) && typeof ref["uid"] === "string" ? ref["uid"] : undefined;
+}
+
 /** Reads what the plan is made from: the live object, where the desired one comes from, what selects its pods, its pods. */
 export async function gatherPlanInput(request: ReplacementRequest, objects: KubeObjects): Promise<PlanInput> {
   const { target } = request;
@@ -51,8 +58,11 @@ export async function gatherPlanInput(request: ReplacementRequest, objects: Kube
   const selecting = namespace === "" ? [] : (await Promise.all(SELECTING_KINDS.map((k) => objects.list(k.apiVersion, k.kind, namespace)))).flat();
   const selector = selectorQuery(workloadSelector(live));
   const pods = target.kind === "StatefulSet" && selector !== "" ? await objects.list("v1", "Pod", namespace, selector) : [];
+  const liveUid = metaString(live, "uid");
+  const sets = target.kind === "Deployment" && selector !== "" ? await objects.list("apps/v1", "ReplicaSet", namespace, selector) : [];
+  const oldReplicaSets = sets.filter((rs) => controllerUid(rs) === liveUid).map((rs) => metaString(rs, "uid") ?? "").filter((u) => u !== "");
   return {
-    live, desired, desiredSource, desiredOthers: request.desiredOthers ?? [], selecting, pods,
+    live, desired, desiredSource, desiredOthers: request.desiredOthers ?? [], selecting, pods, oldReplicaSets,
     owner: ownerOf(live), settings: request.settings, strategy: request.strategy,
   };
 }

@@ -7,7 +7,7 @@ import { SELECTING_KINDS } from "../../core/replace/kind-traits.ts";
 import { describeRef, type ReplaceRef } from "../../core/replace/replace-ref.ts";
 import type { StepAction } from "../../core/replace/replace-step.ts";
 import { FLUX_RECONCILE_ANNOTATION, FLUX_RECONCILE_DISABLED, selectorOf } from "../../core/replace/selector-switch.ts";
-import { leftovers } from "./evaluate-condition.ts";
+import { leftovers, newGeneration } from "./evaluate-condition.ts";
 import { uidOf, type KubeObjects } from "./kube-objects.ts";
 
 /** Flux's reconcile request annotation (fluxcd/pkg apis/meta ReconcileRequestAnnotation). */
@@ -41,7 +41,7 @@ const switchSelector: Act<"switch-selector"> = async (a, objects) => {
 };
 
 const deleteLeftovers: Act<"delete-leftovers"> = async (a, objects) => {
-  for (const o of await leftovers(objects, a.namespace, a.selector)) {
+  for (const o of await leftovers(objects, a.namespace, a.selector, { except: a.except, terminating: false })) {
     const ref: ReplaceRef = { apiVersion: String(o["apiVersion"]), kind: String(o["kind"]), namespace: a.namespace, name: metaString(o, "name") ?? "" };
     await objects.delete(ref, { propagation: "Background", uid: uidOf(o) });
   }
@@ -71,6 +71,11 @@ export async function performAction(a: StepAction, objects: KubeObjects, input: 
       return;
     case "delete-leftovers":
       return deleteLeftovers(a, objects, input, now);
+    case "delete-generation":
+      for (const rs of (await newGeneration(objects, a.namespace, a.selector, a.keep)).filter((o) => o["kind"] === "ReplicaSet" && !metaString(o, "deletionTimestamp"))) {
+        await objects.delete({ apiVersion: "apps/v1", kind: "ReplicaSet", namespace: a.namespace, name: metaString(rs, "name") ?? "" }, { propagation: "Background", uid: uidOf(rs) });
+      }
+      return;
     case "wait":
       return;
   }

@@ -21,8 +21,10 @@ export type Condition =
   | { readonly kind: "selector"; readonly ref: ReplaceRef; readonly path: readonly string[]; readonly form: "map" | "label-selector"; readonly value: LabelMap }
   /** The annotation has this value (null: absent). */
   | { readonly kind: "annotation"; readonly ref: ReplaceRef; readonly key: string; readonly value: string | null }
-  /** No ReplicaSet or Pod carrying these labels is left without a controller (nothing orphaned is left over). */
-  | { readonly kind: "no-leftovers"; readonly namespace: string; readonly selector: LabelMap }
+  /** No ReplicaSet or Pod carrying these labels (and not `except`'s) is left without a live controller (nothing orphaned is left over). */
+  | { readonly kind: "no-leftovers"; readonly namespace: string; readonly selector: LabelMap; readonly except: LabelMap }
+  /** No ReplicaSet carrying these labels other than `keep` (the old generation), and none of their pods, is left. */
+  | { readonly kind: "generation-gone"; readonly namespace: string; readonly selector: LabelMap; readonly keep: readonly string[] }
   /** The pod was replaced (another uid) and is ready again. */
   | { readonly kind: "pod-renewed"; readonly namespace: string; readonly name: string; readonly oldUid: string }
   /** This many seconds passed since the step started (the drain delay). */
@@ -50,6 +52,8 @@ export function describeCondition(c: Condition): string {
       return c.value === null ? `${describeRef(c.ref)} has no ${c.key}` : `${describeRef(c.ref)} has ${c.key}: ${c.value}`;
     case "no-leftovers":
       return `no ReplicaSet or Pod matching ${formatLabels(c.selector)} is left without an owner`;
+    case "generation-gone":
+      return `no ReplicaSet matching ${formatLabels(c.selector)} is left but the old generation's (and none of its pods)`;
     case "pod-renewed":
       return `pod ${c.namespace}/${c.name} is re-created and ready`;
     case "elapsed":

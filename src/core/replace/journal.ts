@@ -49,6 +49,7 @@ export interface JournalInput {
   readonly desiredOthers: readonly JsonObject[];
   readonly selecting: readonly JsonObject[];
   readonly pods: readonly JsonObject[];
+  readonly oldReplicaSets: readonly string[];
   readonly owner: ReplaceRef | null;
   readonly settings: PlanInput["settings"];
   readonly strategy: PlanInput["strategy"] | null;
@@ -73,6 +74,7 @@ export const journalSchema = z.object({
     desiredOthers: z.array(jsonObjectSchema),
     selecting: z.array(jsonObjectSchema),
     pods: z.array(jsonObjectSchema),
+    oldReplicaSets: z.array(z.string()),
     owner: refSchema.nullable(),
     settings: z.object({ timeoutSeconds: z.number(), drainSeconds: z.number(), runningJobs: z.enum(["leave", "replace"]) }),
     strategy: z.enum(["orphan-recreate", "blue-green", "recreate"]).nullable(),
@@ -125,6 +127,7 @@ export function journalInput(input: PlanInput, p: Plan): JournalInput {
     desiredOthers: input.desiredOthers.filter((o) => switching.has(`${String(o["kind"])}/${nameOf(o)}`)),
     selecting: input.selecting.filter((o) => switching.has(`${String(o["kind"])}/${nameOf(o)}`)),
     pods: input.pods.filter((o) => rolled.has(nameOf(o))).map((o) => ({ metadata: { name: nameOf(o), uid: isJsonObject(o["metadata"]) ? o["metadata"]["uid"] ?? "" : "" } })),
+    oldReplicaSets: input.oldReplicaSets,
     owner: input.owner ?? null,
     settings: input.settings,
     strategy: input.strategy ?? null,
@@ -135,7 +138,7 @@ export function journalInput(input: PlanInput, p: Plan): JournalInput {
 export function planInputOf(j: JournalInput): PlanInput {
   return {
     live: j.live, desired: j.desired ?? undefined, desiredSource: j.desiredSource, desiredOthers: j.desiredOthers,
-    selecting: j.selecting, pods: j.pods, owner: j.owner ?? undefined, settings: j.settings, strategy: j.strategy ?? undefined,
+    selecting: j.selecting, pods: j.pods, oldReplicaSets: j.oldReplicaSets, owner: j.owner ?? undefined, settings: j.settings, strategy: j.strategy ?? undefined,
   };
 }
 

@@ -24,6 +24,8 @@ export interface PlanInput {
   readonly selecting: readonly JsonObject[];
   /** Pods of the target's namespace (StatefulSet pods to roll). */
   readonly pods: readonly JsonObject[];
+  /** uids of the ReplicaSets the live Deployment owns (the old generation a rollback keeps). */
+  readonly oldReplicaSets: readonly string[];
   /** The Kustomization or HelmRelease that applies the target (from its labels), when there is one. */
   readonly owner: ReplaceRef | undefined;
   readonly settings: ReplaceSettings;
@@ -108,11 +110,11 @@ function workloadSteps(input: PlanInput, target: ReplaceRef, oldUid: string, swi
     // The commit point: from here the old pods go. The drain lets kube-proxy on every node
     // stop sending to them first.
     steps.push(step("drain", { type: "wait" }, [], { kind: "elapsed", seconds: input.settings.drainSeconds }, { rollsBack: false, title: `drain: keep the old pods ${input.settings.drainSeconds} s after the switch` }));
-    steps.push(step("delete-leftovers", { type: "delete-leftovers", namespace: target.namespace, selector: oldSelector },
+    steps.push(step("delete-leftovers", { type: "delete-leftovers", namespace: target.namespace, selector: oldSelector, except: newSelector },
       [{ kind: "ready-pods", namespace: target.namespace, selector: newSelector, min: minReady }],
-      { kind: "no-leftovers", namespace: target.namespace, selector: oldSelector }, COMMITTED));
+      { kind: "no-leftovers", namespace: target.namespace, selector: oldSelector, except: newSelector }, COMMITTED));
   } else {
-    steps.push(step("verify-adopted", { type: "wait" }, [], { kind: "no-leftovers", namespace: target.namespace, selector: oldSelector },
+    steps.push(step("verify-adopted", { type: "wait" }, [], { kind: "no-leftovers", namespace: target.namespace, selector: oldSelector, except: {} },
       { rollsBack: false, title: `verify the new ${target.kind} adopted every old pod (same selector: nothing left without an owner)` }));
   }
   for (const s of freezes) {
@@ -182,7 +184,7 @@ export function planReplacement(input: PlanInput): ReplacementPlan {
   const asked = input.strategy ?? defaultStrategy(target.kind);
   if (!WORKLOAD_KINDS.has(target.kind) || asked === "recreate") {
     const notes = WORKLOAD_KINDS.has(target.kind) ? [`recreate deletes the pods of ${target.kind} ${target.name} before the new ones exist: downtime.`] : asked === "recreate" ? [] : [`${target.kind} has no pods to keep: recreate.`];
-    return plan({ target, strategy: "recreate", desiredSource: input.desiredSource, oldUid, oldSelector: {}, newSelector: null, minReady: 0, switches: [], steps: recreateSteps(input, target, oldUid), notes });
+    return plan({ target, strategy: "recreate", desiredSource: input.desiredSource, oldUid, oldSelector: {}, newSelector: null, minReady: 0, switches: [], oldReplicaSets: [], steps: recreateSteps(input, target, oldUid), notes });
   }
   const switches = desired === undefined ? [] : selectorSwitches(live, desired, input.selecting, input.desiredOthers);
   const empty = switches.find((s) => Object.keys(s.to).length === 0);
@@ -192,6 +194,6 @@ export function planReplacement(input: PlanInput): ReplacementPlan {
   return plan({
     target, strategy, desiredSource: input.desiredSource, oldUid,
     oldSelector: workloadSelector(live), newSelector: desired === undefined ? null : workloadSelector(desired),
-    minReady, switches, steps: workloadSteps(input, target, oldUid, switches, minReady), notes: workloadNotes(input, asked, strategy, switches),
+    minReady, switches, oldReplicaSets: input.oldReplicaSets, steps: workloadSteps(input, target, oldUid, switches, minReady), notes: workloadNotes(input, asked, strategy, switches),
   });
 }

@@ -21,6 +21,8 @@ export interface Plan {
   /** Ready pods the Service must keep at every moment (replicas − maxUnavailable, at least 1). */
   readonly minReady: number;
   readonly switches: readonly SelectorSwitch[];
+  /** uids of the old Deployment's ReplicaSets: a rollback never deletes them. */
+  readonly oldReplicaSets: readonly string[];
   readonly steps: readonly Step[];
   /** Why this strategy, what is worth knowing (a downtime warning for `recreate` of a workload, …). */
   readonly notes: readonly string[];

@@ -17,8 +17,13 @@ export type StepAction =
   | { readonly type: "switch-selector"; readonly ref: ReplaceRef; readonly path: readonly string[]; readonly form: "map" | "label-selector"; readonly to: LabelMap }
   /** One StatefulSet pod deleted so the controller re-creates it from the new claim templates. */
   | { readonly type: "delete-pod"; readonly namespace: string; readonly name: string; readonly uid: string }
-  /** ReplicaSets and Pods carrying the labels with no controller: the old generation's leftovers. */
-  | { readonly type: "delete-leftovers"; readonly namespace: string; readonly selector: LabelMap }
+  /**
+   * ReplicaSets and Pods carrying the labels with no live controller: a generation's leftovers.
+   * Objects that also match `except` (the generation that stays) are never touched.
+   */
+  | { readonly type: "delete-leftovers"; readonly namespace: string; readonly selector: LabelMap; readonly except: LabelMap }
+  /** The ReplicaSets of the new generation (matching its selector, not the old generation's `keep` uids), with their pods (Background). */
+  | { readonly type: "delete-generation"; readonly namespace: string; readonly selector: LabelMap; readonly keep: readonly string[] }
   | { readonly type: "wait" };
 
 /**
@@ -57,6 +62,8 @@ export function describeAction(a: StepAction): string {
       return `delete pod ${a.namespace}/${a.name} (re-created with the new claim templates)`;
     case "delete-leftovers":
       return `delete leftover ReplicaSets and Pods matching ${formatLabels(a.selector)}`;
+    case "delete-generation":
+      return `delete the new ReplicaSets matching ${formatLabels(a.selector)} and their pods`;
     case "wait":
       return "wait";
   }

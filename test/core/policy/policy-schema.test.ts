@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
@@ -67,7 +68,7 @@ describe("policy schema", () => {
   });
 
   it("refuses replace settings out of range, naming the key", () => {
-    for (const replace of [{ timeoutSeconds: 10 }, { drainSeconds: -1 }, { runningJobs: "kill" }, { timeout: 600 }]) {
+    for (const replace of [{ timeoutSeconds: 10 }, { drainSeconds: -1 }, { runningJobs: "kill" }, { timeout: 600 }] as JsonObject[]) {
       const result = parsePolicy({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", replace });
       assert.equal(result.ok, false, JSON.stringify(replace));
     }

@@ -15,7 +15,7 @@ const live = { ...docs[0]!, metadata: { ...(docs[0]!["metadata"] as JsonObject),
 const noise = Array.from({ length: 50 }, (_, i) => ({ apiVersion: "v1", kind: "Service", metadata: { name: `other-${i}`, namespace: "web" }, spec: { selector: { app: `other-${i}` } } }));
 const input: PlanInput = {
   live, desired: desired[0], desiredSource: "file", desiredOthers: desired.slice(1), selecting: [...docs.slice(1), ...noise],
-  pods: [], owner: undefined, settings: DEFAULT_REPLACE_SETTINGS, strategy: undefined,
+  pods: [], oldReplicaSets: [], owner: undefined, settings: DEFAULT_REPLACE_SETTINGS, strategy: undefined,
 };
 
 test("the journal keeps only the plan's inputs, and the plan recomputed from it is the same (a resume runs the same steps)", () => {

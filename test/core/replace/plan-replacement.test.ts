@@ -19,7 +19,7 @@ function live(path: string): JsonObject[] {
 }
 
 function input(over: Partial<PlanInput> & Pick<PlanInput, "live">): PlanInput {
-  return { desired: undefined, desiredSource: "file", desiredOthers: [], selecting: [], pods: [], owner: undefined, settings: DEFAULT_REPLACE_SETTINGS, strategy: undefined, ...over };
+  return { desired: undefined, desiredSource: "file", desiredOthers: [], selecting: [], pods: [], oldReplicaSets: ["rs-old"], owner: undefined, settings: DEFAULT_REPLACE_SETTINGS, strategy: undefined, ...over };
 }
 
 function mustPlan(p: ReturnType<typeof planReplacement>): Plan {
@@ -75,7 +75,7 @@ test("a change that keeps the selector is orphan-recreate: the new object adopts
   const p = mustPlan(planReplacement(input({ live: deployment, desired, selecting: [service] })));
   assert.equal(p.strategy, "orphan-recreate");
   assert.deepEqual(p.steps.map((s) => s.id), ["delete-old", "create-new", "wait-healthy", "verify-adopted"]);
-  assert.deepEqual(p.steps.at(-1)!.verification, { kind: "no-leftovers", namespace: "web", selector: { app: "api" } });
+  assert.deepEqual(p.steps.at(-1)!.verification, { kind: "no-leftovers", namespace: "web", selector: { app: "api" }, except: {} });
 });
 
 test("a StatefulSet that gains a claim template rolls its adopted pods one at a time, from ordinal 0 (where the controller stops), readiness-gated, before it can be healthy", () => {
@@ -137,10 +137,11 @@ test("the rollback restores selectors first, deletes the new object with Orphan,
   const p = mustPlan(planReplacement(input({ live: deployment, desired: desiredDeployment, desiredOthers: [desiredService, desiredPdb], selecting: [service, pdb] })));
   const back = rollbackSteps(p);
   assert.deepEqual(back.map((s) => s.id), [
-    "restore:Service/api", "restore:PodDisruptionBudget/api", "delete-new", "create-old", "wait-old-healthy", "delete-new-leftovers",
+    "restore:Service/api", "restore:PodDisruptionBudget/api", "delete-new", "delete-new-generation", "create-old", "wait-old-healthy",
     "unfreeze:Service/api", "unfreeze:PodDisruptionBudget/api",
   ]);
   assert.deepEqual(back[2]!.action, { type: "delete", ref: p.target, propagation: "Orphan", exceptUid: "uid-0" });
+  assert.deepEqual(back[3]!.action, { type: "delete-generation", namespace: "web", selector: { app: "api", team: "payments" }, keep: ["rs-old"] });
   assert.deepEqual(back[0]!.verification, { kind: "selector", ref: p.switches[0]!.ref, path: ["spec", "selector"], form: "map", value: { app: "api" } });
 });
 
