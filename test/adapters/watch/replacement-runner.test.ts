@@ -91,3 +91,38 @@ test("watch replaces what the webhook marked orphan-recreate, only while leading
     await rig.stop();
   }
 });
+
+test("a marked object the engine refuses (no desired values, no owner) is reported once, not on every pass", async () => {
+  const bare = (o: JsonObject): JsonObject => {
+    if (o["kind"] !== "Deployment") return o;
+    return edited(o, (c) => {
+      const meta = c["metadata"] as JsonObject;
+      meta["labels"] = { ...(meta["labels"] as JsonObject), [REPLACE_LABEL]: "orphan-recreate" };
+      meta["annotations"] = { [MARK_ANNOTATIONS.replace]: "orphan-recreate", [MARK_ANNOTATIONS.digest]: "d1" };
+    });
+  };
+  const rig = await startSimRig("kube-controllers/web.yaml", { edit: bare, ready: (c) => isJsonObject(c.api.get(WEB)?.["status"]) });
+  const kc = new KubeConfig();
+  kc.loadFromString(rig.cluster.server.kubeconfigYaml);
+  const registry = new Registry();
+  const records = memoryRecords();
+  const runner = createReplacementRunner({
+    kc, http: rig.http, log: createLogger({ level: "silent", destination: new PassThrough() }), metrics: createReplaceMetrics(registry), records, notifier: undefined,
+    isLeader: () => true, identity: "watch-0", journalNamespace: GUARD_NS, settings: DEFAULT_REPLACE_SETTINGS,
+    now: () => rig.cluster.clock.nowMs(), sleep: (ms) => rig.cluster.advance(ms), resyncMs: 60_000,
+  });
+  try {
+    await waitFor("the refusal reported", () => records.lines().some((l) => l["state"] === "refused"), { timeoutMs: 5000 });
+    for (let i = 0; i < 3; i++) {
+      await rig.cluster.advance(10_000);
+      runner.tookOver();
+      await runner.idle();
+    }
+    assert.equal(records.lines().filter((l) => l["event"] === "outcome").length, 1);
+    assert.match(await registry.metrics(), /gitops_guard_replacements_total\{kind="Deployment",strategy="",outcome="refused"\} 1/);
+    assert.equal(await createJournalStore(rig.http, GUARD_NS).read(WEB), undefined, "nothing was journaled: nothing changed");
+  } finally {
+    await runner.stop();
+    await rig.stop();
+  }
+});
