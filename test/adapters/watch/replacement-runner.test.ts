@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { isJsonObject, type JsonObject } from "../../../src/core/k8s/json.ts";
@@ -11,6 +13,7 @@ import { DEFAULT_REPLACE_SETTINGS } from "../../../src/core/replace/replace-sett
 import { createLogger } from "../../../src/adapters/log/create-logger.ts";
 import { createReplaceMetrics } from "../../../src/adapters/metrics/replace-metrics.ts";
 import { createReplacementRunner } from "../../../src/adapters/watch/replacement-runner.ts";
+import { createNotifier } from "../../../src/adapters/notify/notifier.ts";
 import { createJournalStore } from "../../../src/adapters/replace/journal-store.ts";
 import type { RecordWriter } from "../../../src/adapters/records/record-writer.ts";
 import { edited, labels, spec, startSimRig } from "../../support/replace/sim-rig.ts";
@@ -124,5 +127,51 @@ test("a marked object the engine refuses (no desired values, no owner) is report
   } finally {
     await runner.stop();
     await rig.stop();
+  }
+});
+
+test("a marked replacement whose new pods never become ready is rolled back and escalated to the receivers (Flux event format and the plain webhook)", async () => {
+  const received: { path: string; body: JsonObject }[] = [];
+  const receiver = createServer((req, res) => {
+    let text = "";
+    req.on("data", (c: Buffer) => (text += c.toString("utf8")));
+    req.on("end", () => {
+      received.push({ path: req.url ?? "", body: JSON.parse(text) as JsonObject });
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const port = (receiver.address() as AddressInfo).port;
+  const rig = await startSimRig("kube-controllers/web.yaml", {
+    edit: marked,
+    ready: (c) => {
+      const s = c.api.get(WEB)?.["status"];
+      return isJsonObject(s) && s["availableReplicas"] === 3 && s["updatedReplicas"] === 3;
+    },
+  });
+  rig.cluster.kubelet.inject({ match: { labels: { team: "shop" } }, behaviour: "never-ready" });
+  const kc = new KubeConfig();
+  kc.loadFromString(rig.cluster.server.kubeconfigYaml);
+  const notifier = createNotifier({ receivers: [{ name: "flux", url: `http://127.0.0.1:${port}/flux` }, { name: "webhook", url: `http://127.0.0.1:${port}/hook` }], onResult: () => undefined });
+  const runner = createReplacementRunner({
+    kc, http: rig.http, log: createLogger({ level: "silent", destination: new PassThrough() }), metrics: createReplaceMetrics(new Registry()), records: undefined, notifier,
+    isLeader: () => true, identity: "watch-0", journalNamespace: GUARD_NS, settings: { ...DEFAULT_REPLACE_SETTINGS, timeoutSeconds: 60 },
+    now: () => rig.cluster.clock.nowMs(), sleep: (ms) => rig.cluster.advance(ms), resyncMs: 60_000,
+  });
+  try {
+    await waitFor("both notifications", () => received.length === 2, { timeoutMs: 20_000, intervalMs: 50 });
+    const flux = received.find((r) => r.path === "/flux")!.body;
+    assert.equal(flux["reason"], "ReplacementRolledBack");
+    assert.equal(flux["severity"], "error");
+    assert.deepEqual(flux["involvedObject"], WEB);
+    const hook = received.find((r) => r.path === "/hook")!.body;
+    assert.equal(hook["outcome"], "rolled-back");
+    assert.match(String(hook["journal"]), /^gitops-guard\/gitops-guard-replace-/);
+    assert.deepEqual(spec(rig.cluster.api.get(WEB)!)["selector"], { matchLabels: { app: "web" } }, "the old Deployment is back");
+  } finally {
+    await runner.stop();
+    await notifier.close(1000);
+    await rig.stop();
+    receiver.close();
   }
 });
