@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { meta, objectField, objectsField } from "./json-fields.ts";
 import { POD } from "./kinds.ts";
-import { isPodReady, podCondition, podPhase } from "./pod-conditions.ts";
+import { isPodReady, isPodServing, podCondition, podPhase } from "./pod-conditions.ts";
 import { restartsAfter } from "./pod-lifecycle.ts";
 import { startSimulatedCluster, type SimulatedCluster } from "./start-simulated-cluster.ts";
 
@@ -71,7 +71,7 @@ describe("simulated kubelet and scheduler", () => {
     assert.deepEqual([terminated["exitCode"], terminated["reason"], terminated["finishedAt"]], [1, "Error", "2026-01-01T00:00:07Z"], "seen at the first tick (1 s), running at 3 s, exited 4 s later");
   });
 
-  it("deletes a pod gracefully: not ready at once, gone after the shutdown delay, or at the end of a shorter grace period", async () => {
+  it("deletes a pod gracefully: no longer serving at once, gone after the shutdown delay, or at the end of a shorter grace period", async () => {
     await cluster.api.create(pod("slow"));
     await cluster.api.create(pod("quick", { terminationGracePeriodSeconds: 1 }));
     await cluster.advance(6_000);
@@ -79,7 +79,8 @@ describe("simulated kubelet and scheduler", () => {
     await cluster.api.delete({ ...POD, namespace: "default", name: "quick" });
     assert.equal(objectField(get("slow")!, "metadata")["deletionTimestamp"], "2026-01-01T00:00:36Z", "now + 30 s");
     await cluster.step();
-    assert.equal(isPodReady(get("slow")!), false);
+    assert.equal(isPodReady(get("slow")!), true, "probes go on while the containers shut down");
+    assert.equal(isPodServing(get("slow")!), false, "but a terminating pod gets no new traffic");
     await cluster.advance(1_000);
     assert.equal(get("quick"), undefined, "1 s grace");
     assert.ok(get("slow"));

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { labelsOf } from "../../../src/core/impact/cascade/label-selector.ts";
 import { refOf, tolerateRace } from "./cluster-api.ts";
@@ -58,9 +59,10 @@ function matches(match: PodMatch, pod: JsonObject): boolean {
  * The kubelets of the simulated nodes: each pod bound to an existing node goes Pending
  * (ContainerCreating) → Running → Ready over simulated time (podStatusAt), or behaves as an
  * injected rule says (never ready, crash loop, image pull error, failure); Job-style pods
- * (restartPolicy Never/OnFailure) end Succeeded or Failed. A pod being deleted is reported not
- * ready at once and deleted for good (gracePeriodSeconds=0, as the kubelet does) when its
- * containers have stopped: shutdownDelayMs after the deletion, or at its deletionTimestamp.
+ * (restartPolicy Never/OnFailure) end Succeeded or Failed. A pod being deleted keeps its
+ * readiness while its containers shut down and is deleted for good (gracePeriodSeconds=0, as the
+ * kubelet does) when they have stopped: shutdownDelayMs after the deletion, or at its
+ * deletionTimestamp.
  */
 export function createKubelet(options: KubeletOptions = {}): Kubelet {
   const rules: PodRule[] = [];
@@ -116,7 +118,9 @@ export function createKubelet(options: KubeletOptions = {}): Kubelet {
             continue;
           }
         }
-        const status = podStatusAt(pod, historyOf(pod, nodes, nowMs), nowMs, since);
+        const status = podStatusAt(pod, historyOf(pod, nodes, nowMs), nowMs);
+        // Most passes change nothing: skip the write path (the API server would store nothing either).
+        if (isDeepStrictEqual(status, pod["status"])) continue;
         await tolerateRace(ctx.api.update(refOf(POD, pod), (current) => ({ ...current, status }), "status"), (e) => ctx.report(e));
       }
       // Forget pods that are gone, so the kubelet's memory stays bounded by the live pods.

@@ -99,21 +99,21 @@ function condition(type: string, ready: boolean, sinceMs: number, notReady: { re
  * startTime, hostIP/podIP(s), the Initialized, ContainersReady, Ready and PodScheduled conditions
  * (transition times are the simulated moments things happened) and one containerStatus per
  * container (waiting ContainerCreating / running / CrashLoopBackOff with restartCount /
- * terminated Completed or Error). A pod being deleted is reported not ready: its containers got
- * SIGTERM (at `terminatingSinceMs`) and the endpoints controller stops sending it traffic.
+ * terminated Completed or Error). A pod being deleted keeps reporting readiness until its
+ * containers stop (probes run during termination); the EndpointSlice marks it ready: false,
+ * serving, terminating.
  */
-export function podStatusAt(pod: JsonObject, history: PodHistory, nowMs: number, terminatingSinceMs: number | undefined): JsonObject {
-  const terminating = terminatingSinceMs !== undefined;
+export function podStatusAt(pod: JsonObject, history: PodHistory, nowMs: number): JsonObject {
   const spec = objectField(pod, "spec");
   const restartPolicy = stringField(spec, "restartPolicy") || "Always";
   const v = view(history, restartPolicy, nowMs);
-  const ready = v.ready && !terminating;
+  const ready = v.ready;
   const containers = objectsField(spec, "containers");
   const names = containers.map((c) => stringField(c, "name"));
   const done = v.phase === "Succeeded" || v.phase === "Failed";
   const notReady = done ? { reason: "PodCompleted", message: "" } : { reason: "ContainersNotReady", message: `containers with unready status: [${names.join(" ")}]` };
   const scheduled = objectsField(objectField(pod, "status"), "conditions").find((c) => c["type"] === "PodScheduled");
-  const since = terminatingSinceMs !== undefined && v.ready ? terminatingSinceMs : v.readySinceMs;
+  const since = v.readySinceMs;
   return {
     phase: v.phase,
     conditions: [

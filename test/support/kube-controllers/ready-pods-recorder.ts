@@ -41,8 +41,8 @@ export interface ReadyPodsRecorder {
 /** Where a recorder gets its samples from: the driver. */
 export interface RecorderSource {
   readonly api: ClusterApi;
-  /** Calls the listener after every committed write in the cluster; returns the remover. */
-  onWrite(listener: () => void): () => void;
+  /** Calls the listener with the storage key ("pods", "services", "deployments.apps"…) after every committed write; returns the remover. */
+  onWrite(listener: (storageKey: string) => void): () => void;
   /** Calls the listener after every tick's fixed point; returns the remover. */
   onTick(listener: (tick: number) => void): () => void;
   currentTick(): number;
@@ -80,7 +80,10 @@ export function recordReadyPods(source: RecorderSource, namespace: string, servi
     return pods.length;
   };
   sample();
-  const offWrite = source.onWrite(() => void sample());
+  // Only a write to a pod or a Service can change the count.
+  const offWrite = source.onWrite((storageKey) => {
+    if (storageKey === "pods" || storageKey === "services") sample();
+  });
   const offTick = source.onTick((tick) => perTick.push({ tick, timeMs: source.api.now().getTime(), ready: sample() }));
   return {
     namespace, service, perTick,

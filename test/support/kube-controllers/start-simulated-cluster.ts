@@ -4,6 +4,7 @@ import { startKubeApiServer, type KubeApiServerOptions, type SimulatedApiServer 
 import { StatusError } from "../kube-apiserver/status-error.ts";
 import { createClusterApi, type ClusterApi } from "./cluster-api.ts";
 import { createDeploymentController } from "./deployment-controller.ts";
+import { createDisruptionController } from "./disruption-controller.ts";
 import { createEventEmitter } from "./emit-event.ts";
 import { createEndpointSliceController } from "./endpoint-slice-controller.ts";
 import { CONTROLLER_RESOURCES } from "./kinds.ts";
@@ -42,7 +43,7 @@ export interface SimulatedClusterOptions {
   readonly server?: Omit<KubeApiServerOptions, "now">;
   /**
    * The controllers one round runs, given the defaults (scheduler, kubelet, volume binder,
-   * ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, EndpointSlice): add a simulated owner (a GitOps
+   * ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, EndpointSlice, disruption): add a simulated owner (a GitOps
    * tool) to the loop, or leave one out. Default: the defaults.
    */
   readonly controllers?: (defaults: readonly SimController[]) => readonly SimController[];
@@ -93,7 +94,7 @@ const MAX_ERRORS = 1000;
 /** The controllers, in the order one round runs them: placement and pods first, then owners, then endpoints. */
 function defaultControllers(kubelet: Kubelet): SimController[] {
   return [createScheduler(), kubelet, createVolumeBinder(), createReplicaSetController(), createDeploymentController(),
-    createStatefulSetController(), createDaemonSetController(), createJobController(), createEndpointSliceController()];
+    createStatefulSetController(), createDaemonSetController(), createJobController(), createEndpointSliceController(), createDisruptionController()];
 }
 
 /**
@@ -186,7 +187,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
     },
     recordReadyPods: (namespace, service) => recordReadyPods({
       api,
-      onWrite: (listener) => ctx.store.subscribe(() => listener()),
+      onWrite: (listener) => ctx.store.subscribe((change) => listener(change.storageKey)),
       onTick: (listener) => cluster.onTick(listener),
       currentTick: () => tick,
       resourceVersion: () => String(ctx.store.currentResourceVersion()),

@@ -7,13 +7,15 @@ import { revisionTemplate, syncRevisions, truncateHistory, type Revisions } from
 import { specReplicas } from "./deployment-strategy.ts";
 import { isDeleting, meta, numberField, objectField, stringField } from "./json-fields.ts";
 import { POD, PVC, STATEFUL_SET } from "./kinds.ts";
-import { omitZero } from "./omit-zero.ts";
 import { ownerReferencesOf } from "./owner-references.ts";
-import { isPodAvailable, isPodReady, podPhase } from "./pod-conditions.ts";
+import { podPhase } from "./pod-conditions.ts";
 import { claimFor, claimTemplates, ordinalOf, podRevision, statefulPod, storageMatches, withClaimVolumes } from "./stateful-set-identity.ts";
 import type { ControllerContext, SimController } from "./sim-controller.ts";
+import { isRunningAndReady, statefulSetStatus } from "./stateful-set-status.ts";
 
 const COMPONENT = "statefulset-controller";
+// Pods whose FailedUpdate Event was emitted, remembered so a blocked pod is reported once.
+const MAX_REPORTED = 4096;
 
 /** One pass over one StatefulSet. */
 interface SetPass {
@@ -24,10 +26,6 @@ interface SetPass {
   readonly pods: Map<number, JsonObject>;
   /** Pods whose FailedUpdate was already reported (an Event per pod and revision, not per pass). */
   readonly reported: Set<string>;
-}
-
-function isRunningAndReady(pod: JsonObject): boolean {
-  return podPhase(pod) === "Running" && isPodReady(pod) && !isDeleting(pod);
 }
 
 function retentionPolicy(set: JsonObject, key: "whenDeleted" | "whenScaled"): string {
@@ -102,6 +100,8 @@ async function fixStorage(pass: SetPass, pod: JsonObject, ordinal: number): Prom
     if (!(error instanceof StatusError)) throw error;
     const key = `${meta(pod, "uid")}/${meta(pass.revisions.update, "name")}`;
     if (!pass.reported.has(key)) {
+      // Bounded: forgetting old keys only means one more Event for a pod still blocked.
+      if (pass.reported.size >= MAX_REPORTED) pass.reported.clear();
       pass.reported.add(key);
       pass.ctx.report(error);
       await pass.ctx.event(pass.set, "Warning", "FailedUpdate", `update Pod ${meta(pod, "name")} in StatefulSet ${meta(pass.set, "name")} failed error: ${error.message}`);
@@ -171,33 +171,6 @@ async function rollingUpdate(pass: SetPass): Promise<void> {
   }
 }
 
-/** updateStatefulSetStatus: counts over the claimed pods; a finished rollout makes the update revision current. */
-function statusOf(pass: SetPass, now: Date): JsonObject {
-  const { set, revisions } = pass;
-  const minReady = numberField(objectField(set, "spec"), "minReadySeconds", 0);
-  const pods = [...pass.pods.values()];
-  const created = pods.filter((p) => !isDeleting(p));
-  const current = meta(revisions.current, "name");
-  const update = meta(revisions.update, "name");
-  const status: JsonObject = {
-    observedGeneration: numberField(objectField(set, "metadata"), "generation", 1),
-    replicas: pods.length,
-    readyReplicas: pods.filter(isRunningAndReady).length,
-    availableReplicas: pods.filter((p) => isRunningAndReady(p) && isPodAvailable(p, minReady, now.getTime())).length,
-    currentReplicas: created.filter((p) => podRevision(p) === current).length,
-    updatedReplicas: created.filter((p) => podRevision(p) === update).length,
-    currentRevision: current,
-    updateRevision: update,
-    collisionCount: numberField(objectField(set, "status"), "collisionCount", 0),
-  };
-  const rolling = stringField(objectField(objectField(set, "spec"), "updateStrategy"), "type") !== "OnDelete";
-  if (rolling && status["updatedReplicas"] === status["replicas"] && status["readyReplicas"] === status["replicas"]) {
-    status["currentReplicas"] = status["updatedReplicas"]!;
-    status["currentRevision"] = update;
-  }
-  return omitZero(status, ["readyReplicas", "availableReplicas", "currentReplicas", "updatedReplicas"]);
-}
-
 async function syncStatefulSet(ctx: ControllerContext, set: JsonObject, reported: Set<string>): Promise<void> {
   const selector = parseLabelSelector(objectField(set, "spec")["selector"]);
   if (selector.type === "none") return;
@@ -218,7 +191,7 @@ async function syncStatefulSet(ctx: ControllerContext, set: JsonObject, reported
     const inUse = new Set([...pods.values()].map(podRevision));
     await truncateHistory(ctx, revisions, inUse, numberField(objectField(set, "spec"), "revisionHistoryLimit", 10));
   }
-  const status = statusOf(pass, ctx.api.now());
+  const status = statefulSetStatus(set, revisions, [...pods.values()], ctx.api.now());
   await tolerateRace(ctx.api.update(refOf(STATEFUL_SET, set), (c) => ({ ...c, status: { ...status, ...(objectField(c, "status")["conditions"] ? { conditions: objectField(c, "status")["conditions"]! } : {}) } }), "status"), (e) => ctx.report(e));
 }
 
