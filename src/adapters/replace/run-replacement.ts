@@ -102,26 +102,44 @@ export async function runReplacement(request: ReplacementRequest, mode: RunMode,
     p = again;
     resumed = true;
   } else {
-    if (mode === "resume") {
-      if (existing !== undefined) return outcomeOf(existing.journal, name);
-      throw new AppError("ERR_USAGE", `no journaled replacement of ${describeRef(target)} to resume (${deps.journalNamespace}/${name})`);
-    }
-    if (existing !== undefined && mode === "auto" && existing.journal.phase !== "replaced") {
-      return { kind: "busy", target, reason: `the last replacement of ${describeRef(target)} ended ${existing.journal.phase}: a person decides (gitops-guard replace, or delete ${deps.journalNamespace}/${name})`, journal: name };
-    }
-    const input = await gatherPlanInput(request, objects);
-    const planned = planReplacement(input);
-    if (planned.kind === "refusal") return { kind: "refused", target, refusal: planned };
-    p = planned;
-    if (existing !== undefined) await store.remove(target);
-    const created = await store.create(startJournal(journalInput(input, p), p, deps.identity, deps.now()));
-    if (created === "conflict") return { kind: "busy", target, reason: `another actor started a replacement of ${describeRef(target)} just now`, journal: name };
-    stored = created;
-    await announce(deps, target, "Normal", "ReplacementStarted", `gitops-guard replaces ${describeRef(target)} by ${p.strategy} (${p.steps.length} steps, journal ${deps.journalNamespace}/${name})`);
+    const fresh = await begin(request, mode, existing, { deps, objects, store, name });
+    if ("kind" in fresh) return fresh;
+    stored = fresh.stored;
+    p = fresh.plan;
   }
   deps.onProgress?.({ type: "planned", plan: p, journal: name, resumed });
   const run = createRun({ deps, objects, store, plan: p, journalName: name });
   return run.execute(stored);
+}
+
+/**
+ * A new replacement: refused, busy, or planned and journaled (before anything changes). A
+ * finished journal of the target is replaced; in `auto` mode one that ended badly is not (a
+ * person decides), and `resume` has nothing to resume.
+ */
+async function begin(request: ReplacementRequest, mode: RunMode, existing: StoredJournal | undefined, ctx: { deps: ReplacementDeps; objects: KubeObjects; store: JournalStore; name: string }): Promise<ReplacementOutcome | { stored: StoredJournal; plan: Plan }> {
+  const { deps, objects, store, name } = ctx;
+  const { target } = request;
+  if (mode === "resume") {
+    if (existing !== undefined) return outcomeOf(existing.journal, name);
+    throw new AppError("ERR_USAGE", `no journaled replacement of ${describeRef(target)} to resume (${deps.journalNamespace}/${name})`);
+  }
+  if (existing !== undefined && mode === "auto" && existing.journal.phase !== "replaced") {
+    return { kind: "busy", target, reason: `the last replacement of ${describeRef(target)} ended ${existing.journal.phase}: a person decides (gitops-guard replace, or delete ${deps.journalNamespace}/${name})`, journal: name };
+  }
+  const input = await gatherPlanInput(request, objects);
+  // Refusals read the live status (a running Job); the plan carried out is the one made from
+  // what the journal keeps (no status), so a resume recomputes exactly it.
+  const planned = planReplacement(input);
+  if (planned.kind === "refusal") return { kind: "refused", target, refusal: planned };
+  const kept = journalInput(input, planned);
+  const plan = planReplacement(planInputOf(kept));
+  if (plan.kind === "refusal") return { kind: "refused", target, refusal: plan };
+  if (existing !== undefined) await store.remove(target);
+  const created = await store.create(startJournal(kept, plan, deps.identity, deps.now()));
+  if (created === "conflict") return { kind: "busy", target, reason: `another actor started a replacement of ${describeRef(target)} just now`, journal: name };
+  await announce(deps, target, "Normal", "ReplacementStarted", `gitops-guard replaces ${describeRef(target)} by ${plan.strategy} (${plan.steps.length} steps, journal ${deps.journalNamespace}/${name})`);
+  return { stored: created, plan };
 }
 
 function outcomeOf(j: Journal, journal: string): ReplacementOutcome {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { canonicalJson, fnv1a64 } from "../hash/fnv1a.ts";
 import { isJsonObject, type JsonObject } from "../k8s/json.ts";
+import { journaledObject } from "./creatable-object.ts";
 import type { PlanInput } from "./plan-replacement.ts";
 import type { Plan } from "./replace-plan.ts";
 import { refKey, type ReplaceRef } from "./replace-ref.ts";
@@ -112,16 +113,17 @@ export function planDigest(p: Plan): string {
 }
 
 /**
- * What the journal keeps of the plan's inputs: only what the plan was made from (the selecting
- * objects that switch, the StatefulSet's pods by name and uid), so it stays small and the
- * recomputed plan is the same.
+ * What the journal keeps of the plan's inputs: the old object whole but for its status and
+ * managedFields, and only what the plan was made from (the selecting objects that switch, the
+ * StatefulSet's pods by name and uid), so it stays small. The plan a run carries out is the one
+ * made from this (see runReplacement), so a resume recomputes exactly it.
  */
 export function journalInput(input: PlanInput, p: Plan): JournalInput {
   const switching = new Set(p.switches.map((s) => `${s.ref.kind}/${s.ref.name}`));
   const rolled = new Set(p.steps.flatMap((s) => (s.action.type === "delete-pod" ? [s.action.name] : [])));
   const nameOf = (o: JsonObject): string => (isJsonObject(o["metadata"]) && typeof o["metadata"]["name"] === "string" ? o["metadata"]["name"] : "");
   return {
-    live: input.live,
+    live: journaledObject(input.live),
     desired: input.desired ?? null,
     desiredSource: input.desiredSource,
     desiredOthers: input.desiredOthers.filter((o) => switching.has(`${String(o["kind"])}/${nameOf(o)}`)),

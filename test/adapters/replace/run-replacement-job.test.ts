@@ -48,6 +48,8 @@ test("a finished Job is recreated from the desired manifest: foreground delete, 
     assert.equal(deletes.length, 1, "one delete, never repeated");
     const journal = await createJournalStore(rig.http, GUARD_NS).read(target);
     assert.equal(journal?.journal.phase, "replaced");
+    assert.equal(journal?.journal.input.live["status"], undefined, "the old object is journaled whole but for its status");
+    assert.equal(((journal?.journal.input.live["spec"] as JsonObject)["template"] as JsonObject)["spec"] !== undefined, true);
     assert.deepEqual(journal?.journal.steps.map((s) => [s.id, s.state]), [["delete-old", "done"], ["create-new", "done"], ["wait-healthy", "done"]]);
     const reasons = rig.server.store.list("v1", "Event", "web").map((e) => e["reason"]);
     assert.deepEqual(reasons, ["ReplacementStarted", "Replaced"]);
