@@ -126,3 +126,24 @@ test("replace --yes carries the plan out with a progress line per step and ends 
     await server.stop();
   }
 });
+
+test("a custom resource named Kind.group is found through discovery and planned as recreate", async () => {
+  await withCluster(async (server, kubeconfig) => {
+    server.registerResource({ group: "example.com", version: "v1beta1", plural: "widgets", kind: "Widget", namespaced: true, custom: true });
+    server.store.put({ apiVersion: "example.com/v1beta1", kind: "Widget", metadata: { name: "w", namespace: "web" }, spec: { size: 1 } });
+    const dir = await mkdtemp(join(tmpdir(), "replace-"));
+    try {
+      const file = join(dir, "w.yaml");
+      await writeFile(file, "apiVersion: example.com/v1beta1\nkind: Widget\nmetadata: {name: w, namespace: web}\nspec: {size: 2}\n");
+      const r = await runCli(["replace", "Widget.example.com/web/w", "--desired", file, "--dry-run", "--kubeconfig", kubeconfig]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Replace Widget web\/w by recreate/);
+      assert.match(r.stdout, /delete Widget web\/w with propagationPolicy Foreground/);
+      const unknown = await runCli(["replace", "Gadget.example.org/web/g", "--dry-run", "--kubeconfig", kubeconfig]);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /serves no group example\.org/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
