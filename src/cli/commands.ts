@@ -8,6 +8,7 @@ import { registerDiagnose } from "./diagnose.ts";
 import { registerWatch } from "./watch.ts";
 import { registerInstall } from "./install.ts";
 import { registerPolicyDiff } from "./policy-diff.ts";
+import { registerReplace } from "./replace.ts";
 
 /** Every command of the gitops-guard binary, in help order. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -20,4 +21,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDiagnose,
   registerWatch,
   registerInstall,
+  registerReplace,
 ];

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { OWNING_TOOLS } from "../owner/detect-owner.ts";
 import { BUILTIN_RULES } from "../rules/catalogue/builtin-rules.ts";
 import { FEATURE_GATES, isGateName } from "../kube/feature-gates.ts";
+import { DEFAULT_REPLACE_SETTINGS } from "../replace/replace-settings.ts";
 import { isKnownRelease, knownReleases, formatRelease, parseRelease } from "../kube/kube-release.ts";
 
 /**
@@ -227,6 +228,23 @@ const rolloutSchema = z
   })
   .prefault({});
 
+/**
+ * The replacement engine (`gitops-guard replace`, and `watch` for marked objects): docs/replace.md.
+ * Defaults: DEFAULT_REPLACE_SETTINGS (src/core/replace/replace-settings.ts), where they are justified.
+ */
+const replaceSchema = z
+  .strictObject({
+    /** Seconds the new object has to appear and become healthy before everything is rolled back. Default 600. */
+    timeoutSeconds: z.number().int().min(30).max(24 * 3600).default(DEFAULT_REPLACE_SETTINGS.timeoutSeconds),
+    /** Seconds the old pods keep running after the selector switch, before they are deleted. Default 30. */
+    drainSeconds: z.number().int().min(0).max(3600).default(DEFAULT_REPLACE_SETTINGS.drainSeconds),
+    /** A Job still running: `leave` (not replaced) or `replace` (stopped and started anew). Default leave. */
+    runningJobs: z.enum(["leave", "replace"]).default(DEFAULT_REPLACE_SETTINGS.runningJobs),
+    /** `watch` carries out the replacements the webhook marked orphan-recreate. Default true. */
+    automatic: z.boolean().default(true),
+  })
+  .prefault({});
+
 export const policySchema = z.strictObject({
   /** Schema version of this document. */
   apiVersion: z.literal("gitops-guard.io/v1alpha1"),
@@ -259,6 +277,7 @@ export const policySchema = z.strictObject({
   check: checkSchema,
   /** Enforce on a subset first, audit elsewhere (docs/policy-rollout.md). */
   rollout: rolloutSchema,
+  replace: replaceSchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
