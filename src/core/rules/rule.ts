@@ -35,6 +35,8 @@ export interface Violation {
   readonly to: JsonValue | undefined;
   /** Replaces the rule's `why` for this violation when the reason is more specific. */
   readonly detail?: string;
+  /** Replaces the rule's severity for this violation (a CRD rule that could not be evaluated: info). */
+  readonly severity?: Severity;
 }
 
 /**

@@ -1,0 +1,177 @@
+import { getAt, type PathSegment } from "../../k8s/field-path.ts";
+import { isJsonObject, ownValue, semanticEqual, setOwn, type JsonObject, type JsonValue } from "../../k8s/json.ts";
+import { CelBudgetExceeded, type CelMeter } from "./cel-budget.ts";
+import type { CelCompiler, CompiledExpression } from "./cel-compiler.ts";
+import { toCelValue, ValueTooDeep } from "./cel-value.ts";
+import type { RuleSite } from "./crd-rule-sites.ts";
+import { visitsOf, type NodeVisit } from "./crd-rule-sites.ts";
+
+/** Longest message a messageExpression may produce (celconfig.MaxEvaluatedMessageExpressionSizeBytes). */
+export const MAX_MESSAGE_EXPRESSION_BYTES = 5 * 1024;
+
+/**
+ * Most fields of an object node whose blame is probed: a failing transition rule on an object is
+ * evaluated again with each changed field put back, to name the field that breaks it
+ * (`spec.region`, not `spec`), so a webhook's restore patch reverts that field only. Real rules
+ * pin one to five fields; past 16 changed fields the finding stays on the node.
+ */
+export const MAX_BLAME_PROBES = 16;
+
+/** What one evaluation of a rule at one node found. */
+export type SiteOutcome =
+  | { readonly kind: "failed"; readonly path: readonly PathSegment[]; readonly message: string }
+  | { readonly kind: "not-evaluated"; readonly path: readonly PathSegment[]; readonly reason: string };
+
+/** A rule site with its compiled rule (and messageExpression), ready to evaluate. */
+export interface CompiledSite {
+  readonly site: RuleSite;
+  readonly program: CompiledExpression;
+  readonly messageProgram: CompiledExpression | undefined;
+  /** Uses oldSelf: a transition rule (from the compiled AST; from the text when not compiled). */
+  readonly transition: boolean;
+  /**
+   * A transition rule below an atomic or set list without optionalOldSelf: it never sees oldSelf
+   * (kube-apiserver refuses such a CRD: "oldSelf cannot be used on the uncorrelatable portion of
+   * the schema"); reported as not evaluated wherever its node changes.
+   */
+  readonly uncorrelatable: boolean;
+}
+
+/** kube-apiserver's ruleErrorString: the message when there is one, else the rule. */
+function ruleErrorString(site: RuleSite): string {
+  return site.rule.message?.trim() || site.rule.rule.trim();
+}
+
+function defaultMessage(site: RuleSite): string {
+  return site.rule.message?.trim() || `failed rule: ${site.rule.rule.trim()}`;
+}
+
+/** `.spec.x`, `.items['a.b']` (relative JSONPath without indexes, as the CRD API allows). */
+export function parseRuleFieldPath(fieldPath: string | undefined): PathSegment[] {
+  if (!fieldPath) return [];
+  const out: PathSegment[] = [];
+  for (const m of fieldPath.matchAll(/\.([^.[\]]+)|\['((?:[^'\\]|\\.)*)'\]/g)) out.push(m[1] ?? (m[2] ?? "").replace(/\\(.)/g, "$1"));
+  return out;
+}
+
+/** Evaluator errors that say "this evaluator could not", not "the object breaks the rule". */
+function isEvaluatorLimit(error: unknown): boolean {
+  if (error instanceof CelBudgetExceeded || error instanceof ValueTooDeep || error instanceof RangeError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "no_such_overload" || code === "no_matching_overload" || (error instanceof Error && /no such overload|no matching overload/i.test(error.message));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.split("\n")[0]! : String(error);
+}
+
+interface Evaluation {
+  readonly compiler: CelCompiler;
+  readonly meter: CelMeter;
+}
+
+function bindings(compiled: CompiledSite, visit: NodeVisit, ev: Evaluation): { self: unknown; oldSelf?: unknown } {
+  const root = compiled.site.steps.length === 0;
+  const self = toCelValue(visit.self, compiled.site.node, 0, root);
+  if (!compiled.transition) return { self };
+  const old = visit.old === undefined ? undefined : toCelValue(visit.old, compiled.site.node, 0, root);
+  return { self, oldSelf: compiled.site.rule.optionalOldSelf ? ev.compiler.optional(old) : old };
+}
+
+function messageFrom(compiled: CompiledSite, vars: { self: unknown; oldSelf?: unknown }, ev: Evaluation): string {
+  const program = compiled.messageProgram;
+  if (!program?.ok) return defaultMessage(compiled.site);
+  try {
+    const text = program.evaluate(vars, ev.meter);
+    if (typeof text !== "string" || ev.meter.spent) return defaultMessage(compiled.site);
+    const trimmed = text.trim();
+    const fits = trimmed !== "" && !trimmed.includes("\n") && new TextEncoder().encode(trimmed).length <= MAX_MESSAGE_EXPRESSION_BYTES;
+    return fits ? trimmed : defaultMessage(compiled.site);
+  } catch {
+    return defaultMessage(compiled.site);
+  }
+}
+
+function withFieldRestored(self: JsonObject, old: JsonObject, key: string): JsonObject {
+  const copy: JsonObject = {};
+  for (const [k, v] of Object.entries(self)) if (k !== key) setOwn(copy, k, v);
+  const previous = ownValue(old, key);
+  if (previous !== undefined) setOwn(copy, key, previous);
+  return copy;
+}
+
+/**
+ * The changed fields of an object node whose old value alone makes the failing rule pass, or
+ * none (the finding then stays on the node): the same program, the same budget.
+ */
+function blame(compiled: CompiledSite, visit: NodeVisit, ev: Evaluation): PathSegment[][] {
+  const { self, old } = visit;
+  if (!compiled.transition || compiled.site.rule.fieldPath || !isJsonObject(self) || !isJsonObject(old) || !compiled.program.ok) return [];
+  const keys = [...new Set([...Object.keys(self), ...Object.keys(old)])].filter((k) => !semanticEqual(ownValue(self, k), ownValue(old, k)));
+  if (keys.length > MAX_BLAME_PROBES) return [];
+  const culprits: PathSegment[][] = [];
+  for (const key of keys) {
+    const probe: NodeVisit = { ...visit, self: withFieldRestored(self, old, key) };
+    try {
+      if (compiled.program.evaluate(bindings(compiled, probe, ev), ev.meter) === true && !ev.meter.spent) culprits.push([...visit.path, key]);
+    } catch {
+      // A probe that fails to evaluate blames nothing.
+    }
+  }
+  return culprits;
+}
+
+function evaluateAt(compiled: CompiledSite, visit: NodeVisit, ev: Evaluation): SiteOutcome[] {
+  const { site, program } = compiled;
+  if (!program.ok) return [{ kind: "not-evaluated", path: visit.path, reason: program.reason }];
+  const failedPath = [...visit.path, ...parseRuleFieldPath(site.rule.fieldPath)];
+  ev.meter.startRule();
+  let vars: { self: unknown; oldSelf?: unknown };
+  let result: unknown;
+  try {
+    vars = bindings(compiled, visit, ev);
+    result = program.evaluate(vars, ev.meter);
+  } catch (error) {
+    const spent = ev.meter.spent;
+    if (spent || isEvaluatorLimit(error)) return [{ kind: "not-evaluated", path: visit.path, reason: messageOf(spent ?? error) }];
+    // no such key, index out of bounds, division by zero...: kube-apiserver refuses the object.
+    return [{ kind: "failed", path: failedPath, message: `${messageOf(error)} evaluating rule: ${ruleErrorString(site)}` }];
+  }
+  const spent = ev.meter.spent;
+  if (spent) return [{ kind: "not-evaluated", path: visit.path, reason: spent.message }];
+  if (result === true) return [];
+  if (result !== false) return [{ kind: "not-evaluated", path: visit.path, reason: "the rule does not evaluate to a bool" }];
+  const message = messageFrom(compiled, vars, ev);
+  const culprits = blame(compiled, visit, ev);
+  return (culprits.length > 0 ? culprits : [failedPath]).map((path) => ({ kind: "failed", path, message }));
+}
+
+/**
+ * The outcomes of one rule on an object (with its previous version on an update), evaluated where
+ * kube-apiserver evaluates it: at every node of the rule's schema node present and not null;
+ * a transition rule only where the node correlates with an old value (object fields and map
+ * values by key, items of map-type lists by their keys; never items of atomic or set lists),
+ * unless the rule sets optionalOldSelf; a rule without oldSelf not where the node is unchanged
+ * (ratcheting: kube-apiserver turns its failure into a warning).
+ */
+export function evaluateSite(compiled: CompiledSite, next: JsonValue, previous: JsonValue | undefined, ev: Evaluation): SiteOutcome[] {
+  const out: SiteOutcome[] = [];
+  const optional = compiled.site.rule.optionalOldSelf === true;
+  for (const visit of visitsOf(compiled.site.steps, next, previous)) {
+    if (!compiled.program.ok) {
+      // A rule that cannot be evaluated is reported where it would run and its node changes.
+      const wouldRun = !compiled.transition || compiled.uncorrelatable || optional || visit.old !== undefined;
+      if (wouldRun && !visit.unchanged) out.push({ kind: "not-evaluated", path: visit.path, reason: compiled.program.reason });
+      continue;
+    }
+    if (compiled.transition && visit.old === undefined && !optional) continue;
+    if (!compiled.transition && visit.unchanged) continue;
+    out.push(...evaluateAt(compiled, visit, ev));
+  }
+  return out;
+}
+
+/** The value at `path` on both sides (for the finding's from → to). */
+export function valuesAt(path: readonly PathSegment[], next: JsonValue, previous: JsonValue | undefined): { from: JsonValue | undefined; to: JsonValue | undefined } {
+  return { from: getAt(previous, path), to: getAt(next, path) };
+}
