@@ -1,6 +1,6 @@
 import { Environment, Optional } from "@marcbachmann/cel-js";
 import type { CelMeter } from "./cel-budget.ts";
-import { instrumentAst, mentionsVariable } from "./instrument-ast.ts";
+import { instrumentAst, mentionsVariable, routeMatchesToRe2 } from "./instrument-ast.ts";
 import { registerKubernetesLibrary, type MeterSlot } from "./kubernetes-cel-library.ts";
 import { createRegexCache } from "./regex-cache.ts";
 
@@ -67,9 +67,10 @@ export function createCelCompiler(): CelCompiler {
     } catch (error) {
       return { ok: false, reason: `not parsed: ${messageOf(error)}` };
     }
-    instrumentAst(program.ast, slot);
+    routeMatchesToRe2(program.ast);
     const checked = program.check();
     if (!checked.valid) return { ok: false, reason: `uses what this evaluator does not support: ${messageOf(checked.error)}` };
+    instrumentAst(program.ast, slot);
     return {
       ok: true,
       usesOldSelf: mentionsVariable(program.ast, "oldSelf"),

@@ -27,16 +27,14 @@ function renameMatches(node: AstNodeLike): void {
 
 function meteredEvaluate(node: AstNodeLike, slot: MeterSlot): Evaluate {
   const { meta } = node;
-  const alternate = meta.alternate;
-  const macro = meta.macro;
-  const inner: Evaluate = alternate
-    ? (ev, _ast, ctx) => alternate.evaluate(ev, alternate, ctx)
-    : macro
-      ? (ev, _ast, ctx) => macro.evaluate(ev, macro, ctx)
-      : meta.evaluate;
+  // Read at call time: the type checker adds alternates (a type name resolved to its value).
   return (ev, ast, ctx) => {
     slot.current?.charge(1);
-    return inner(ev, ast, ctx);
+    const alternate = meta.alternate;
+    if (alternate) return alternate.evaluate(ev, alternate, ctx);
+    const macro = meta.macro;
+    if (macro) return macro.evaluate(ev, macro, ctx);
+    return meta.evaluate(ev, ast, ctx);
   };
 }
 
@@ -74,9 +72,15 @@ export function mentionsVariable(root: unknown, name: string): boolean {
   return astNodes(root).some((node) => node.op === "id" && node.args === name);
 }
 
+export function routeMatchesToRe2(root: unknown): void {
+  for (const node of astNodes(root)) renameMatches(node);
+}
+
+/**
+ * Wraps every node of a parsed expression (macro expansions included) so that evaluating it
+ * charges one step to the meter in `slot`. Run after type checking (which adds nodes). The walks
+ * are iterative: the parser already bounds depth, but they must not be what overflows.
+ */
 export function instrumentAst(root: unknown, slot: MeterSlot): void {
-  for (const node of astNodes(root)) {
-    renameMatches(node);
-    node.evaluate = meteredEvaluate(node, slot);
-  }
+  for (const node of astNodes(root)) node.evaluate = meteredEvaluate(node, slot);
 }
