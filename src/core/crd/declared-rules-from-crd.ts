@@ -7,7 +7,8 @@ import { CelMeter, DEFAULT_CEL_LIMITS, type CelLimits } from "./cel/cel-budget.t
 import { createCelCompiler, type CelCompiler, type CompiledExpression } from "./cel/cel-compiler.ts";
 import { readSchemaNode, SchemaTooDeep, type ValidationRule } from "./cel/crd-schema-node.ts";
 import { ruleSitesOf, type RuleSite } from "./cel/crd-rule-sites.ts";
-import { evaluateSite, valuesAt, type CompiledSite } from "./cel/evaluate-rule-site.ts";
+import { evaluateSite, valuesAt, type CompiledSite, type Evaluation } from "./cel/evaluate-rule-site.ts";
+import { createEvaluationCache } from "./cel/evaluation-cache.ts";
 
 /** The part of a CustomResourceDefinition this module reads (the rest is ignored). */
 const crdSchema = z
@@ -88,12 +89,12 @@ interface RuleContext {
   readonly group: string;
   readonly kind: string;
   readonly version: string;
-  readonly meterOf: (input: RuleInput) => CelMeter;
-  readonly compiler: CelCompiler;
+  readonly evaluationOf: (input: RuleInput) => Evaluation;
 }
 
 function violationsOf(compiled: CompiledSite, input: RuleInput, ctx: RuleContext): Violation[] {
-  const outcomes = evaluateSite(compiled, input.new, input.old, { compiler: ctx.compiler, meter: ctx.meterOf(input) });
+  const pair = { next: input.new, previous: input.old, changedPaths: input.changes.map((c) => c.path) };
+  const outcomes = evaluateSite(compiled, pair, ctx.evaluationOf(input));
   return outcomes.map((o) => {
     const values = valuesAt(o.path, input.new, input.old);
     if (o.kind === "failed") return { path: o.path, ...values, detail: o.message };
@@ -134,12 +135,12 @@ export function declaredRulesFromCrd(crd: JsonValue, options: CrdRuleOptions = {
   const { group, names, versions } = parsed.data.spec;
   const compiler = options.compiler ?? createCelCompiler();
   const limits = options.limits ?? DEFAULT_CEL_LIMITS;
-  // One budget per object judged (findFindings builds one RuleInput per object pair).
-  const meters = new WeakMap<RuleInput, CelMeter>();
-  const meterOf = (input: RuleInput): CelMeter => {
-    let meter = meters.get(input);
-    if (!meter) meters.set(input, (meter = new CelMeter(limits, options.now)));
-    return meter;
+  // One budget and cache per object judged (findFindings builds one RuleInput per object pair).
+  const evaluations = new WeakMap<RuleInput, Evaluation>();
+  const evaluationOf = (input: RuleInput): Evaluation => {
+    let evaluation = evaluations.get(input);
+    if (!evaluation) evaluations.set(input, (evaluation = { compiler, meter: new CelMeter(limits, options.now), cache: createEvaluationCache() }));
+    return evaluation;
   };
   const rules: Rule[] = [];
   for (const version of versions) {
@@ -150,7 +151,7 @@ export function declaredRulesFromCrd(crd: JsonValue, options: CrdRuleOptions = {
       if (error instanceof SchemaTooDeep) return { ok: false, error: `spec.versions[${version.name}].schema: ${error.message}` };
       throw error;
     }
-    const ctx: RuleContext = { group, kind: names.kind, version: version.name, meterOf, compiler };
+    const ctx: RuleContext = { group, kind: names.kind, version: version.name, evaluationOf };
     for (const site of sites) {
       const compiled = compileSite(site, compiler);
       if (options.scope !== "all" && !compiled.transition) continue;

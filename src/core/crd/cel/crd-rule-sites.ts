@@ -1,5 +1,5 @@
 import type { PathSegment } from "../../k8s/field-path.ts";
-import { isJsonObject, ownValue, semanticEqual, type JsonValue } from "../../k8s/json.ts";
+import { isJsonObject, ownValue, type JsonValue } from "../../k8s/json.ts";
 import type { SchemaNode, ValidationRule } from "./crd-schema-node.ts";
 
 /** How a schema node is reached from its parent. */
@@ -55,41 +55,64 @@ function keyOf(item: JsonValue, keys: readonly string[]): string | undefined {
   return JSON.stringify(keys.map((k) => ownValue(item, k) ?? null));
 }
 
-function child(parent: NodeVisit, segment: PathSegment, self: JsonValue | undefined, old: JsonValue | undefined): NodeVisit[] {
-  // Null and absent values are not validated (validation.go: "We only validate non-null values").
-  if (self === undefined || self === null) return [];
-  const unchanged = old !== undefined ? semanticEqual(old, self) : parent.unchanged && parent.old === undefined;
-  return [{ path: [...parent.path, segment], self, old, unchanged }];
+type Equal = (a: JsonValue, b: JsonValue) => boolean;
+
+/** How visits are computed: node equality, and which paths a change touches (others are unchanged). */
+export interface VisitOptions {
+  readonly equal: Equal;
+  readonly touched: (path: readonly PathSegment[]) => boolean;
+  /**
+   * True when a change is known at or below `path` (reached by field names and map keys only:
+   * list items are compared by index there, not by key), so the node differs without comparing.
+   */
+  readonly changedBelow: (path: readonly PathSegment[]) => boolean;
 }
 
-function stepFrom(visit: NodeVisit, step: Step): NodeVisit[] {
+function child(parent: NodeVisit, segment: PathSegment, self: JsonValue | undefined, old: JsonValue | undefined, opts: VisitOptions): NodeVisit[] {
+  // Null and absent values are not validated (validation.go: "We only validate non-null values").
+  if (self === undefined || self === null) return [];
+  const path = [...parent.path, segment];
+  // No change at, above or below this node: it and all below it are unchanged, never judged.
+  if (!opts.touched(path)) return [];
+  const unchanged = old === undefined ? parent.unchanged && parent.old === undefined : !opts.changedBelow(path) && opts.equal(old, self);
+  return [{ path, self, old, unchanged }];
+}
+
+function stepFrom(visit: NodeVisit, step: Step, opts: VisitOptions): NodeVisit[] {
   const { self, old } = visit;
   if (step.kind === "property") {
     if (!isJsonObject(self)) return [];
-    return child(visit, step.name, ownValue(self, step.name), isJsonObject(old) ? ownValue(old, step.name) : undefined);
+    return child(visit, step.name, ownValue(self, step.name), isJsonObject(old) ? ownValue(old, step.name) : undefined, opts);
   }
   if (step.kind === "value") {
     if (!isJsonObject(self)) return [];
-    return Object.keys(self).flatMap((key) => child(visit, key, ownValue(self, key), isJsonObject(old) ? ownValue(old, key) : undefined));
+    return Object.keys(self).flatMap((key) => child(visit, key, ownValue(self, key), isJsonObject(old) ? ownValue(old, key) : undefined, opts));
   }
   if (!Array.isArray(self)) return [];
   const keys = step.mapKeys;
-  const oldByKey = new Map<string, JsonValue>();
-  if (keys && Array.isArray(old)) for (const item of old) {
-    const key = keyOf(item, keys);
-    if (key !== undefined) oldByKey.set(key, item);
-  }
+  let oldByKey: Map<string, JsonValue> | undefined;
+  const oldItem = (key: string): JsonValue | undefined => {
+    if (!oldByKey) {
+      oldByKey = new Map();
+      if (keys && Array.isArray(old)) for (const item of old) {
+        const k = keyOf(item, keys);
+        if (k !== undefined) oldByKey.set(k, item);
+      }
+    }
+    return oldByKey.get(key);
+  };
   return self.flatMap((item, i) => {
+    if (!opts.touched([...visit.path, i])) return [];
     const key = keys ? keyOf(item, keys) : undefined;
-    const visits = child(visit, i, item, key !== undefined ? oldByKey.get(key) : undefined);
+    const visits = child(visit, i, item, key !== undefined ? oldItem(key) : undefined, opts);
     // An uncorrelated item inherits "unchanged" from the list (the nearest correlatable node).
     return key === undefined ? visits.map((v) => ({ ...v, unchanged: visit.unchanged })) : visits;
   });
 }
 
 /** The nodes a rule site is evaluated at in `next` (with `previous` on an update, undefined on a create). */
-export function visitsOf(steps: readonly Step[], next: JsonValue, previous: JsonValue | undefined): NodeVisit[] {
-  let frontier: NodeVisit[] = [{ path: [], self: next, old: previous, unchanged: previous !== undefined && semanticEqual(previous, next) }];
-  for (const step of steps) frontier = frontier.flatMap((visit) => stepFrom(visit, step));
+export function visitsOf(steps: readonly Step[], next: JsonValue, previous: JsonValue | undefined, opts: VisitOptions): NodeVisit[] {
+  let frontier: NodeVisit[] = [{ path: [], self: next, old: previous, unchanged: previous !== undefined && !opts.changedBelow([]) && opts.equal(previous, next) }];
+  for (const step of steps) frontier = frontier.flatMap((visit) => stepFrom(visit, step, opts));
   return frontier;
 }

@@ -1,8 +1,9 @@
-import { getAt, type PathSegment } from "../../k8s/field-path.ts";
+import { getAt, pathLeadsTo, patternCovers, type PathSegment } from "../../k8s/field-path.ts";
 import { isJsonObject, ownValue, semanticEqual, setOwn, type JsonObject, type JsonValue } from "../../k8s/json.ts";
 import { CelBudgetExceeded, type CelMeter } from "./cel-budget.ts";
 import type { CelCompiler, CompiledExpression } from "./cel-compiler.ts";
-import { toCelValue, ValueTooDeep } from "./cel-value.ts";
+import { ValueTooDeep } from "./cel-value.ts";
+import type { EvaluationCache } from "./evaluation-cache.ts";
 import type { RuleSite } from "./crd-rule-sites.ts";
 import { visitsOf, type NodeVisit } from "./crd-rule-sites.ts";
 
@@ -16,6 +17,14 @@ export const MAX_MESSAGE_EXPRESSION_BYTES = 5 * 1024;
  * pin one to five fields; past 16 changed fields the finding stays on the node.
  */
 export const MAX_BLAME_PROBES = 16;
+
+/** The object judged, its previous version (undefined on a create) and, when known, the changed paths. */
+export interface JudgedPair {
+  readonly next: JsonValue;
+  readonly previous: JsonValue | undefined;
+  /** Every path where previous and next differ (compareObjects); absent: compare node by node. */
+  readonly changedPaths?: readonly (readonly PathSegment[])[];
+}
 
 /** What one evaluation of a rule at one node found. */
 export type SiteOutcome =
@@ -65,16 +74,18 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.split("\n")[0]! : String(error);
 }
 
-interface Evaluation {
+/** The evaluation of one object pair: its budget and what its rules share. */
+export interface Evaluation {
   readonly compiler: CelCompiler;
   readonly meter: CelMeter;
+  readonly cache: EvaluationCache;
 }
 
 function bindings(compiled: CompiledSite, visit: NodeVisit, ev: Evaluation): { self: unknown; oldSelf?: unknown } {
   const root = compiled.site.steps.length === 0;
-  const self = toCelValue(visit.self, compiled.site.node, 0, root);
+  const self = ev.cache.celValue(visit.self, compiled.site.node, root);
   if (!compiled.transition) return { self };
-  const old = visit.old === undefined ? undefined : toCelValue(visit.old, compiled.site.node, 0, root);
+  const old = visit.old === undefined ? undefined : ev.cache.celValue(visit.old, compiled.site.node, root);
   return { self, oldSelf: compiled.site.rule.optionalOldSelf ? ev.compiler.optional(old) : old };
 }
 
@@ -111,6 +122,7 @@ function blame(compiled: CompiledSite, visit: NodeVisit, ev: Evaluation): PathSe
   if (keys.length > MAX_BLAME_PROBES) return [];
   const culprits: PathSegment[][] = [];
   for (const key of keys) {
+    // The probe is a fresh object: its conversion is cached under it and dropped with it.
     const probe: NodeVisit = { ...visit, self: withFieldRestored(self, old, key) };
     try {
       if (compiled.program.evaluate(bindings(compiled, probe, ev), ev.meter) === true && !ev.meter.spent) culprits.push([...visit.path, key]);
@@ -151,13 +163,27 @@ function evaluateAt(compiled: CompiledSite, visit: NodeVisit, ev: Evaluation): S
  * kube-apiserver evaluates it: at every node of the rule's schema node present and not null;
  * a transition rule only where the node correlates with an old value (object fields and map
  * values by key, items of map-type lists by their keys; never items of atomic or set lists),
- * unless the rule sets optionalOldSelf; a rule without oldSelf not where the node is unchanged
- * (ratcheting: kube-apiserver turns its failure into a warning).
+ * unless the rule sets optionalOldSelf; no rule where the node is unchanged (ratcheting:
+ * kube-apiserver turns the failure of a rule without oldSelf into a warning there).
  */
-export function evaluateSite(compiled: CompiledSite, next: JsonValue, previous: JsonValue | undefined, ev: Evaluation): SiteOutcome[] {
+/** The nodes the rule is judged at: only those a change touches (none when no change does). */
+function visitsFor(compiled: CompiledSite, pair: JudgedPair, ev: Evaluation): NodeVisit[] {
+  const { next, previous } = pair;
+  const pattern = compiled.site.pattern;
+  // The changes at, below or above the rule's node pattern; none: every node is unchanged.
+  const relevant = pair.changedPaths?.filter((p) => patternCovers(pattern, p) || pathLeadsTo(p, pattern));
+  if (relevant?.length === 0 && previous !== undefined) return [];
+  const touched = relevant ? (path: readonly PathSegment[]): boolean => relevant.some((p) => pathLeadsTo(p, path) || pathLeadsTo(path, p)) : () => true;
+  const changedBelow = (path: readonly PathSegment[]): boolean =>
+    relevant !== undefined && !path.some((s) => typeof s === "number") && relevant.some((p) => pathLeadsTo(path, p));
+  return ev.cache.visits(compiled.site.steps, () => visitsOf(compiled.site.steps, next, previous, { equal: ev.cache.equal, touched, changedBelow }));
+}
+
+export function evaluateSite(compiled: CompiledSite, pair: JudgedPair, ev: Evaluation): SiteOutcome[] {
   const out: SiteOutcome[] = [];
   const optional = compiled.site.rule.optionalOldSelf === true;
-  for (const visit of visitsOf(compiled.site.steps, next, previous)) {
+  const visits = visitsFor(compiled, pair, ev);
+  for (const visit of visits) {
     if (!compiled.program.ok) {
       // A rule that cannot be evaluated is reported where it would run and its node changes.
       const wouldRun = !compiled.transition || compiled.uncorrelatable || optional || visit.old !== undefined;
@@ -165,7 +191,10 @@ export function evaluateSite(compiled: CompiledSite, next: JsonValue, previous: 
       continue;
     }
     if (compiled.transition && visit.old === undefined && !optional) continue;
-    if (!compiled.transition && visit.unchanged) continue;
+    // An unchanged node is not judged: kube-apiserver ratchets a rule without oldSelf there, and
+    // a transition rule that an unchanged value breaks (`self > oldSelf`) would refuse every
+    // update of the object, which no CRD means. Most nodes of an update are unchanged.
+    if (visit.unchanged) continue;
     out.push(...evaluateAt(compiled, visit, ev));
   }
   return out;
