@@ -1,5 +1,5 @@
 /**
- * Per-review cost of CRD x-kubernetes-validations rules: the CEL evaluator (ADR 0005) beside the
+ * Per-review cost of CRD x-kubernetes-validations rules: the CEL evaluator (ADR 0006) beside the
  * regex subset it replaced (bench/baseline/regex-crd-rules.ts), in the same run.
  *
  * `node bench/crd-rules.ts [--runs N] [--reviews N]` builds a Gateway-API-shaped CRD (the

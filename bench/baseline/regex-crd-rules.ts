@@ -5,7 +5,7 @@ import { versionOf } from "../../src/core/k8s/kube-object.ts";
 import type { Rule, RuleInput, Violation } from "../../src/core/rules/rule.ts";
 
 /**
- * The regex subset that recognised CRD transition rules before ADR 0005 (src/core/crd/
+ * The regex subset that recognised CRD transition rules before ADR 0006 (src/core/crd/
  * transition-rule.ts, expand-path.ts and declared-rules-from-crd.ts at commit 390b0a0), kept
  * here, unchanged but for imports, only so that bench/crd-rules.ts can time it beside the CEL
  * evaluator in the same run. Nothing in src/ uses it.

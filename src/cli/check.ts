@@ -63,7 +63,7 @@ const MAX_DUPLICATES_SHOWN = 10;
  * resources that use them), then the before set.
  */
 function crdRules(sources: readonly (readonly ManifestObject[])[], unreadable: UnreadableCrd[]): Rule[] {
-  // Every rule, with and without oldSelf: check reports what the API server will refuse (ADR 0005).
+  // Every rule, with and without oldSelf: check reports what the API server will refuse (ADR 0006).
   const options: CrdRuleOptions = { scope: "all", compiler: createCelCompiler(), now: () => performance.now() };
   const seen = new Set<string>();
   const rules: Rule[] = [];

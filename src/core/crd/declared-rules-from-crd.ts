@@ -125,7 +125,7 @@ function ruleFor(compiled: CompiledSite, ctx: RuleContext): Rule {
 
 /**
  * The `x-kubernetes-validations` rules of a CRD as `declared` rules for its group, kind, version
- * and schema path, each evaluated with a CEL evaluator at its schema node (ADR 0005). A rule the
+ * and schema path, each evaluated with a CEL evaluator at its schema node (ADR 0006). A rule the
  * evaluator cannot evaluate (a function it lacks, a spent budget) gives an info finding where its
  * node changes, never silence.
  */
