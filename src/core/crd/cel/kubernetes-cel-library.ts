@@ -132,13 +132,17 @@ export class CelNamespace {
   }
 }
 
-function registerNamespace(env: Environment, name: string, type: string): void {
-  env.registerType(type, CelNamespace);
-  env.registerConstant(name, type, new CelNamespace(name));
+// One class per namespace: the evaluator finds a value's type by its constructor.
+class SetsNamespace extends CelNamespace {}
+class StringsNamespace extends CelNamespace {}
+
+function registerNamespace(env: Environment, name: string, type: string, ctor: typeof CelNamespace): void {
+  env.registerType(type, ctor);
+  env.registerConstant(name, type, new ctor(name));
 }
 
 function registerSets(env: Environment, slot: MeterSlot): void {
-  registerNamespace(env, "sets", "SetsNamespace");
+  registerNamespace(env, "sets", "SetsNamespace", SetsNamespace);
   const contains = (a: unknown[], b: unknown[]): boolean => (charge(slot, a.length * b.length), b.every((y) => a.some((x) => celEquals(x, y))));
   env.registerFunction("SetsNamespace.contains(list<dyn>, list<dyn>): bool", (_: CelNamespace, a: unknown[], b: unknown[]) => contains(a, b));
   env.registerFunction("SetsNamespace.equivalent(list<dyn>, list<dyn>): bool", (_: CelNamespace, a: unknown[], b: unknown[]) => contains(a, b) && contains(b, a));
@@ -182,7 +186,7 @@ function registerStrings(env: Environment, slot: MeterSlot): void {
   env.registerFunction("string.replace(string, string): string", (s: string, a: string, b: string) => replace(s, a, b, -1n));
   env.registerFunction("string.replace(string, string, int): string", replace);
   env.registerFunction("string.reverse(): string", (s: string) => (charge(slot, s.length * STRING_COST_FACTOR), [...s].reverse().join("")));
-  registerNamespace(env, "strings", "StringsNamespace");
+  registerNamespace(env, "strings", "StringsNamespace", StringsNamespace);
   env.registerFunction("StringsNamespace.quote(string): string", (_: CelNamespace, s: string) => (charge(slot, s.length * STRING_COST_FACTOR), JSON.stringify(s)));
 }
 
