@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { formatFieldPath } from "../k8s/field-path.ts";
-import type { JsonValue } from "../k8s/json.ts";
+import type { JsonObject, JsonValue } from "../k8s/json.ts";
 import { versionOf } from "../k8s/kube-object.ts";
 import type { Rule, RuleInput, Violation } from "../rules/rule.ts";
 import { CelMeter, DEFAULT_CEL_LIMITS, type CelLimits } from "./cel/cel-budget.ts";
 import { createCelCompiler, type CelCompiler, type CompiledExpression } from "./cel/cel-compiler.ts";
 import { readSchemaNode, SchemaTooDeep, type ValidationRule } from "./cel/crd-schema-node.ts";
 import { ruleSitesOf, type RuleSite } from "./cel/crd-rule-sites.ts";
-import { evaluateSite, valuesAt, type CompiledSite, type Evaluation } from "./cel/evaluate-rule-site.ts";
+import { evaluateSite, valuesAt, type CompiledSite, type Evaluation, type JudgedPair } from "./cel/evaluate-rule-site.ts";
 import { createEvaluationCache } from "./cel/evaluation-cache.ts";
 
 /** The part of a CustomResourceDefinition this module reads (the rest is ignored). */
@@ -90,13 +90,14 @@ interface RuleContext {
   readonly kind: string;
   readonly version: string;
   readonly evaluationOf: (input: RuleInput) => Evaluation;
+  readonly creationOf: (object: JsonObject) => Evaluation;
+  readonly scope: CrdRuleScope;
 }
 
-function violationsOf(compiled: CompiledSite, input: RuleInput, ctx: RuleContext): Violation[] {
-  const pair = { next: input.new, previous: input.old, changedPaths: input.changes.map((c) => c.path) };
-  const outcomes = evaluateSite(compiled, pair, ctx.evaluationOf(input));
+function violationsOf(compiled: CompiledSite, pair: JudgedPair, ev: Evaluation): Violation[] {
+  const outcomes = evaluateSite(compiled, pair, ev);
   return outcomes.map((o) => {
-    const values = valuesAt(o.path, input.new, input.old);
+    const values = valuesAt(o.path, pair.next, pair.previous);
     if (o.kind === "failed") return { path: o.path, ...values, detail: o.message };
     return { path: o.path, ...values, severity: "info", detail: `x-kubernetes-validations rule not evaluated (${o.reason}); the API server still judges it: ${compiled.site.rule.rule}` };
   });
@@ -113,7 +114,13 @@ function ruleFor(compiled: CompiledSite, ctx: RuleContext): Rule {
     kind: ctx.kind,
     path: display,
     class: "declared",
-    check: { type: "custom", evaluate: (input) => violationsOf(compiled, input, ctx) },
+    check: {
+      type: "custom",
+      evaluate: (input) => violationsOf(compiled, { next: input.new, previous: input.old, changedPaths: input.changes.map((c) => c.path) }, ctx.evaluationOf(input)),
+    },
+    // check judges created objects too (kube-apiserver applies every rule on CREATE; a transition
+    // rule only with optionalOldSelf). The rules of a CRD share one budget per created object.
+    ...(ctx.scope === "all" ? { create: (object: JsonObject) => violationsOf(compiled, { next: object, previous: undefined }, ctx.creationOf(object)) } : {}),
     when: (input) => typeof input.new["apiVersion"] === "string" && versionOf(input.new["apiVersion"]) === ctx.version,
     why: message,
     apiError: apiErrorOf(display || "<root>", site.rule, message),
@@ -137,9 +144,16 @@ export function declaredRulesFromCrd(crd: JsonValue, options: CrdRuleOptions = {
   const limits = options.limits ?? DEFAULT_CEL_LIMITS;
   // One budget and cache per object judged (findFindings builds one RuleInput per object pair).
   const evaluations = new WeakMap<RuleInput, Evaluation>();
+  const creations = new WeakMap<JsonObject, Evaluation>();
+  const fresh = (): Evaluation => ({ compiler, meter: new CelMeter(limits, options.now), cache: createEvaluationCache() });
+  const creationOf = (object: JsonObject): Evaluation => {
+    let evaluation = creations.get(object);
+    if (!evaluation) creations.set(object, (evaluation = fresh()));
+    return evaluation;
+  };
   const evaluationOf = (input: RuleInput): Evaluation => {
     let evaluation = evaluations.get(input);
-    if (!evaluation) evaluations.set(input, (evaluation = { compiler, meter: new CelMeter(limits, options.now), cache: createEvaluationCache() }));
+    if (!evaluation) evaluations.set(input, (evaluation = fresh()));
     return evaluation;
   };
   const rules: Rule[] = [];
@@ -151,7 +165,7 @@ export function declaredRulesFromCrd(crd: JsonValue, options: CrdRuleOptions = {
       if (error instanceof SchemaTooDeep) return { ok: false, error: `spec.versions[${version.name}].schema: ${error.message}` };
       throw error;
     }
-    const ctx: RuleContext = { group, kind: names.kind, version: version.name, evaluationOf };
+    const ctx: RuleContext = { group, kind: names.kind, version: version.name, evaluationOf, creationOf, scope: options.scope ?? "transition" };
     for (const site of sites) {
       const compiled = compileSite(site, compiler);
       if (options.scope !== "all" && !compiled.transition) continue;

@@ -127,3 +127,17 @@ export function findFindings(catalogue: Catalogue, input: FindInput, compare: Co
   }
   return dedupe(findings, rootLength);
 }
+
+/**
+ * The findings on a created object: the rules that judge creation (Rule.create), with `when`
+ * asked about the object alone (an empty old object).
+ */
+export function findCreationFindings(catalogue: Catalogue, object: JsonObject): Finding[] {
+  const apiVersion = typeof object["apiVersion"] === "string" ? object["apiVersion"] : "";
+  const kind = typeof object["kind"] === "string" ? object["kind"] : "";
+  const group = groupOf(apiVersion);
+  const input: RuleInput = { old: {}, new: object, changes: [], cluster: {}, ...(catalogue.kube ? { kube: catalogue.kube } : {}) };
+  return catalogue.rulesFor(group, kind).flatMap((rule) =>
+    rule.create && (!rule.when || rule.when(input)) ? rule.create(object).map((v) => toFinding(rule, v, group, kind, catalogue.kube)) : [],
+  );
+}

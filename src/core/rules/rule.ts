@@ -79,6 +79,11 @@ export interface Rule {
   readonly check: Check;
   /** Extra precondition on the pair (e.g. ConfigMap: old `immutable: true`). Default: always. */
   readonly when?: (input: RuleInput) => boolean;
+  /**
+   * Judges a created object (no old version), for rules the API server also applies on CREATE
+   * (a CRD's x-kubernetes-validations rules in `check`). Default: the rule judges updates only.
+   */
+  readonly create?: (object: JsonObject) => Violation[];
   /** The value the API server defaults when the field is absent (compared in its place). */
   readonly defaultValue?: JsonValue;
   /** Why the API server refuses it, one short sentence for people. */

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { declaredRulesFromCrd } from "../../../src/core/crd/declared-rules-from-crd.ts";
 import { createCatalogue } from "../../../src/core/rules/catalogue.ts";
-import { findFindings } from "../../../src/core/rules/find-findings.ts";
+import { findCreationFindings, findFindings } from "../../../src/core/rules/find-findings.ts";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import type { Rule } from "../../../src/core/rules/rule.ts";
 import { loadObject } from "../../support/load-yaml.ts";
@@ -85,6 +85,8 @@ describe("declaredRulesFromCrd with the CEL evaluator", () => {
       "crd.example.io.Gadget.v1.spec.tags[*]#5", "crd.example.io.Gadget.v1.spec.ports[*]#6",
     ]);
     assert.equal(all.length, 7);
+    // Only check judges created objects (serve sees the API server refuse them by itself).
+    assert.ok(transition.rules.every((r) => r.create === undefined) && all.every((r) => r.create !== undefined));
     // A rule without oldSelf is fixed in the manifest: its strategy is revert.
     assert.deepEqual(all.filter((r) => r.strategy === "revert").map((r) => r.id), ["crd.example.io.Gadget.v1.root#0", "crd.example.io.Gadget.v1.spec#3", "crd.example.io.Gadget.v1.spec.limits#4"]);
   });
@@ -126,6 +128,16 @@ describe("declaredRulesFromCrd with the CEL evaluator", () => {
     assert.deepEqual(findings(ports(http, dns), ports(dns, { ...http, name: "web" })), ["spec.ports[1].name: a port's name is immutable"]);
     // Same port, other protocol: a new item, no old value to compare.
     assert.deepEqual(findings(ports(http), ports({ ...http, protocol: "UDP", name: "web" })), []);
+  });
+
+  it("judges a created object by its rules without oldSelf (transition rules have nothing to compare)", () => {
+    const created = gadget({ size: 3, limits: { min: 5, max: 3 }, owner: "o", tags: ["a"] }, "a-name-longer-than-twenty");
+    const out = findCreationFindings(createCatalogue(all), created).map((f) => `${f.severity} ${f.path}: ${f.message}`);
+    assert.deepEqual(out.sort(), [
+      "blocking : the name is at most 20 characters",
+      "blocking spec.limits: min must not exceed max",
+      "info spec: x-kubernetes-validations rule not evaluated (uses what this evaluator does not support: found no matching overload for 'isURL(dyn)'); the API server still judges it: isURL(self.endpoint)",
+    ]);
   });
 
   it("judges a rule without oldSelf where its node changed, not where it is unchanged (ratcheting)", () => {

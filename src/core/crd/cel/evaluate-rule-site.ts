@@ -186,7 +186,8 @@ export function evaluateSite(compiled: CompiledSite, pair: JudgedPair, ev: Evalu
   for (const visit of visits) {
     if (!compiled.program.ok) {
       // A rule that cannot be evaluated is reported where it would run and its node changes.
-      const wouldRun = !compiled.transition || compiled.uncorrelatable || optional || visit.old !== undefined;
+      // (An uncorrelatable transition rule would run on an update, had it an old value; never on a create.)
+      const wouldRun = !compiled.transition || optional || visit.old !== undefined || (compiled.uncorrelatable && pair.previous !== undefined);
       if (wouldRun && !visit.unchanged) out.push({ kind: "not-evaluated", path: visit.path, reason: compiled.program.reason });
       continue;
     }
