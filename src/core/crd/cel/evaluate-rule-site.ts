@@ -4,6 +4,7 @@ import { CelBudgetExceeded, type CelMeter } from "./cel-budget.ts";
 import type { CelCompiler, CompiledExpression } from "./cel-compiler.ts";
 import { ValueTooDeep } from "./cel-value.ts";
 import type { EvaluationCache } from "./evaluation-cache.ts";
+import { schemaEqual } from "./schema-equal.ts";
 import type { RuleSite } from "./crd-rule-sites.ts";
 import { visitsOf, type NodeVisit } from "./crd-rule-sites.ts";
 
@@ -192,6 +193,10 @@ export function evaluateSite(compiled: CompiledSite, pair: JudgedPair, ev: Evalu
       continue;
     }
     if (compiled.transition && visit.old === undefined && !optional) continue;
+    // Equal but for the order of set or map lists: `self == oldSelf` holds in kube-apiserver's
+    // equality, so a transition rule sees no change. (Its ratcheting of rules without oldSelf
+    // compares such lists in order: those are judged.)
+    if (compiled.transition && visit.old !== undefined && !visit.unchanged && schemaEqual(visit.old, visit.self, compiled.site.node)) continue;
     // An unchanged node is not judged: kube-apiserver ratchets a rule without oldSelf there, and
     // a transition rule that an unchanged value breaks (`self > oldSelf`) would refuse every
     // update of the object, which no CRD means. Most nodes of an update are unchanged.

@@ -1,0 +1,45 @@
+import { isJsonObject, ownValue, semanticEqual, type JsonValue } from "../../k8s/json.ts";
+import type { SchemaNode } from "./crd-schema-node.ts";
+
+/**
+ * Longest `set` or `map` list compared without regard to order (pairwise, so quadratic): 256
+ * items. Gateway API caps listeners at 64 and most map lists hold a handful; a longer list is
+ * compared in order (a reorder of it then counts as a change).
+ */
+export const MAX_UNORDERED_ITEMS = 256;
+
+function unorderedEqual(a: readonly JsonValue[], b: readonly JsonValue[], items: SchemaNode | undefined): boolean {
+  const used = new Array<boolean>(b.length).fill(false);
+  return a.every((x) => {
+    const i = b.findIndex((y, j) => !used[j] && schemaEqual(x, y, items));
+    if (i < 0) return false;
+    used[i] = true;
+    return true;
+  });
+}
+
+/**
+ * Equality as kube-apiserver's CEL values define it: lists with `x-kubernetes-list-type: set` or
+ * `map` are equal whatever the order of their items (apiextensions-apiserver
+ * pkg/apiserver/schema/cel/values.go, unstructuredSetList/unstructuredMapList Equal); everything
+ * else as semanticEqual. A node equal this way is unchanged for its rules: `self == oldSelf` on a
+ * reordered set holds.
+ */
+export function schemaEqual(a: JsonValue | undefined, b: JsonValue | undefined, node: SchemaNode | undefined): boolean {
+  if (a === b) return true;
+  if (!node) return semanticEqual(a, b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    if ((node.listType === "set" || node.listType === "map") && a.length <= MAX_UNORDERED_ITEMS) return unorderedEqual(a, b, node.items);
+    return a.every((x, i) => schemaEqual(x, b[i], node.items));
+  }
+  if (isJsonObject(a) && isJsonObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) {
+      const child = node.properties?.get(key) ?? node.additionalProperties;
+      if (!schemaEqual(ownValue(a, key), ownValue(b, key), child)) return false;
+    }
+    return true;
+  }
+  return semanticEqual(a, b);
+}
