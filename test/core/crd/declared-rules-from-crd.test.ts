@@ -108,7 +108,7 @@ describe("declaredRulesFromCrd with the CEL evaluator", () => {
     assert.deepEqual(findings(gadget({ endpoint: "https://a" }), gadget({ endpoint: "https://a" }), "info"), []);
     const out = findings(gadget({ endpoint: "https://a" }), gadget({ endpoint: "https://b" }), "info");
     assert.equal(out.length, 1);
-    assert.match(out[0]!, /^spec: x-kubernetes-validations rule not evaluated \(uses what this evaluator does not support: .*isURL.*\); the API server still judges it: isURL\(self.endpoint\)$/);
+    assert.match(out[0]!, /^spec: x-kubernetes-validations rule not evaluated \(uses what this evaluator does not support: .*isCIDR.*\); the API server still judges it: isCIDR\(self.endpoint\)$/);
   });
 
   it("reports a transition rule on atomic list items as not evaluated: kube-apiserver never correlates them", () => {
@@ -136,7 +136,7 @@ describe("declaredRulesFromCrd with the CEL evaluator", () => {
     assert.deepEqual(out.sort(), [
       "blocking : the name is at most 20 characters",
       "blocking spec.limits: min must not exceed max",
-      "info spec: x-kubernetes-validations rule not evaluated (uses what this evaluator does not support: found no matching overload for 'isURL(dyn)'); the API server still judges it: isURL(self.endpoint)",
+      "info spec: x-kubernetes-validations rule not evaluated (uses what this evaluator does not support: found no matching overload for 'isCIDR(dyn)'); the API server still judges it: isCIDR(self.endpoint)",
     ]);
   });
 

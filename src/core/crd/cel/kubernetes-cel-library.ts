@@ -7,7 +7,7 @@ import type { RegexCache } from "./regex-cache.ts";
  * The Kubernetes CEL library functions CRD rules use, on top of the evaluator's standard ones
  * (k8s.io/apiserver/pkg/cel/library: lists.go, regex.go, quantity.go; cel-go ext strings and
  * sets, which the Kubernetes base environment enables, k8s.io/apiserver/pkg/cel/environment/base.go).
- * Not here (a rule calling them is reported as not evaluated): url, ip, cidr, format, semver,
+ * urls.go too. Not here (a rule calling them is reported as not evaluated): ip, cidr, format, semver,
  * authz (not available to CRD rules), two-variable comprehensions, math, base64.
  *
  * Each function charges the meter in proportion to the size of its input, as Kubernetes'
@@ -208,6 +208,69 @@ function registerQuantity(env: Environment): void {
   env.registerOperator("Quantity == Quantity", (a: CelQuantity, b: CelQuantity) => quantityCompare(a, b) === 0n);
 }
 
+/**
+ * A URL as k8s.io/apiserver/pkg/cel/library/urls.go reads it: an absolute URI or an absolute path
+ * (Go's url.ParseRequestURI). Host and port come from the text as written (WHATWG URL, which
+ * validates here, would drop a default port and lower-case the host; Go keeps both).
+ */
+export class CelUrl {
+  readonly scheme: string;
+  readonly host: string;
+  readonly escapedPath: string;
+  readonly query: Map<string, string[]>;
+  constructor(scheme: string, host: string, escapedPath: string, query: Map<string, string[]>) {
+    this.scheme = scheme;
+    this.host = host;
+    this.escapedPath = escapedPath;
+    this.query = query;
+  }
+}
+
+const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/([^/?#]*))?/;
+
+function parseUrl(text: string): CelUrl | undefined {
+  const absolute = ABSOLUTE.exec(text);
+  if (!absolute && !text.startsWith("/")) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(text, "http://placeholder.invalid");
+  } catch {
+    return undefined;
+  }
+  const authority = absolute?.[2] ?? "";
+  const host = authority.includes("@") ? authority.slice(authority.lastIndexOf("@") + 1) : authority;
+  const query = new Map<string, string[]>();
+  for (const [k, v] of parsed.searchParams) query.set(k, [...(query.get(k) ?? []), v]);
+  // Go's Path is empty when the text has none ("https://example.com"); WHATWG's pathname is "/".
+  const rest = text.slice((absolute?.[0] ?? "").length);
+  return new CelUrl(absolute?.[1] ?? "", host, /^[^?#]/.test(rest) ? parsed.pathname : "", query);
+}
+
+function hostParts(host: string): { hostname: string; port: string } {
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return { hostname: host.slice(1, end), port: host.slice(end + 1).startsWith(":") ? host.slice(end + 2) : "" };
+  }
+  const colon = host.lastIndexOf(":");
+  return colon < 0 ? { hostname: host, port: "" } : { hostname: host.slice(0, colon), port: host.slice(colon + 1) };
+}
+
+function registerUrls(env: Environment): void {
+  env.registerType("URL", CelUrl);
+  env.registerFunction("url(string): URL", (s: string) => {
+    const parsed = parseUrl(s);
+    if (!parsed) throw new Error(`URL parse error during conversion from string: ${s}`);
+    return parsed;
+  });
+  env.registerFunction("isURL(string): bool", (s: string) => parseUrl(s) !== undefined);
+  env.registerFunction("URL.getScheme(): string", (u: CelUrl) => u.scheme);
+  env.registerFunction("URL.getHost(): string", (u: CelUrl) => u.host);
+  env.registerFunction("URL.getHostname(): string", (u: CelUrl) => hostParts(u.host).hostname);
+  env.registerFunction("URL.getPort(): string", (u: CelUrl) => hostParts(u.host).port);
+  env.registerFunction("URL.getEscapedPath(): string", (u: CelUrl) => u.escapedPath);
+  env.registerFunction("URL.getQuery(): map<string, list<string>>", (u: CelUrl) => u.query);
+}
+
 /** Adds the Kubernetes library to `env` (each environment gets its own registrations). */
 export function registerKubernetesLibrary(env: Environment, slot: MeterSlot, regex: RegexCache): void {
   registerLists(env, slot);
@@ -215,4 +278,5 @@ export function registerKubernetesLibrary(env: Environment, slot: MeterSlot, reg
   registerRegex(env, slot, regex);
   registerStrings(env, slot);
   registerQuantity(env);
+  registerUrls(env);
 }

@@ -67,7 +67,7 @@ describe("the Kubernetes CEL library (k8s.io/apiserver/pkg/cel/library, cel-go e
   });
 
   it("reports functions it lacks at compile time, by name", () => {
-    for (const expression of ["isURL(self)", "url(self).getHost()", "ip(self).family()", "self.all(i, v, v > 0)", "format.dns1123Label().validate(self)"]) {
+    for (const expression of ["ip(self).family()", "cidr(self).prefixLength()", "self.all(i, v, v > 0)", "format.dns1123Label().validate(self)"]) {
       const program = compiler.compile(expression, false);
       assert.equal(program.ok, false, expression);
     }
@@ -91,4 +91,28 @@ describe("the Kubernetes CEL library (k8s.io/apiserver/pkg/cel/library, cel-go e
     const big = Array.from({ length: 10_000 }, () => 1n);
     assert.throws(() => program.evaluate({ self: big }, meter), /rule steps/);
   });
+});
+
+describe("the Kubernetes URL library (urls.go, its doc comments' examples)", () => {
+  const cases: [string, unknown][] = [
+    ["url('https://example.com:80/').getHost()", "example.com:80"],
+    ["url('https://[::1]:80/').getHost()", "[::1]:80"],
+    ["url('https://example.com/').getHostname()", "example.com"],
+    ["url('https://[::1]:80/').getHostname()", "::1"],
+    ["url('https://example.com:443/').getPort()", "443"],
+    ["url('https://example.com/').getPort()", ""],
+    ["url('https://example.com/path').getScheme()", "https"],
+    ["url('/absolute-path').getScheme()", ""],
+    ["url('https://example.com/path with spaces/').getEscapedPath()", "/path%20with%20spaces/"],
+    ["url('https://example.com').getEscapedPath()", ""],
+    ["url('https://example.com/path?k1=a&k2=b&k2=c').getQuery()", new Map([["k1", ["a"]], ["k2", ["b", "c"]]])],
+    ["isURL('https://user:pass@example.com:80/path?query=val#fragment')", true],
+    ["isURL('/absolute-path')", true],
+    ["isURL('invalid url')", false],
+    ["isURL('')", false],
+  ];
+  for (const [expression, expected] of cases) {
+    it(`${expression} → ${expected instanceof Map ? "a map" : String(expected)}`, () => assert.deepEqual(run(expression), expected));
+  }
+  it("url() of an invalid URL is an error", () => assert.throws(() => run("url('not a url')"), /URL parse error/));
 });
