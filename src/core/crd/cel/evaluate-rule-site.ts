@@ -180,28 +180,35 @@ function visitsFor(compiled: CompiledSite, pair: JudgedPair, ev: Evaluation): No
   return ev.cache.visits(compiled.site.steps, () => visitsOf(compiled.site.steps, next, previous, { equal: ev.cache.equal, touched, changedBelow }));
 }
 
+/** A rule that cannot be evaluated is reported where it would run and its node changes. */
+function notEvaluatedAt(compiled: CompiledSite, visit: NodeVisit, pair: JudgedPair): boolean {
+  // An uncorrelatable transition rule would run on an update, had it an old value; never on a create.
+  const wouldRun = !compiled.transition || compiled.site.rule.optionalOldSelf === true || visit.old !== undefined || (compiled.uncorrelatable && pair.previous !== undefined);
+  return wouldRun && !visit.unchanged;
+}
+
+/** Does kube-apiserver judge the rule at this node (and does it matter)? */
+function judgedAt(compiled: CompiledSite, visit: NodeVisit): boolean {
+  // An unchanged node is not judged: kube-apiserver ratchets a rule without oldSelf there, and
+  // a transition rule that an unchanged value breaks (`self > oldSelf`) would refuse every
+  // update of the object, which no CRD means. Most nodes of an update are unchanged.
+  if (visit.unchanged) return false;
+  if (!compiled.transition) return true;
+  if (visit.old === undefined) return compiled.site.rule.optionalOldSelf === true;
+  // Equal but for the order of set or map lists: `self == oldSelf` holds in kube-apiserver's
+  // equality, so a transition rule sees no change. (Its ratcheting of rules without oldSelf
+  // compares such lists in order: those are judged.)
+  return !schemaEqual(visit.old, visit.self, compiled.site.node);
+}
+
 export function evaluateSite(compiled: CompiledSite, pair: JudgedPair, ev: Evaluation): SiteOutcome[] {
   const out: SiteOutcome[] = [];
-  const optional = compiled.site.rule.optionalOldSelf === true;
-  const visits = visitsFor(compiled, pair, ev);
-  for (const visit of visits) {
+  for (const visit of visitsFor(compiled, pair, ev)) {
     if (!compiled.program.ok) {
-      // A rule that cannot be evaluated is reported where it would run and its node changes.
-      // (An uncorrelatable transition rule would run on an update, had it an old value; never on a create.)
-      const wouldRun = !compiled.transition || optional || visit.old !== undefined || (compiled.uncorrelatable && pair.previous !== undefined);
-      if (wouldRun && !visit.unchanged) out.push({ kind: "not-evaluated", path: visit.path, reason: compiled.program.reason });
-      continue;
+      if (notEvaluatedAt(compiled, visit, pair)) out.push({ kind: "not-evaluated", path: visit.path, reason: compiled.program.reason });
+    } else if (judgedAt(compiled, visit)) {
+      out.push(...evaluateAt(compiled, visit, ev));
     }
-    if (compiled.transition && visit.old === undefined && !optional) continue;
-    // Equal but for the order of set or map lists: `self == oldSelf` holds in kube-apiserver's
-    // equality, so a transition rule sees no change. (Its ratcheting of rules without oldSelf
-    // compares such lists in order: those are judged.)
-    if (compiled.transition && visit.old !== undefined && !visit.unchanged && schemaEqual(visit.old, visit.self, compiled.site.node)) continue;
-    // An unchanged node is not judged: kube-apiserver ratchets a rule without oldSelf there, and
-    // a transition rule that an unchanged value breaks (`self > oldSelf`) would refuse every
-    // update of the object, which no CRD means. Most nodes of an update are unchanged.
-    if (visit.unchanged) continue;
-    out.push(...evaluateAt(compiled, visit, ev));
   }
   return out;
 }
