@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const CORE_ALLOWED_MESSAGE =
-  "src/core imports nothing but zod, fast-json-patch, the CEL evaluator (@marcbachmann/cel-js, re2js: pure computation, ADR 0005) and types: take I/O, clock and environment as parameters";
+  "src/core imports nothing but zod, fast-json-patch, the CEL evaluator (@marcbachmann/cel-js, re2js: pure computation, ADR 0006) and types: take I/O, clock and environment as parameters";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "certs/**", "records/**", "bench/results/**", ".tmp/**"] },
