@@ -6,7 +6,7 @@ import type { Rule, RuleInput, Violation } from "../rules/rule.ts";
 import { CelMeter, DEFAULT_CEL_LIMITS, type CelLimits } from "./cel/cel-budget.ts";
 import { createCelCompiler, type CelCompiler, type CompiledExpression } from "./cel/cel-compiler.ts";
 import { readSchemaNode, SchemaTooDeep, type ValidationRule } from "./cel/crd-schema-node.ts";
-import { ruleSitesOf, type RuleSite } from "./cel/crd-rule-sites.ts";
+import { invalidValidationsOf, ruleSitesOf, type RuleSite } from "./cel/crd-rule-sites.ts";
 import { evaluateSite, valuesAt, type CompiledSite, type Evaluation, type JudgedPair } from "./cel/evaluate-rule-site.ts";
 import { createEvaluationCache } from "./cel/evaluation-cache.ts";
 
@@ -160,7 +160,11 @@ export function declaredRulesFromCrd(crd: JsonValue, options: CrdRuleOptions = {
   for (const version of versions) {
     let sites: RuleSite[];
     try {
-      sites = ruleSitesOf(readSchemaNode(version.schema?.openAPIV3Schema));
+      const root = readSchemaNode(version.schema?.openAPIV3Schema);
+      // kube-apiserver refuses such a CRD; its rules are not guessed at (the CRD is reported).
+      const invalid = invalidValidationsOf(root);
+      if (invalid > 0) return { ok: false, error: `spec.versions[${version.name}].schema: ${invalid} x-kubernetes-validations entr${invalid === 1 ? "y is" : "ies are"} not a rule (a string \`rule\`, optional message, messageExpression, reason, fieldPath, optionalOldSelf)` };
+      sites = ruleSitesOf(root);
     } catch (error) {
       if (error instanceof SchemaTooDeep) return { ok: false, error: `spec.versions[${version.name}].schema: ${error.message}` };
       throw error;

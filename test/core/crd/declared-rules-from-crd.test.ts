@@ -60,6 +60,16 @@ describe("declaredRulesFromCrd", () => {
     assert.deepEqual(pathsFor(rules, widget({ engine: "pg" }, "example.io/v1beta1"), widget({ engine: "mysql" }, "example.io/v1beta1")), []);
   });
 
+  it("reports a CRD whose x-kubernetes-validations holds an entry that is not a rule, by version", () => {
+    const crd = loadObject("crds/widgets.example.io.yaml");
+    const spec = crd["spec"] as JsonObject;
+    const schema = ((spec["versions"] as JsonObject[])[0]!["schema"] as JsonObject)["openAPIV3Schema"] as JsonObject;
+    ((schema["properties"] as JsonObject)["spec"] as JsonObject)["x-kubernetes-validations"] = [{ rule: "self == oldSelf" }, { message: "no rule" }, { rule: 42 }];
+    const result = declaredRulesFromCrd(crd);
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? "" : result.error, /^spec\.versions\[v1\]\.schema: 2 x-kubernetes-validations entries are not a rule/);
+  });
+
   it("reports a document that is not a CRD", () => {
     const result = declaredRulesFromCrd({ apiVersion: "v1", kind: "ConfigMap", data: {} });
     assert.equal(result.ok, false);

@@ -37,6 +37,18 @@ export function ruleSitesOf(root: SchemaNode): RuleSite[] {
   return out;
 }
 
+/** Entries of `x-kubernetes-validations` anywhere in the schema that are not rules. */
+export function invalidValidationsOf(root: SchemaNode): number {
+  let count = 0;
+  const stack: SchemaNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    count += node.invalidValidations;
+    stack.push(...(node.properties?.values() ?? []), ...(node.items ? [node.items] : []), ...(node.additionalProperties ? [node.additionalProperties] : []));
+  }
+  return count;
+}
+
 /**
  * One place a rule is evaluated: the node in the new object, its correlated old value (undefined
  * when the node is new or not correlatable), and whether the nearest correlatable node at or above
