@@ -188,7 +188,7 @@ function notEvaluatedAt(compiled: CompiledSite, visit: NodeVisit, pair: JudgedPa
 }
 
 /** Does kube-apiserver judge the rule at this node (and does it matter)? */
-function judgedAt(compiled: CompiledSite, visit: NodeVisit): boolean {
+function judgedAt(compiled: CompiledSite, visit: NodeVisit, cache: EvaluationCache): boolean {
   // An unchanged node is not judged: kube-apiserver ratchets a rule without oldSelf there, and
   // a transition rule that an unchanged value breaks (`self > oldSelf`) would refuse every
   // update of the object, which no CRD means. Most nodes of an update are unchanged.
@@ -198,7 +198,8 @@ function judgedAt(compiled: CompiledSite, visit: NodeVisit): boolean {
   // Equal but for the order of set or map lists: `self == oldSelf` holds in kube-apiserver's
   // equality, so a transition rule sees no change. (Its ratcheting of rules without oldSelf
   // compares such lists in order: those are judged.)
-  return !schemaEqual(visit.old, visit.self, compiled.site.node);
+  const old = visit.old;
+  return !cache.schemaEqual(visit, () => schemaEqual(old, visit.self, compiled.site.node));
 }
 
 export function evaluateSite(compiled: CompiledSite, pair: JudgedPair, ev: Evaluation): SiteOutcome[] {
@@ -206,7 +207,7 @@ export function evaluateSite(compiled: CompiledSite, pair: JudgedPair, ev: Evalu
   for (const visit of visitsFor(compiled, pair, ev)) {
     if (!compiled.program.ok) {
       if (notEvaluatedAt(compiled, visit, pair)) out.push({ kind: "not-evaluated", path: visit.path, reason: compiled.program.reason });
-    } else if (judgedAt(compiled, visit)) {
+    } else if (judgedAt(compiled, visit, ev.cache)) {
       out.push(...evaluateAt(compiled, visit, ev));
     }
   }

@@ -14,6 +14,8 @@ export interface EvaluationCache {
   celValue(value: JsonValue, node: SchemaNode, resourceRoot: boolean): unknown;
   /** The visits of the rules at one schema node (they share its `steps` array), computed once. */
   visits(steps: readonly Step[], compute: () => NodeVisit[]): NodeVisit[];
+  /** Whether a visit's old and new values are equal as kube-apiserver compares them, computed once. */
+  schemaEqual(visit: NodeVisit, compute: () => boolean): boolean;
 }
 
 export function createEvaluationCache(): EvaluationCache {
@@ -23,7 +25,13 @@ export function createEvaluationCache(): EvaluationCache {
   const values = new Map<object, Map<SchemaNode, unknown>>();
   const rootValues = new Map<object, unknown>();
   const visits = new Map<readonly Step[], NodeVisit[]>();
+  const schemaEquals = new Map<NodeVisit, boolean>();
   return {
+    schemaEqual(visit, compute) {
+      let found = schemaEquals.get(visit);
+      if (found === undefined) schemaEquals.set(visit, (found = compute()));
+      return found;
+    },
     visits(steps, compute) {
       let found = visits.get(steps);
       if (!found) visits.set(steps, (found = compute()));
