@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: run test install build lint typecheck unit demo bench certs clean e2e-kind
+.PHONY: run test install build lint typecheck unit demo bench certs clean e2e-kind manifests install-snapshot
 
 # Installs what is missing, builds, and serves the webhook on https://127.0.0.1:8443 with the
 # embedded default policy, certificates in certs/ and records in records/decisions.jsonl.
@@ -44,6 +44,14 @@ bench: build
 
 certs: build
 	node dist/src/bin/gitops-guard.js certs --dir certs
+
+# Regenerates every kustomize variant in manifests/ from `install --export` (test/manifests checks they are equal).
+manifests: install
+	for v in base production cert-manager without-watch; do node src/bin/gitops-guard.ts install --export --variant $$v --kustomize-dir manifests/$$v; done
+
+# At a release tag: this release's install becomes the one the next release's upgrade is checked from.
+install-snapshot: install
+	for v in base production cert-manager without-watch; do { echo "# gitops-guard $$(node -p 'require("./package.json").version') install --export --variant $$v: the previous release's install, from which test/manifests checks the upgrade."; node src/bin/gitops-guard.ts install --export --variant $$v; } > test/fixtures/install/previous/$$v.yaml; done
 
 # A real cluster (Docker and kind required; does not run on the development machines).
 e2e-kind: build

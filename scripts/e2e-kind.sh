@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end on a real cluster, for machines with Docker and kind (it cannot run where this
 # project is developed: no container engine there). Creates a kind cluster, installs
-# gitops-guard in enforce mode and checks that a selector change on a Flux-labelled Deployment is
+# gitops-guard (install --export --mode enforce) and checks that a selector change on a Flux-labelled Deployment is
 # rewritten (first apply) and then denied with 422 "field is immutable" (second apply).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,13 +13,15 @@ trap 'kind delete cluster --name "$CLUSTER"' EXIT
 docker build -t "$IMAGE" .
 kind load docker-image "$IMAGE" --name "$CLUSTER"
 rm -rf .tmp/e2e-certs && mkdir -p .tmp/e2e-certs
-cp manifests/base/webhooks.yaml .tmp/e2e-webhooks.yaml
-node dist/src/bin/gitops-guard.js certs --dir .tmp/e2e-certs --namespace gitops-guard --inject manifests/base/webhooks.yaml
+node dist/src/bin/gitops-guard.js install --export --mode enforce --image "$IMAGE" > .tmp/e2e-install.yaml
+node dist/src/bin/gitops-guard.js certs --dir .tmp/e2e-certs --namespace gitops-guard --inject .tmp/e2e-install.yaml
 kubectl create namespace gitops-guard --dry-run=client -o yaml | kubectl apply -f -
 kubectl -n gitops-guard create secret generic gitops-guard-tls --from-file=.tmp/e2e-certs/tls.crt --from-file=.tmp/e2e-certs/tls.key --from-file=.tmp/e2e-certs/ca.crt
-kubectl apply -k manifests/overlays/production
-cp .tmp/e2e-webhooks.yaml manifests/base/webhooks.yaml
+# Every object as generated must be accepted by a real API server (server-side dry run first: its validation, CEL included).
+kubectl apply --dry-run=server -f .tmp/e2e-install.yaml
+kubectl apply -f .tmp/e2e-install.yaml
 kubectl -n gitops-guard rollout status deployment/gitops-guard --timeout=120s
+kubectl -n gitops-guard rollout status deployment/gitops-guard-watch --timeout=120s
 kubectl create namespace web --dry-run=client -o yaml | kubectl apply -f -
 deploy() {
   cat <<YAML | kubectl apply -f - 2>&1

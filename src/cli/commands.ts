@@ -6,14 +6,18 @@ import { registerCerts } from "./certs.ts";
 import { registerAudit } from "./audit.ts";
 import { registerDiagnose } from "./diagnose.ts";
 import { registerWatch } from "./watch.ts";
+import { registerInstall } from "./install.ts";
+import { registerPolicyDiff } from "./policy-diff.ts";
 
 /** Every command of the gitops-guard binary, in help order. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerPolicyValidate,
+  registerPolicyDiff,
   registerCerts,
   registerCheck,
   registerAudit,
   registerDiagnose,
   registerWatch,
+  registerInstall,
 ];

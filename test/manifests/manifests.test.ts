@@ -10,15 +10,16 @@ import { registerServe } from "../../src/cli/serve.ts";
 import { isJsonObject, type JsonObject } from "../../src/core/k8s/json.ts";
 
 const BASE = join(packageRoot(), "manifests", "base");
+const PRODUCTION = join(packageRoot(), "manifests", "production");
 
-function documents(): JsonObject[] {
-  return readdirSync(BASE)
+function documents(dir = BASE): JsonObject[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml")
-    .flatMap((f) => parseAllDocuments(readFileSync(join(BASE, f), "utf8")).map((d) => d.toJSON() as unknown))
+    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJSON() as unknown))
     .filter(isJsonObject);
 }
 
-const byKind = (kind: string): JsonObject[] => documents().filter((d) => d["kind"] === kind);
+const byKind = (kind: string, dir = BASE): JsonObject[] => documents(dir).filter((d) => d["kind"] === kind);
 
 describe("manifests/base", () => {
   it("lists every manifest in kustomization.yaml", () => {
@@ -81,20 +82,37 @@ describe("manifests/base: watch", () => {
     assert.equal(((container["readinessProbe"] as JsonObject)["httpGet"] as JsonObject)["path"], "/readyz");
   });
 
-  it("gives watch read-only access to what it watches and the evidence, Events and its own Lease only", () => {
+  it("gives watch what recovery and replacement need and no more: no Secrets, no update of workloads, no wildcard, the Lease by name", () => {
     const role = byKind("ClusterRole").find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch")!;
-    for (const rule of role["rules"] as JsonObject[]) {
-      const verbs = rule["verbs"] as string[];
-      if ((rule["resources"] as string[]).includes("events")) assert.deepEqual(verbs, ["create", "patch", "list"]);
-      else for (const verb of verbs) assert.ok(["get", "list", "watch"].includes(verb), `${verb} is read-only`);
-    }
+    const rules = role["rules"] as JsonObject[];
+    const text = JSON.stringify(rules);
+    assert.doesNotMatch(text, /"\*"|secrets|"update"|escalate|bind|impersonate/);
+    const verbsOf = (resource: string): string[] => rules.filter((r) => (r["resources"] as string[]).includes(resource)).flatMap((r) => r["verbs"] as string[]);
+    assert.deepEqual(verbsOf("kustomizations"), ["get", "list", "watch", "patch"]);
+    assert.deepEqual(verbsOf("deployments"), ["get", "list", "watch", "create", "delete"]);
+    assert.deepEqual(verbsOf("pods"), ["get", "list", "watch", "delete"]);
+    assert.deepEqual(verbsOf("services"), ["get", "list", "watch", "patch"]);
+    assert.deepEqual(verbsOf("applications"), ["get", "list", "watch"]);
     const lease = byKind("Role").find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch-lease")!;
     const named = (lease["rules"] as JsonObject[]).find((r) => r["resourceNames"] !== undefined)!;
     assert.deepEqual(named["resourceNames"], ["gitops-guard-watch"]);
+    const journal = byKind("Role").find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch-journal")!;
+    assert.deepEqual((journal["rules"] as JsonObject[]).map((r) => r["resources"]), [["configmaps"]]);
+    assert.equal((journal["metadata"] as JsonObject)["namespace"], "gitops-guard", "the journal Role is namespaced to the guard");
+  });
+
+  it("writes the reason for every RBAC rule as a comment before it", () => {
+    for (const file of ["serve-rbac.yaml", "watch-rbac.yaml"]) {
+      const text = readFileSync(join(BASE, file), "utf8");
+      const rules = text.split("\n").filter((l) => /^ {2}- apiGroups:/.test(l)).length;
+      const reasons = text.split("\n").filter((l, i, all) => /^ {2}# \S/.test(l) && /^ {2}- apiGroups:/.test(all[i + 1] ?? "")).length;
+      assert.ok(rules > 0);
+      assert.equal(reasons, rules, `${file}: one reason per rule`);
+    }
   });
 
   it("alerts on stuck, immutable, slow, escalated, no leader and watch disconnected, on metrics watch exports", async () => {
-    const rule = byKind("PrometheusRule").find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch")!;
+    const rule = byKind("PrometheusRule", PRODUCTION).find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch")!;
     const rules = ((rule["spec"] as JsonObject)["groups"] as JsonObject[]).flatMap((g) => g["rules"] as JsonObject[]);
     assert.deepEqual(rules.map((r) => r["alert"]), [
       "GitopsGuardReconciliationStuck", "GitopsGuardImmutableConflict", "GitopsGuardReconciliationSlow",

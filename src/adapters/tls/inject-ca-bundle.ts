@@ -60,6 +60,25 @@ function setIn(target: JsonValue, path: Path, value: string): void {
   }
 }
 
+/** cert-manager's cainjector annotations: a configuration carrying one has its caBundle set by cainjector. */
+const CAINJECTOR_ANNOTATIONS = ["cert-manager.io/inject-ca-from", "cert-manager.io/inject-ca-from-secret", "cert-manager.io/inject-apiserver-ca"] as const;
+
+/**
+ * Refuses to write a caBundle cainjector owns: the two would overwrite each other on every
+ * reconcile (and a CA from `certs` would not verify cert-manager's serving certificate).
+ */
+function refuseCainjectorManaged(value: JsonValue, source: string): void {
+  for (const { config } of configurationPaths(value)) {
+    const metadata = config["metadata"];
+    const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
+    const managed = isJsonObject(annotations) ? CAINJECTOR_ANNOTATIONS.find((a) => Object.hasOwn(annotations, a)) : undefined;
+    if (managed !== undefined) {
+      const name = isJsonObject(metadata) ? String(metadata["name"]) : "(unnamed)";
+      throw new AppError("ERR_USAGE", `${source}: ${String(config["kind"])} ${name} carries ${managed}: cert-manager's cainjector sets its caBundle (docs/install.md "Certificates")`);
+    }
+  }
+}
+
 /** `caBundle` is the base64 of the PEM bundle (admissionregistration/v1 WebhookClientConfig). */
 function encodeBundle(caPem: string): string {
   return Buffer.from(caPem, "utf8").toString("base64");
@@ -99,6 +118,7 @@ export function injectCaBundleText(text: string, caPem: string, source: string):
     } catch (cause) {
       throw new AppError("ERR_MANIFEST_INVALID", `${source} is not JSON: ${(cause as Error).message}`, { cause });
     }
+    for (const item of Array.isArray(parsed) ? parsed : [parsed]) refuseCainjectorManaged(item, source);
     const result = injectCaBundle(Array.isArray(parsed) ? parsed : [parsed], caPem);
     const output = Array.isArray(parsed) ? result.objects : result.objects[0];
     return { text: `${JSON.stringify(output, null, 2)}\n`, configurations: result.configurations, webhooks: result.webhooks };
@@ -111,6 +131,7 @@ export function injectCaBundleText(text: string, caPem: string, source: string):
     const error = doc.errors[0];
     if (error) throw new AppError("ERR_MANIFEST_INVALID", `${source} is not YAML: ${error.message.split("\n")[0]}`);
     const value: JsonValue = doc.toJSON();
+    refuseCainjectorManaged(value, source);
     const found = caBundlePaths(value);
     for (const path of found.paths) doc.setIn(path, bundle);
     configurations += found.configurations;

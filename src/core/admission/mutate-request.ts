@@ -43,9 +43,9 @@ const NO_LABELS: ReadonlyMap<string, string> = new Map();
 /** Reverting one path can expose another (a reverted selector no longer matches new template labels). */
 const MAX_REVERT_ROUNDS = 3;
 
-/** True when some override of the policy matches on labels: only then are a subject's labels read. */
+/** True when some override or the rollout selector matches on labels: only then are a subject's labels read. */
 export function matchesOnLabels(policy: Policy): boolean {
-  return policy.overrides.some((override) => Object.keys(override.match.labels).length > 0);
+  return policy.rollout.enforceOnly?.selector !== undefined || policy.overrides.some((override) => Object.keys(override.match.labels).length > 0);
 }
 
 /**

@@ -5,6 +5,7 @@ import { exemptionReason, kindRefMatches, type MatchSubject } from "../policy/ma
 import { isDataBearing } from "../rules/find-findings.ts";
 import { allow, audited, deny, warn, type Decision } from "./decision.ts";
 import { shortWarning } from "./denial-message.ts";
+import { effectiveMode } from "../policy/rollout-mode.ts";
 
 /**
  * Deletion protection (validating webhook): DELETE of a protected object is denied with 403.
@@ -22,7 +23,7 @@ export function decideDeletion(input: {
   if (policy.mode === "off") return allow([], "policy mode is off", { mode: "off" });
   const exempt = exemptionReason(policy, subject, input.guardNamespace);
   if (exempt !== undefined) return allow([], exempt, { mode: policy.mode });
-  const enforceOrAudit = (enforced: Decision): Decision => (policy.mode === "audit" ? audited(enforced) : enforced);
+  const enforceOrAudit = (enforced: Decision): Decision => (effectiveMode(policy, subject).mode === "audit" ? audited(enforced) : enforced);
   const { annotation, kinds } = policy.deletionProtection;
   const flag = metaValue(live, "annotations", annotation);
   const byKind = kinds.some((ref) => kindRefMatches(ref, subject.group, subject.kind));

@@ -9,6 +9,7 @@ import { exemptionReason, findOverride, type MatchSubject } from "../policy/matc
 import { allow, audited, deny, mark, recreate, restore, warn, type Decision, type Mark, type Mode } from "./decision.ts";
 import { dataBearingDenial, immutableDenial, recreateDenial, shortWarning, type MessageSubject } from "./denial-message.ts";
 import { MARK_ANNOTATIONS } from "./mark-annotations.ts";
+import { effectiveMode } from "../policy/rollout-mode.ts";
 import { isSecretValue } from "../findings/display-value.ts";
 
 /** Everything decide needs besides the findings. */
@@ -145,5 +146,8 @@ export function decide(input: DecideInput): Decision {
   const exempt = exemptionReason(policy, input.subject, input.guardNamespace);
   if (exempt !== undefined) return allow(input.findings, exempt, { mode: policy.mode });
   const enforced = enforce(input);
-  return policy.mode === "enforce" ? enforced : audited(enforced);
+  const { mode, rollout } = effectiveMode(policy, input.subject);
+  if (mode === "enforce") return enforced;
+  const audit = audited(enforced);
+  return rollout === undefined ? audit : { ...audit, reason: `${rollout}: ${audit.reason}` };
 }

@@ -193,6 +193,40 @@ const checkSchema = z
   })
   .default({ safeguards: { required: {}, annotation: "gitops-guard.io/safeguards" } });
 
+/** A `metav1.LabelSelector` requirement: In/NotIn need values, Exists/DoesNotExist take none (as the API server validates it). */
+const selectorRequirementSchema = z
+  .strictObject({
+    key: z.string().min(1).max(317),
+    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]),
+    values: z.array(z.string()).max(256).default([]),
+  })
+  .refine((r) => (r.operator === "In" || r.operator === "NotIn") === r.values.length > 0, { message: "In and NotIn need values; Exists and DoesNotExist take none" });
+
+/** A label selector on the object's labels (new and live, merged), with the Kubernetes semantics. */
+const objectSelectorSchema = z.strictObject({
+  matchLabels: z.record(z.string().min(1), z.string()).default({}),
+  matchExpressions: z.array(selectorRequirementSchema).max(64).default([]),
+});
+
+/**
+ * Staged rollout of a policy (docs/policy-rollout.md): with `mode: enforce`, enforce only on
+ * requests in these namespaces or on objects these labels select, and decide every other request
+ * in audit (recorded, nothing changed). Absent: enforce everywhere.
+ */
+const rolloutSchema = z
+  .strictObject({
+    enforceOnly: z
+      .strictObject({
+        /** Namespaces where the policy is enforced. */
+        namespaces: z.array(z.string().min(1)).max(1000).default([]),
+        /** Objects whose labels this selects are enforced, in any namespace (cluster-scoped ones too). */
+        selector: objectSelectorSchema.optional(),
+      })
+      .refine((e) => e.namespaces.length > 0 || e.selector !== undefined, { message: "name namespaces, a selector or both (an empty enforceOnly would enforce nowhere)" })
+      .optional(),
+  })
+  .prefault({});
+
 export const policySchema = z.strictObject({
   /** Schema version of this document. */
   apiVersion: z.literal("gitops-guard.io/v1alpha1"),
@@ -223,6 +257,8 @@ export const policySchema = z.strictObject({
   /** The Kubernetes release and feature gates the catalogue is built for (docs/policy-kubernetes.md). */
   kubernetes: kubernetesSchema,
   check: checkSchema,
+  /** Enforce on a subset first, audit elsewhere (docs/policy-rollout.md). */
+  rollout: rolloutSchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -230,3 +266,4 @@ export type PolicyOverride = z.infer<typeof overrideSchema>;
 export type CustomRule = z.infer<typeof customRuleSchema>;
 export type KubernetesSettings = z.infer<typeof kubernetesSchema>;
 export type PolicyMatch = z.infer<typeof matchSchema>;
+export type PolicyRollout = z.infer<typeof rolloutSchema>;

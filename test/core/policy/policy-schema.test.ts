@@ -60,6 +60,7 @@ describe("policy schema", () => {
       watch: { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [], recover: false },
       kubernetes: { featureGates: {} },
       check: { safeguards: { required: {}, annotation: "gitops-guard.io/safeguards" } },
+      rollout: {},
     });
     const override = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", overrides: [{ action: "deny" }] }).overrides[0];
     assert.deepEqual(override, { match: { kinds: [], namespaces: [], labels: {}, owners: [] }, action: "deny", strategy: "recreate", acceptDataLoss: false });
