@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const CORE_ALLOWED_MESSAGE =
-  "src/core imports nothing but zod, fast-json-patch and types: take I/O, clock and environment as parameters";
+  "src/core imports nothing but zod, fast-json-patch, the CEL evaluator (@marcbachmann/cel-js, re2js: pure computation, ADR 0006) and types: take I/O, clock and environment as parameters";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "certs/**", "records/**", "bench/results/**", ".tmp/**"] },
@@ -42,7 +42,7 @@ export default tseslint.config(
       "@typescript-eslint/no-restricted-imports": ["error", {
         paths: [{ name: "@kubernetes/client-node", allowTypeImports: true, message: CORE_ALLOWED_MESSAGE }],
         patterns: [
-          { regex: "^(?!zod$|fast-json-patch$|\\.{1,2}/).*", message: CORE_ALLOWED_MESSAGE },
+          { regex: "^(?!zod$|fast-json-patch$|@marcbachmann/cel-js$|re2js$|\\.{1,2}/).*", message: CORE_ALLOWED_MESSAGE },
           { group: ["**/adapters/**", "**/cli/**", "**/bin/**"], message: CORE_ALLOWED_MESSAGE },
         ],
       }],

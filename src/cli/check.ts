@@ -24,7 +24,8 @@ import { describeObject } from "../core/k8s/kube-object.ts";
 import { parseRelease } from "../core/kube/kube-release.ts";
 import { kubeVersionSchema } from "../core/policy/policy-schema.ts";
 import { policyCatalogue } from "../core/policy/active-policy.ts";
-import { declaredRulesFromCrd } from "../core/crd/declared-rules-from-crd.ts";
+import { declaredRulesFromCrd, type CrdRuleOptions } from "../core/crd/declared-rules-from-crd.ts";
+import { createCelCompiler } from "../core/crd/cel/cel-compiler.ts";
 import type { Rule } from "../core/rules/rule.ts";
 import type { CommandIO } from "./io.ts";
 import { writeAll } from "./io.ts";
@@ -62,13 +63,15 @@ const MAX_DUPLICATES_SHOWN = 10;
  * resources that use them), then the before set.
  */
 function crdRules(sources: readonly (readonly ManifestObject[])[], unreadable: UnreadableCrd[]): Rule[] {
+  // Every rule, with and without oldSelf: check reports what the API server will refuse (ADR 0006).
+  const options: CrdRuleOptions = { scope: "all", compiler: createCelCompiler(), now: () => performance.now() };
   const seen = new Set<string>();
   const rules: Rule[] = [];
   for (const objects of sources) {
     for (const crd of objects.filter((o) => o.kind === "CustomResourceDefinition" && o.apiVersion.startsWith("apiextensions.k8s.io/"))) {
       if (seen.has(crd.name)) continue;
       seen.add(crd.name);
-      const result = declaredRulesFromCrd(crd.object);
+      const result = declaredRulesFromCrd(crd.object, options);
       // A CRD whose shape is not understood (legacy v1beta1 `spec.version`, a malformed schema) is
       // reported on, never a reason to stop: everything else is still judged.
       if (result.ok) rules.push(...result.rules);

@@ -51,3 +51,21 @@ describe("gitops-guard check with CRD-declared immutability", () => {
     assert.equal((await runCli(["check", "--before", unknown.before, "--after", unknown.after])).code, 0);
   });
 });
+
+describe("gitops-guard check evaluates CRD rules with CEL", () => {
+  it("refuses an update a transition rule forbids and a creation a validation rule forbids; allows the rest", async () => {
+    const dir = join(FIXTURES, "check/crd-rules");
+    const { code, stdout } = await runCli([
+      "check", "--before", join(dir, "before.yaml"), "--after", join(dir, "after.yaml"),
+      "--crds", join(FIXTURES, "crds/widgets.example.io.yaml"), "--format", "json",
+    ]);
+    assert.equal(code, 1);
+    type Resource = { name: string; change: string; findings: { path: string; severity: string; strategy: string; message: string }[] };
+    const resources = (JSON.parse(stdout) as { resources: Resource[] }).resources;
+    const byName = new Map(resources.map((r) => [r.name, r]));
+    assert.deepEqual(byName.get("db")?.findings.map((f) => [f.path, f.severity, f.message]), [["spec.region", "blocking", "region is immutable once set"]]);
+    assert.equal(byName.get("queue")?.change, "added");
+    assert.deepEqual(byName.get("queue")?.findings.map((f) => [f.path, f.severity, f.strategy, f.message]), [["spec", "blocking", "revert", "minReplicas must not exceed maxReplicas"]]);
+    assert.deepEqual(byName.get("cache")?.findings ?? [], []);
+  });
+});

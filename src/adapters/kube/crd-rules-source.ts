@@ -2,6 +2,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { JsonObject } from "../../core/k8s/json.ts";
 import { metaString } from "../../core/k8s/kube-object.ts";
 import { declaredRulesFromCrd } from "../../core/crd/declared-rules-from-crd.ts";
+import { createCelCompiler } from "../../core/crd/cel/cel-compiler.ts";
 import type { Rule } from "../../core/rules/rule.ts";
 import type { KubeHttp } from "./kube-http.ts";
 import { listWatch, type ListWatch, type ListWatchOptions } from "./list-watch.ts";
@@ -26,8 +27,11 @@ export function watchCrdRules(options: {
   // A CRD is kept whole only when it declares rules: most declare none, and a cluster may hold
   // hundreds of CRDs with large schemas (the decision thread gets a copy of every one kept).
   const byName = new Map<string, { readonly crd: JsonObject | undefined; readonly rules: readonly Rule[] }>();
+  // Compiled programs are kept by rule text: an event that does not change a CRD's rules (a
+  // status update, a new generation with the same rules) compiles nothing.
+  const ruleOptions = { compiler: createCelCompiler(), now: () => performance.now() };
   const read = (crd: JsonObject): void => {
-    const result = declaredRulesFromCrd(crd);
+    const result = declaredRulesFromCrd(crd, ruleOptions);
     if (result.ok) byName.set(nameOf(crd), { crd: result.rules.length > 0 ? crd : undefined, rules: result.rules });
     else options.onInvalid(nameOf(crd), result.error);
   };

@@ -2,6 +2,7 @@ import type { LoadedPolicy } from "../../core/policy/parse-policy.ts";
 import type { JsonValue } from "../../core/k8s/json.ts";
 import type { Rule } from "../../core/rules/rule.ts";
 import { declaredRulesOf } from "../../core/crd/declared-rules-of.ts";
+import { createCelCompiler } from "../../core/crd/cel/cel-compiler.ts";
 import { activePolicy, type ActivePolicy, type ServedRelease } from "../../core/policy/active-policy.ts";
 import type { PolicyProvider } from "./policy-provider.ts";
 
@@ -35,6 +36,8 @@ export function dynamicPolicyProvider(initialRelease: ServedRelease = {}): Dynam
   let crds: readonly JsonValue[] = [];
   let crdRules: readonly Rule[] = [];
   let active: ActivePolicy | undefined;
+  // One compiler for the provider's life: a CRD change recompiles only rule texts not seen before.
+  const crdRuleOptions = { compiler: createCelCompiler(), now: () => performance.now() };
   const listeners: ((change: PolicyChange) => void)[] = [];
   const rebuild = (): ActivePolicy | undefined => {
     active = policy ? activePolicy(policy.loaded, policy.source, crdRules, release) : undefined;
@@ -53,7 +56,7 @@ export function dynamicPolicyProvider(initialRelease: ServedRelease = {}): Dynam
     },
     setCrds(next, rules) {
       crds = next;
-      crdRules = rules ?? declaredRulesOf(next);
+      crdRules = rules ?? declaredRulesOf(next, crdRuleOptions);
       rebuild();
       notify({ type: "crds", crds: next });
     },

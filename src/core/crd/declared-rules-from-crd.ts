@@ -1,10 +1,14 @@
 import { z } from "zod";
-import { getAt, formatFieldPath, type PathSegment } from "../k8s/field-path.ts";
-import { isJsonObject, semanticEqual, type JsonObject, type JsonValue } from "../k8s/json.ts";
+import { formatFieldPath } from "../k8s/field-path.ts";
+import type { JsonObject, JsonValue } from "../k8s/json.ts";
 import { versionOf } from "../k8s/kube-object.ts";
 import type { Rule, RuleInput, Violation } from "../rules/rule.ts";
-import { expandPath } from "./expand-path.ts";
-import { parseTransitionRule, type TransitionForm } from "./transition-rule.ts";
+import { CelMeter, DEFAULT_CEL_LIMITS, type CelLimits } from "./cel/cel-budget.ts";
+import { createCelCompiler, type CelCompiler, type CompiledExpression } from "./cel/cel-compiler.ts";
+import { readSchemaNode, SchemaTooDeep, type ValidationRule } from "./cel/crd-schema-node.ts";
+import { invalidValidationsOf, ruleSitesOf, type RuleSite } from "./cel/crd-rule-sites.ts";
+import { evaluateSite, valuesAt, type CompiledSite, type Evaluation, type JudgedPair } from "./cel/evaluate-rule-site.ts";
+import { createEvaluationCache } from "./cel/evaluation-cache.ts";
 
 /** The part of a CustomResourceDefinition this module reads (the rest is ignored). */
 const crdSchema = z
@@ -20,7 +24,7 @@ const crdSchema = z
         versions: z.array(
           z.object({
             name: z.string().min(1),
-            // Any JSON: the schema is walked structurally below.
+            // Any JSON: the schema is walked structurally (crd-schema-node.ts).
             schema: z.object({ openAPIV3Schema: z.custom<JsonValue>(() => true).optional() }).loose().nullish(),
           }).loose(),
         ),
@@ -29,95 +33,148 @@ const crdSchema = z
   })
   .loose();
 
-/** Message when the CRD gives none (the API server's default for a failed rule names the rule). */
-const DEFAULT_MESSAGE = "the CRD declares this field immutable";
+/**
+ * Which rules become declared rules:
+ * - `transition` (serve): the rules that read `oldSelf`. kube-apiserver refuses an object that
+ *   breaks any rule by itself, after the mutating webhooks; what the webhook adds for a transition
+ *   rule is the replace strategy (mark, recreate) for a change the CRD forbids.
+ * - `all` (check): every rule, so a pull request learns before the merge that the API server will
+ *   refuse an object (a rule without oldSelf is judged only where its node changed: ratcheting).
+ */
+export type CrdRuleScope = "transition" | "all";
 
-interface Located {
-  readonly path: PathSegment[];
-  readonly form: TransitionForm;
-  readonly message: string;
-  readonly ruleText: string;
-}
-
-function validationsOf(node: JsonObject): { rule: string; message: string }[] {
-  const list = node["x-kubernetes-validations"];
-  if (!Array.isArray(list)) return [];
-  return list.filter(isJsonObject).flatMap((v) =>
-    typeof v["rule"] === "string" ? [{ rule: v["rule"], message: typeof v["message"] === "string" ? v["message"] : DEFAULT_MESSAGE }] : [],
-  );
-}
-
-/** Walks an OpenAPI v3 schema: properties → key, items → "*", additionalProperties → "*". */
-function walkSchema(node: JsonValue | undefined, path: PathSegment[], out: Located[]): void {
-  if (!isJsonObject(node)) return;
-  for (const { rule, message } of validationsOf(node)) {
-    for (const form of parseTransitionRule(rule)) out.push({ path, form, message, ruleText: rule });
-  }
-  const properties = node["properties"];
-  if (isJsonObject(properties)) for (const [key, child] of Object.entries(properties)) walkSchema(child, [...path, key], out);
-  walkSchema(node["items"], [...path, "*"], out);
-  if (isJsonObject(node["additionalProperties"])) walkSchema(node["additionalProperties"], [...path, "*"], out);
-}
-
-/** Violations of one located form, evaluated where the API server evaluates transition rules. */
-function violationsOf(located: Located, input: RuleInput): Violation[] {
-  const out: Violation[] = [];
-  for (const nodePath of expandPath(input.new, located.path)) {
-    const oldNode = getAt(input.old, nodePath);
-    const newNode = getAt(input.new, nodePath);
-    // Transition rules run only when the node exists on both sides.
-    if (oldNode === undefined || newNode === undefined) continue;
-    const { form } = located;
-    if (form.form === "frozen-self") {
-      if (!semanticEqual(oldNode, newNode)) out.push({ path: nodePath, from: oldNode, to: newNode });
-      continue;
-    }
-    const childPath = [...nodePath, form.child];
-    const from = getAt(input.old, childPath);
-    const to = getAt(input.new, childPath);
-    const broken =
-      (form.form === "frozen-child" && !semanticEqual(from, to)) ||
-      (form.form === "set-once-child" && from !== undefined && !semanticEqual(from, to)) ||
-      (form.form === "presence-frozen-child" && (from === undefined) !== (to === undefined)) ||
-      (form.form === "required-once-set-child" && from !== undefined && to === undefined);
-    if (broken) out.push({ path: childPath, from, to });
-  }
-  return out;
-}
-
-function ruleFor(group: string, kind: string, version: string, located: Located, index: number): Rule {
-  const target = located.form.form === "frozen-self" ? located.path : [...located.path, located.form.child];
-  const display = formatFieldPath(target);
-  return {
-    id: `crd.${group}.${kind}.${version}.${display || "root"}#${index}`,
-    group,
-    kind,
-    path: display,
-    class: "declared",
-    check: { type: "custom", evaluate: (input) => violationsOf(located, input) },
-    when: (input) => typeof input.new["apiVersion"] === "string" && versionOf(input.new["apiVersion"]) === version,
-    why: located.message,
-    apiError: `${display}: Invalid value: "object": ${located.message}`,
-    source: `CRD x-kubernetes-validations rule: ${located.ruleText}`,
-  };
+export interface CrdRuleOptions {
+  readonly scope?: CrdRuleScope;
+  /** Shared compiler (its program cache outlives one CRD); default: a new one. */
+  readonly compiler?: CelCompiler;
+  /** A monotonic clock in ms for the time caps (src/core reads none); default: step caps only. */
+  readonly now?: () => number;
+  readonly limits?: CelLimits;
 }
 
 /** Result of reading one CRD: its declared rules, or why it could not be read. */
 export type DeclaredRulesResult = { readonly ok: true; readonly rules: readonly Rule[] } | { readonly ok: false; readonly error: string };
 
+const mentionsOldSelf = (rule: string): boolean => /\boldSelf\b/.test(rule);
+
+const UNCORRELATABLE: CompiledExpression = {
+  ok: false,
+  reason: "a transition rule below a list that is not x-kubernetes-list-type: map never sees oldSelf (kube-apiserver refuses such a CRD unless the rule sets optionalOldSelf)",
+};
+
+function compileSite(site: RuleSite, compiler: CelCompiler): CompiledSite {
+  const optional = site.rule.optionalOldSelf === true;
+  const program = compiler.compile(site.rule.rule, optional);
+  const transition = program.ok ? program.usesOldSelf : mentionsOldSelf(site.rule.rule);
+  const uncorrelatable = transition && !optional && site.steps.some((s) => s.kind === "item" && s.mapKeys === undefined);
+  const messageProgram = site.rule.messageExpression ? compiler.compile(site.rule.messageExpression, optional) : undefined;
+  return { site, program: uncorrelatable ? UNCORRELATABLE : program, messageProgram, transition, uncorrelatable };
+}
+
+/** The field error kube-apiserver returns, by the rule's `reason` (validation.go fieldErrorForReason). */
+function apiErrorOf(display: string, rule: ValidationRule, message: string): string {
+  switch (rule.reason) {
+    case "FieldValueForbidden":
+      return `${display}: Forbidden: ${message}`;
+    case "FieldValueRequired":
+      return `${display}: Required value: ${message}`;
+    case "FieldValueDuplicate":
+      return `${display}: Duplicate value`;
+    default:
+      return `${display}: Invalid value: "object": ${message}`;
+  }
+}
+
+interface RuleContext {
+  readonly group: string;
+  readonly kind: string;
+  readonly version: string;
+  readonly evaluationOf: (input: RuleInput) => Evaluation;
+  readonly creationOf: (object: JsonObject) => Evaluation;
+  readonly scope: CrdRuleScope;
+}
+
+function violationsOf(compiled: CompiledSite, pair: JudgedPair, ev: Evaluation): Violation[] {
+  const outcomes = evaluateSite(compiled, pair, ev);
+  return outcomes.map((o) => {
+    const values = valuesAt(o.path, pair.next, pair.previous);
+    if (o.kind === "failed") return { path: o.path, ...values, detail: o.message };
+    return { path: o.path, ...values, severity: "info", detail: `x-kubernetes-validations rule not evaluated (${o.reason}); the API server still judges it: ${compiled.site.rule.rule}` };
+  });
+}
+
+function ruleFor(compiled: CompiledSite, ctx: RuleContext): Rule {
+  const { site } = compiled;
+  const display = formatFieldPath(site.pattern);
+  const message = site.rule.message?.trim() || `failed rule: ${site.rule.rule.trim()}`;
+  const target = formatFieldPath([...site.pattern]) || "root";
+  return {
+    id: `crd.${ctx.group}.${ctx.kind}.${ctx.version}.${target}#${site.index}`,
+    group: ctx.group,
+    kind: ctx.kind,
+    path: display,
+    class: "declared",
+    check: {
+      type: "custom",
+      evaluate: (input) => violationsOf(compiled, { next: input.new, previous: input.old, changedPaths: input.changes.map((c) => c.path) }, ctx.evaluationOf(input)),
+    },
+    // check judges created objects too (kube-apiserver applies every rule on CREATE; a transition
+    // rule only with optionalOldSelf). The rules of a CRD share one budget per created object.
+    ...(ctx.scope === "all" ? { create: (object: JsonObject) => violationsOf(compiled, { next: object, previous: undefined }, ctx.creationOf(object)) } : {}),
+    when: (input) => typeof input.new["apiVersion"] === "string" && versionOf(input.new["apiVersion"]) === ctx.version,
+    why: message,
+    apiError: apiErrorOf(display || "<root>", site.rule, message),
+    source: `CRD x-kubernetes-validations rule: ${site.rule.rule}`,
+    // A broken rule without oldSelf is fixed in the manifest, not by recreating the object.
+    ...(compiled.transition ? {} : { strategy: "revert" as const }),
+  };
+}
+
 /**
- * `x-kubernetes-validations` transition rules that pin fields to their old values become
- * `declared` rules for that CRD's group, kind, version and path, carrying the CRD's own message.
+ * The `x-kubernetes-validations` rules of a CRD as `declared` rules for its group, kind, version
+ * and schema path, each evaluated with a CEL evaluator at its schema node (ADR 0006). A rule the
+ * evaluator cannot evaluate (a function it lacks, a spent budget) gives an info finding where its
+ * node changes, never silence.
  */
-export function declaredRulesFromCrd(crd: JsonValue): DeclaredRulesResult {
+export function declaredRulesFromCrd(crd: JsonValue, options: CrdRuleOptions = {}): DeclaredRulesResult {
   const parsed = crdSchema.safeParse(crd);
   if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
   const { group, names, versions } = parsed.data.spec;
+  const compiler = options.compiler ?? createCelCompiler();
+  const limits = options.limits ?? DEFAULT_CEL_LIMITS;
+  // One budget and cache per object judged (findFindings builds one RuleInput per object pair).
+  const evaluations = new WeakMap<RuleInput, Evaluation>();
+  const creations = new WeakMap<JsonObject, Evaluation>();
+  const fresh = (): Evaluation => ({ compiler, meter: new CelMeter(limits, options.now), cache: createEvaluationCache() });
+  const creationOf = (object: JsonObject): Evaluation => {
+    let evaluation = creations.get(object);
+    if (!evaluation) creations.set(object, (evaluation = fresh()));
+    return evaluation;
+  };
+  const evaluationOf = (input: RuleInput): Evaluation => {
+    let evaluation = evaluations.get(input);
+    if (!evaluation) evaluations.set(input, (evaluation = fresh()));
+    return evaluation;
+  };
   const rules: Rule[] = [];
   for (const version of versions) {
-    const located: Located[] = [];
-    walkSchema(version.schema?.openAPIV3Schema, [], located);
-    located.forEach((l, i) => rules.push(ruleFor(group, names.kind, version.name, l, i)));
+    let sites: RuleSite[];
+    try {
+      const root = readSchemaNode(version.schema?.openAPIV3Schema);
+      // kube-apiserver refuses such a CRD; its rules are not guessed at (the CRD is reported).
+      const invalid = invalidValidationsOf(root);
+      if (invalid > 0) return { ok: false, error: `spec.versions[${version.name}].schema: ${invalid} x-kubernetes-validations entr${invalid === 1 ? "y is" : "ies are"} not a rule (a string \`rule\`, optional message, messageExpression, reason, fieldPath, optionalOldSelf)` };
+      sites = ruleSitesOf(root);
+    } catch (error) {
+      if (error instanceof SchemaTooDeep) return { ok: false, error: `spec.versions[${version.name}].schema: ${error.message}` };
+      throw error;
+    }
+    const ctx: RuleContext = { group, kind: names.kind, version: version.name, evaluationOf, creationOf, scope: options.scope ?? "transition" };
+    for (const site of sites) {
+      const compiled = compileSite(site, compiler);
+      if (options.scope !== "all" && !compiled.transition) continue;
+      rules.push(ruleFor(compiled, ctx));
+    }
   }
   return { ok: true, rules };
 }

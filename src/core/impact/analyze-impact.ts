@@ -1,7 +1,7 @@
 import { compareObjects } from "../compare/compare-objects.ts";
 import type { Catalogue } from "../rules/catalogue.ts";
 import { kubernetesContext } from "../kube/kubernetes-context.ts";
-import { findFindings } from "../rules/find-findings.ts";
+import { findCreationFindings, findFindings } from "../rules/find-findings.ts";
 import type { ClusterFacts } from "../rules/rule.ts";
 import { applyOrder } from "./apply-order.ts";
 import type { ChangedObject } from "./cascade/cascade-entry.ts";
@@ -41,7 +41,7 @@ interface Judged {
 
 function judge(pair: ObjectPair, catalogue: Catalogue, cluster: ClusterFacts): Judged | undefined {
   const { before, after, identity } = pair;
-  if (!before) return { pair, change: "added", findings: [] };
+  if (!before) return { pair, change: "added", findings: findCreationFindings(catalogue, after!.object).map((f) => toReportFinding(identity.group, identity.kind, f)) };
   if (!after) return { pair, change: "removed", findings: deletionFindings(identity) };
   // The same document text on both sides is parsed once and shared (read-manifests' cache).
   if (before.object === after.object || compareObjects(before.object, after.object).length === 0) return undefined;

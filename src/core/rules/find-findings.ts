@@ -56,17 +56,25 @@ function toFinding(rule: CompiledRule, violation: Violation, group: string, kind
     from: violation.from,
     to: violation.to,
     class: rule.class,
-    severity: rule.severity ?? DEFAULT_SEVERITY[rule.class],
+    severity: violation.severity ?? rule.severity ?? DEFAULT_SEVERITY[rule.class],
     strategy: defaultStrategy(rule, group, kind),
     message: violation.detail ?? rule.why,
     ...(under ? { judgedUnder: under } : {}),
   };
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { blocking: 2, warning: 1, info: 0 };
+
+/** The finding kept for a path and class: the more severe, then the most specific rule. */
+function better(a: Finding, b: Finding, rootLength: Map<Finding, number>): boolean {
+  const bySeverity = SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity];
+  return bySeverity !== 0 ? bySeverity > 0 : (rootLength.get(a) ?? 0) > (rootLength.get(b) ?? 0);
+}
+
 /**
  * A dropped server-assigned value is reported once, as server-assigned (a restore), not also as
  * the immutable change it would otherwise be; and one path is reported once per class, by the
- * most specific rule (the longest rule path).
+ * most severe finding, then the most specific rule (the longest rule path).
  */
 function dedupe(findings: Finding[], rootLength: Map<Finding, number>): Finding[] {
   const restored = findings.filter((f) => f.class === "server-assigned");
@@ -77,7 +85,7 @@ function dedupe(findings: Finding[], rootLength: Map<Finding, number>): Finding[
   for (const finding of kept) {
     const key = `${finding.class}|${finding.path}`;
     const current = best.get(key);
-    if (!current || (rootLength.get(finding) ?? 0) > (rootLength.get(current) ?? 0)) best.set(key, finding);
+    if (!current || better(finding, current, rootLength)) best.set(key, finding);
   }
   return findings.filter((f) => best.get(`${f.class}|${f.path}`) === f);
 }
@@ -118,4 +126,18 @@ export function findFindings(catalogue: Catalogue, input: FindInput, compare: Co
     }
   }
   return dedupe(findings, rootLength);
+}
+
+/**
+ * The findings on a created object: the rules that judge creation (Rule.create), with `when`
+ * asked about the object alone (an empty old object).
+ */
+export function findCreationFindings(catalogue: Catalogue, object: JsonObject): Finding[] {
+  const apiVersion = typeof object["apiVersion"] === "string" ? object["apiVersion"] : "";
+  const kind = typeof object["kind"] === "string" ? object["kind"] : "";
+  const group = groupOf(apiVersion);
+  const input: RuleInput = { old: {}, new: object, changes: [], cluster: {}, ...(catalogue.kube ? { kube: catalogue.kube } : {}) };
+  return catalogue.rulesFor(group, kind).flatMap((rule) =>
+    rule.create && (!rule.when || rule.when(input)) ? rule.create(object).map((v) => toFinding(rule, v, group, kind, catalogue.kube)) : [],
+  );
 }

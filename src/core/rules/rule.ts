@@ -35,6 +35,8 @@ export interface Violation {
   readonly to: JsonValue | undefined;
   /** Replaces the rule's `why` for this violation when the reason is more specific. */
   readonly detail?: string;
+  /** Replaces the rule's severity for this violation (a CRD rule that could not be evaluated: info). */
+  readonly severity?: Severity;
 }
 
 /**
@@ -77,6 +79,11 @@ export interface Rule {
   readonly check: Check;
   /** Extra precondition on the pair (e.g. ConfigMap: old `immutable: true`). Default: always. */
   readonly when?: (input: RuleInput) => boolean;
+  /**
+   * Judges a created object (no old version), for rules the API server also applies on CREATE
+   * (a CRD's x-kubernetes-validations rules in `check`). Default: the rule judges updates only.
+   */
+  readonly create?: (object: JsonObject) => Violation[];
   /** The value the API server defaults when the field is absent (compared in its place). */
   readonly defaultValue?: JsonValue;
   /** Why the API server refuses it, one short sentence for people. */
