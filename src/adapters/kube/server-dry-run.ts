@@ -55,6 +55,15 @@ function refusal(operation: "apply" | "create" | "update", status: number, body:
   return verdict.refused(operation, status, reason, message, fields);
 }
 
+/**
+ * RBAC's 403 (`… is forbidden: User "u" cannot patch resource "deployments" in API group "apps" …`,
+ * apiserver endpoints/handlers/responsewriters forbidden()) rather than an admission plugin's.
+ */
+function isRbacDenial(body: unknown): boolean {
+  const parsed = statusSchema.safeParse(body);
+  return parsed.success && /: User "[^"]*" cannot [a-z]+ resource "/.test(parsed.data.message ?? "");
+}
+
 async function dryRunOne(http: KubeHttp, discovery: ApiDiscovery, item: DryRunItem): Promise<ServerVerdict> {
   const apiVersion = typeof item.desired["apiVersion"] === "string" ? item.desired["apiVersion"] : "";
   const kind = typeof item.desired["kind"] === "string" ? item.desired["kind"] : "";
@@ -85,8 +94,9 @@ async function dryRunOne(http: KubeHttp, discovery: ApiDiscovery, item: DryRunIt
   }
   const response = await http.request(method, path, { body, ...(contentType ? { contentType } : {}) });
   if (response.status === 200 || response.status === 201) return verdict.accepted(write.operation);
-  // Credentials and RBAC are the run's failure (exit 3), not a verdict on the object.
-  if (response.status === 401 || response.status === 403) throw kubeRequestError(`dry run ${method} ${itemPath}`, response);
+  // Credentials and RBAC are the run's failure (exit 3), not a verdict on the object. Admission
+  // answers 403 too (PodSecurity, ResourceQuota, webhooks that set it): that is a verdict.
+  if (response.status === 401 || (response.status === 403 && isRbacDenial(response.body))) throw kubeRequestError(`dry run ${method} ${itemPath}`, response);
   return refusal(write.operation, response.status, response.body, secret);
 }
 
