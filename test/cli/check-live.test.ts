@@ -180,6 +180,37 @@ describe("check --live against the simulated API server", () => {
     assert.equal(report.live?.dryRun?.disagreements, 3);
   });
 
+  it("shows the server's verdict beside ours in text, Markdown and SARIF (valid SARIF 2.1.0), disagreements flagged", async () => {
+    await start();
+    server.setAdmission({ mutating: [], validating: [(request) => {
+      if (request.resource.plural === "configmaps") throw new StatusError(400, "BadRequest", 'admission webhook "labels.policy.example.com" denied the request: label team is required');
+    }] });
+    const argv = ["check", "--live", "--after", AFTER, "--kubeconfig", server.kubeconfigPath, "--server-dry-run"];
+    const text = await runCli(argv);
+    assert.match(text.stdout, /ConfigMap web\/api-settings[^\n]*\n(?:.*\n)*? {2}server {4}refused 400 BadRequest \(apply, dry run\): admission webhook "labels\.policy\.example\.com" denied the request/);
+    assert.match(text.stdout, / {2}DISAGREES the API server refused the dry run \(400 BadRequest\)/);
+    assert.match(text.stdout, /dry run: 3 sent, 2 accepted, 1 refused, 3 disagreements with gitops-guard/);
+    assert.match(text.stdout, /live: https:\/\/127\.0\.0\.1:\d+ \(Kubernetes 1\.35\): \d+ LIST requests, 3 live objects, 1 outside the manifests/);
+    const md = await runCli([...argv, "--format", "markdown"]);
+    assert.match(md.stdout, /\*\*API server dry run:\*\* ❌ refused, 400 BadRequest \(apply\)/);
+    assert.match(md.stdout, /⚠️ \*\*Disagrees with gitops-guard:\*\*/);
+    assert.match(md.stdout, /Compared with the live cluster https:\/\/127\.0\.0\.1:\d+ \(Kubernetes 1\.35\): 3 live objects, 1 outside the manifests\. Dry run: 3 sent, 2 accepted, 1 refused, \*\*3 disagreeing with gitops-guard\*\*\./);
+    const sarif = await runCli([...argv, "--format", "sarif"]);
+    const AjvModule = (await import("ajv-draft-04")).default;
+    const schema: unknown = JSON.parse(readFileSync(join(FIXTURES, "check", "sarif", "sarif-2.1.0-rtm.5.json"), "utf8"));
+    assert.ok(isJsonObject(schema));
+    const validate = new AjvModule.default({ strict: false, unicodeRegExp: false, logger: false }).compile(schema);
+    const log: unknown = JSON.parse(sarif.stdout);
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
+    const results = (log as { runs: { results: { ruleId: string; level: string; message: { text: string } }[] }[] }).runs[0]?.results ?? [];
+    // Most severe first (GitHub keeps the first 5,000).
+    assert.deepEqual(results.filter((r) => r.ruleId.startsWith("server.")).map((r) => [r.ruleId, r.level]), [
+      ["server.dry-run-refused", "error"],
+      ["server.dry-run-accepted", "warning"],
+      ["server.dry-run-accepted", "warning"],
+    ]);
+  });
+
   it("an RBAC denial of a LIST is exit 3 naming the verb, resource and namespace", async () => {
     await start();
     server.setAuthorizer((a) => !(a.verb === "list" && a.resource === "deployments"));
