@@ -76,7 +76,7 @@ function livePair(pair: ObjectPair): ObjectPair {
 function notesOf(pair: ObjectPair): string[] {
   const notes = [...pair.notes];
   if (pair.before && pair.after && pair.before.apiVersion !== pair.after.apiVersion) {
-    notes.push(`apiVersion changes from ${pair.before.apiVersion} to ${pair.after.apiVersion} (the same object, served in both versions)`);
+    notes.push(`apiVersion changes from ${pair.before.apiVersion} to ${pair.after.apiVersion} (the same object: the API server stores it once, whichever version it is written in)`);
   }
   return notes;
 }

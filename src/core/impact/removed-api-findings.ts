@@ -11,6 +11,11 @@ export const API_DEPRECATED_RULE_ID = "api.deprecated";
 /** Live mode: the API server's discovery does not list the apiVersion and kind (and the table does not know why). */
 export const API_NOT_SERVED_RULE_ID = "api.not-served";
 
+/** The findings on `apiVersion` itself (removed, deprecated, not served): fixed in the manifest, never by a replacement. */
+export function isApiVersionFinding(ruleId: string): boolean {
+  return ruleId === API_REMOVED_RULE_ID || ruleId === API_DEPRECATED_RULE_ID || ruleId === API_NOT_SERVED_RULE_ID;
+}
+
 /**
  * What the live API server serves, from discovery: `true`/`false` for a group/version it answered
  * about, `undefined` when unknown (offline, or discovery of that group failed).

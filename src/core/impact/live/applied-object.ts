@@ -60,10 +60,18 @@ function mergeList(live: readonly JsonValue[], desired: readonly JsonValue[], ow
   return [...desired];
 }
 
+/**
+ * An owned node without children: the applier owns the value whole (fieldsV1 `f:selector: {}`
+ * for an atomic struct such as a LabelSelector), so the applied value replaces it whole.
+ */
+function ownedWhole(owned: OwnedTree | undefined): boolean {
+  return owned !== undefined && owned !== NOTHING_OWNED && owned.fields.size === 0 && owned.items.length === 0 && owned.values.length === 0;
+}
+
 function merge(live: JsonValue, desired: JsonValue, owned: OwnedTree | undefined, depth: number): JsonValue {
   if (depth > MAX_OWNED_DEPTH) return desired;
   if (Array.isArray(live) && Array.isArray(desired)) return mergeList(live, desired, owned, depth);
-  if (!isJsonObject(live) || !isJsonObject(desired)) return desired;
+  if (!isJsonObject(live) || !isJsonObject(desired) || ownedWhole(owned)) return desired;
   const out: JsonObject = {};
   for (const key of Object.keys(live)) {
     const wanted = ownValue(desired, key);
