@@ -17,6 +17,7 @@ import { maxRisk, riskReasons, RISK_LEVELS, type RiskLevel } from "./risk-level.
 import { DEFAULT_SAFEGUARD_POLICY, declaredSafeguards, safeguardsFor, type SafeguardPolicy } from "./safeguards.ts";
 import { storageClassesOf } from "./storage-classes.ts";
 import { appliedObject } from "./live/applied-object.ts";
+import { assignedCollisions } from "./assigned-collisions.ts";
 import { liveSummary, type LiveSource, type LiveSummary } from "./live/live-report.ts";
 import { canonicalGroup, judgedObject, removedApiFinding, type ApiServingContext, type ServedLookup } from "./removed-api-findings.ts";
 import { removedApiTable } from "../kube/removed-apis.ts";
@@ -53,7 +54,7 @@ interface Judged {
   readonly findings: readonly ReportFinding[];
 }
 
-function judge(pair: ObjectPair, catalogue: Catalogue, cluster: ClusterFacts, serving: ApiServingContext): Judged | undefined {
+function judge(pair: ObjectPair, catalogue: Catalogue, cluster: ClusterFacts, serving: ApiServingContext, offline: boolean): Judged | undefined {
   const { before, after, identity } = pair;
   const removedApi = after ? removedApiFinding(after.apiVersion, after.kind, serving) : undefined;
   const apiFindings = removedApi ? [removedApi] : [];
@@ -63,7 +64,9 @@ function judge(pair: ObjectPair, catalogue: Catalogue, cluster: ClusterFacts, se
   if (before.object === after.object || compareObjects(before.object, after.object).length === 0) return undefined;
   // A removed apiVersion is judged by its successor's rules: the rest of the object is still checked.
   const findings = findFindings(catalogue, { old: judgedObject(before.object, serving.table), new: judgedObject(after.object, serving.table), cluster });
-  return { pair, change: "modified", findings: [...apiFindings, ...findings.map((f) => toReportFinding(identity.group, identity.kind, f))] };
+  // Offline, a value the before manifest omits was assigned by the API server: a collision with it is judged too.
+  const assigned = offline ? assignedCollisions(identity.group, identity.kind, before.object, after.object) : [];
+  return { pair, change: "modified", findings: [...apiFindings, ...findings.map((f) => toReportFinding(identity.group, identity.kind, f)), ...assigned] };
 }
 
 /** Live mode: the desired manifest applied over the live object is what the API server will get. */
@@ -176,7 +179,7 @@ export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
   const unreadable = new Map((input.unreadableCrds ?? []).map((c) => [c.name, c]));
   const pairs = input.live ? livePairs(paired.pairs) : paired.pairs;
   for (const pair of pairs) {
-    const result = judge(pair, input.catalogue, cluster, serving);
+    const result = judge(pair, input.catalogue, cluster, serving, !input.live);
     if (result) judged.push(withUnreadable(result, unreadable));
     else if (input.live && pair.after === pair.before) context += 1;
     else unchanged += 1;
