@@ -8,15 +8,16 @@ import { nodeVersionProblem } from "../core/runtime/node-requirement.ts";
 const info = readPackageInfo();
 const problem = nodeVersionProblem(process.versions.node, info.node);
 if (problem === undefined) {
-  const [{ main }, { COMMANDS }] = await Promise.all([import("../cli/main.ts"), import("../cli/commands.ts")]);
-  process.exitCode = await main(process.argv.slice(2), {
+  const argv = process.argv.slice(2);
+  const [{ main }, { commandsFor }] = await Promise.all([import("../cli/main.ts"), import("../cli/command-loader.ts")]);
+  process.exitCode = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     isTTY: process.stdout.isTTY === true,
     env: process.env,
     onSignal: (signal, handler) => void process.once(signal, handler),
-  }, COMMANDS, info.version);
+  }, await commandsFor(argv), info.version);
 } else {
   // ERR_USAGE (exit 2): started the wrong way, nothing ran.
   process.stderr.write(`gitops-guard: ERR_USAGE: ${problem}\n`);

@@ -26,7 +26,6 @@ import { kubeVersionSchema } from "../core/policy/policy-schema.ts";
 import { policyCatalogue } from "../core/policy/active-policy.ts";
 import { declaredRulesFromCrd } from "../core/crd/declared-rules-from-crd.ts";
 import type { Rule } from "../core/rules/rule.ts";
-import { readLiveInputs } from "./check-live.ts";
 import type { CommandIO } from "./io.ts";
 import { writeAll } from "./io.ts";
 import type { RegisterCommand } from "./main.ts";
@@ -138,7 +137,8 @@ function checkUsage(options: CheckOptions): void {
 export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
   checkUsage(options);
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
-  const live = options.live ? await readLiveInputs(options, io) : undefined;
+  // Imported only with --live: client-node is the largest module of the binary, and offline check never needs it.
+  const live = options.live ? await (await import("./check-live.ts")).readLiveInputs(options, io) : undefined;
   const [before, after] = live ? [live.before, live.after] : await readBothSides({ ...options, before: options.before ?? "" }, io);
   const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
   const unreadableCrds: UnreadableCrd[] = [];
