@@ -275,3 +275,40 @@ describe("check --live against the simulated API server", () => {
     assert.match(none.stderr, /check needs --before PATH \(or --live/);
   });
 });
+
+describe("check --live with removed API versions", () => {
+  let server: SimulatedApiServer;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "check-live-removed-"));
+  });
+  after(async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("pairs a legacy manifest with the live object of its successor, and trusts discovery over the release", async () => {
+    // Kubernetes 1.24 still served batch/v1beta1; this server does not list it (discovery decides).
+    server = await startKubeApiServer({ namespaces: ["default", "jobs"], kubernetesVersion: "v1.24.17" });
+    server.store.put({ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "report", namespace: "jobs" }, spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", containers: [{ name: "r", image: "report:1" }] } } } } } });
+    const manifest = join(dir, "cronjob.yaml");
+    await writeFile(manifest, [
+      "apiVersion: batch/v1beta1",
+      "kind: CronJob",
+      "metadata: {name: report, namespace: jobs}",
+      "spec:",
+      "  schedule: '0 4 * * *'",
+      "  jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: r, image: 'report:1'}]}}}}",
+      "",
+    ].join("\n"));
+    const run = await runCli(["check", "--live", "--after", manifest, "--kubeconfig", server.kubeconfigPath, "--format", "json", "--server-dry-run"]);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    const cronJob = resource(report, "CronJob", "report");
+    assert.equal(cronJob.change, "modified", "paired with the live batch/v1 object");
+    assert.deepEqual(cronJob.findings.map((f) => [f.ruleId, f.path, f.severity, f.to]), [["api.removed", "apiVersion", "blocking", "batch/v1"]]);
+    assert.match(JSON.stringify(cronJob.findings[0]), /the live server's discovery does not list it/);
+    assert.deepEqual(cronJob.serverDryRun, { outcome: "not-sent", why: "the API server does not serve CronJob in batch/v1beta1", agrees: true });
+    assert.ok(server.requests.some((r) => r.path === "/apis/batch/v1/namespaces/jobs/cronjobs"), "listed through the successor");
+  });
+});

@@ -17,6 +17,12 @@ export const LIST_PAGE_SIZE = 500;
  */
 export const MAX_LIVE_OBJECTS = 100_000;
 
+/**
+ * Pages one collection may take: enough for MAX_LIVE_OBJECTS at full pages (201); a server that
+ * keeps answering near-empty pages with a continue token would otherwise loop for ever.
+ */
+export const MAX_PAGES = Math.ceil(MAX_LIVE_OBJECTS / LIST_PAGE_SIZE) + 1;
+
 /** A LIST answers within this (ms): larger than KubeHttp's 10 s default, a page of 500 large objects takes time. */
 export const LIST_TIMEOUT_MS = 30_000;
 
@@ -56,6 +62,7 @@ export async function listCollection(http: KubeHttp, target: ListTarget, budget:
   let requests = 0;
   do {
     const query = new URLSearchParams({ limit: String(LIST_PAGE_SIZE), ...(token ? { continue: token } : {}) });
+    if (requests >= MAX_PAGES) throw new AppError("ERR_KUBE_UNAVAILABLE", `LIST ${path}: still continuing after ${MAX_PAGES} pages; the API server's continue tokens do not end`);
     const response = await http.request("GET", `${path}?${query.toString()}`, { timeoutMs: LIST_TIMEOUT_MS });
     requests += 1;
     if (response.status !== 200) throw kubeRequestError(`LIST ${path}`, response);
