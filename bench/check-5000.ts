@@ -18,6 +18,8 @@
  * also times another checkout's binary (`DIR/src/bin/gitops-guard.ts`, e.g. the commit before a
  * change, unpacked with `git archive`) in the same run, its runs interleaved with ours.
  * `--no-check-only` leaves out the check-only child runs (long runs at 50,000 objects).
+ * `--built` runs the compiled binary (`dist/src/bin/gitops-guard.js`, what the package ships;
+ * `npm run build` first, in DIR too) instead of the TypeScript sources.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
@@ -141,9 +143,13 @@ interface ChildRun {
 
 const CPU_LINE = /^gitops-guard-bench-cpu-ms: (\d+)$/m;
 
+/** --built: the compiled binary instead of the sources. */
+let BUILT = false;
+
 async function childProcess(argv: readonly string[], checkOnly: boolean, root = ROOT): Promise<ChildRun> {
   const start = performance.now();
-  const entry = checkOnly ? ["--input-type=module", "-e", checkOnlyEntry(), "--"] : [join(root, "src", "bin", "gitops-guard.ts")];
+  const binary = BUILT ? join(root, "dist", "src", "bin", "gitops-guard.js") : join(root, "src", "bin", "gitops-guard.ts");
+  const entry = checkOnly ? ["--input-type=module", "-e", checkOnlyEntry(), "--"] : [binary];
   const preload = ["--import", pathToFileURL(join(ROOT, "bench", "report-cpu.ts")).href];
   const child = spawn(process.execPath, [...preload, ...entry, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.resume();
@@ -165,8 +171,10 @@ async function main_(): Promise<void> {
       keep: { type: "boolean", default: false },
       "no-check-only": { type: "boolean", default: false },
       check: { type: "boolean", default: false },
+      built: { type: "boolean", default: false },
     },
   });
+  BUILT = values.built;
   const runs = Math.max(1, Number(values.runs));
   APPS = Math.max(10, Number(values.apps));
   const baseline = values.baseline;

@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   ERR_POLICY_NOT_LOADED: { httpStatus: 503, exitCode: 3 },
   /** The Kubernetes API server cannot be reached or answered with an error. */
   ERR_KUBE_UNAVAILABLE: { httpStatus: 503, exitCode: 3 },
+  /** The API server refused a request of the command's identity (RBAC 403): the message names the verb, resource and namespace. */
+  ERR_KUBE_FORBIDDEN: { httpStatus: 503, exitCode: 3 },
   /** The decision thread stopped answering (a decision ran past the stall limit): answered by the failure mode. */
   ERR_DECISION_STALLED: { httpStatus: 503, exitCode: 3 },
   /** An unexpected failure inside gitops-guard (a bug). */

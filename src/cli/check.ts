@@ -41,8 +41,14 @@ export const DEFAULT_SARIF_CATEGORY = "gitops-guard/check/";
 
 /** commander's parsed options, checked once here (they are input like any other). */
 const checkOptionsSchema = z.object({
-  before: z.string().min(1),
+  before: z.string().min(1).optional(),
   after: z.string().min(1),
+  /** Pair --after with the live objects instead of --before (docs/check.md "Live mode"). */
+  live: z.boolean().default(false),
+  kubeconfig: z.string().min(1).optional(),
+  context: z.string().min(1).optional(),
+  /** With --live: also send each changed object as a server-side dry run. */
+  serverDryRun: z.boolean().default(false),
   format: z.enum(FORMATS),
   policyFile: z.string().min(1).optional(),
   crds: z.string().min(1).optional(),
@@ -104,7 +110,7 @@ function wantsColor(io: CommandIO): boolean {
 }
 
 /** Reads --before, then --after, sharing parsed documents and one parsing worker between them. */
-async function readBothSides(options: CheckOptions, io: CommandIO): Promise<[ManifestObject[], ManifestObject[]]> {
+async function readBothSides(options: CheckOptions & { readonly before: string }, io: CommandIO): Promise<[ManifestObject[], ManifestObject[]]> {
   const cache: ManifestCache = new Map();
   const parser = parallelChunkParser();
   try {
@@ -117,19 +123,42 @@ async function readBothSides(options: CheckOptions, io: CommandIO): Promise<[Man
 }
 
 /** Runs check and returns its exit code: 0 nothing blocking, 1 blocking findings or over --fail-on (errors throw). */
-export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
+/** The flag combinations check accepts (commander checks each flag alone). */
+function checkUsage(options: CheckOptions): void {
+  if (options.live && options.before !== undefined) throw new AppError("ERR_USAGE", "--live reads the before side from the cluster: leave --before out");
+  if (!options.live && options.before === undefined) throw new AppError("ERR_USAGE", "check needs --before PATH (or --live to compare with the cluster)");
+  if (!options.live && (options.serverDryRun || options.kubeconfig !== undefined || options.context !== undefined)) {
+    throw new AppError("ERR_USAGE", "--server-dry-run, --kubeconfig and --context need --live");
+  }
   if (options.before === "-" && options.after === "-") {
     throw new AppError("ERR_USAGE", "--before and --after cannot both read standard input (-)");
   }
+  if (options.live && options.crds === "-" && options.after === "-") throw new AppError("ERR_USAGE", "--crds and --after cannot both read standard input (-)");
+}
+
+/** Runs check and returns its exit code: 0 nothing blocking, 1 blocking findings or over --fail-on (errors throw). */
+export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
+  checkUsage(options);
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
-  const [before, after] = await readBothSides(options, io);
+  // Imported only with --live: client-node is the largest module of the binary, and offline check never needs it.
+  const live = options.live ? await (await import("./check-live.ts")).readLiveInputs(options, io) : undefined;
+  const [before, after] = live ? [live.before, live.after] : await readBothSides({ ...options, before: options.before ?? "" }, io);
   const crds = options.crds ? await readManifests(options.crds, { stdin: io.stdin }) : [];
   const unreadableCrds: UnreadableCrd[] = [];
   const flag = options.kubeVersion !== undefined ? parseRelease(options.kubeVersion) : undefined;
-  const catalogue = policyCatalogue(policy, crdRules([crds, after, before], unreadableCrds), flag ? { flag } : {});
-  const result = analyzeImpact({ before, after, catalogue, safeguards: policy.check.safeguards, unreadableCrds });
+  // Live: the server's own release, unless --kube-version says which release to judge against (an upgrade ahead).
+  const release = flag ? { flag } : live ? { apiServer: live.release } : {};
+  const catalogue = policyCatalogue(policy, crdRules([crds, after, before], unreadableCrds), release);
+  const result = analyzeImpact({
+    before,
+    after,
+    catalogue,
+    safeguards: policy.check.safeguards,
+    unreadableCrds,
+    ...(live ? { live: live.source, apiServing: { release: flag ?? live.release, served: live.served } } : {}),
+  });
   if (!result.ok) throw duplicateError(result.duplicates);
-  const { report } = result;
+  const report = live && options.serverDryRun ? await live.dryRun(result.report) : result.report;
   await writeAll(io.stdout, await render(report, options, io, policy.check.safeguards.annotation));
   return checkExitCode(report, options.failOn);
 }
@@ -157,16 +186,23 @@ async function render(report: ImpactReport, options: CheckOptions, io: CommandIO
   }
 }
 
-/** `gitops-guard check --before PATH --after PATH [--format text|json|markdown|sarif] [--fail-on RISK] [--policy-file FILE] [--crds PATH] [--kube-version 1.NN]`. */
+/**
+ * `gitops-guard check --before PATH --after PATH [--format text|json|markdown|sarif] [--fail-on RISK] [--policy-file FILE] [--crds PATH] [--kube-version 1.NN]`,
+ * or `check --live --after PATH [--kubeconfig FILE] [--context NAME] [--server-dry-run] …`.
+ */
 export const registerCheck: RegisterCommand = (program, io, setExitCode) => {
   program
     .command("check")
     .description(
-      "compare two manifest sets (files, folders or - for stdin) and report what the API server would refuse; " +
+      "compare two manifest sets (files, folders or - for stdin), or the manifests with the live cluster (--live), and report what the API server would refuse; " +
         "exit 0 nothing blocking, 1 blocking findings, 2 usage or input error, 3 runtime error",
     )
-    .requiredOption("--before <path>", "the manifests as they are now (file, folder or -)")
+    .option("--before <path>", "the manifests as they are now (file, folder or -); not with --live")
     .requiredOption("--after <path>", "the manifests as they will be (file, folder or -)")
+    .option("--live", "compare --after with the live objects of the cluster (one LIST per kind and namespace)")
+    .option("--kubeconfig <file>", "with --live: the kubeconfig (default: in-cluster, $KUBECONFIG, ~/.kube/config)")
+    .option("--context <name>", "with --live: the kubeconfig context (default: its current context)")
+    .option("--server-dry-run", "with --live: also send each changed object as a server-side dry run and report the API server's verdict beside ours")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
     .option("--policy-file <file>", "policy whose customRules add declared/risky fields (default: the embedded policy)")
     .option("--crds <path>", "CustomResourceDefinitions whose x-kubernetes-validations immutability rules apply (CRDs among the manifests are read too)")

@@ -16,6 +16,12 @@ import { toReportFinding } from "./report-finding.ts";
 import { maxRisk, riskReasons, RISK_LEVELS, type RiskLevel } from "./risk-level.ts";
 import { DEFAULT_SAFEGUARD_POLICY, declaredSafeguards, safeguardsFor, type SafeguardPolicy } from "./safeguards.ts";
 import { storageClassesOf } from "./storage-classes.ts";
+import { appliedObject } from "./live/applied-object.ts";
+import { assignedCollisions } from "./assigned-collisions.ts";
+import { liveSummary, type LiveSource, type LiveSummary } from "./live/live-report.ts";
+import { canonicalGroup, judgedObject, removedApiFinding, type ApiServingContext, type ServedLookup } from "./removed-api-findings.ts";
+import { removedApiTable } from "../kube/removed-apis.ts";
+import { NEWEST_KNOWN_RELEASE, type KubeRelease } from "../kube/kube-release.ts";
 import { crdNotes as withCrdNotes, notInterpretedFinding, type UnreadableCrd } from "./unreadable-crds.ts";
 
 export interface AnalyzeInput {
@@ -27,6 +33,15 @@ export interface AnalyzeInput {
   readonly safeguards?: SafeguardPolicy;
   /** CustomResourceDefinitions among the manifests whose shape could not be read (reported, never fatal). */
   readonly unreadableCrds?: readonly UnreadableCrd[];
+  /**
+   * Live mode (`check --live`): `before` holds the live objects (listed from the API server), `after`
+   * the desired manifests. A live object the manifests do not name is context (the cascade sees it
+   * on both sides), never "removed"; a desired object is judged as the API server will store it
+   * (appliedObject: the live object with the manifest applied over it).
+   */
+  readonly live?: LiveSource;
+  /** How removed API versions are judged (default: the catalogue's release, else the newest known). */
+  readonly apiServing?: { readonly release?: KubeRelease; readonly served?: ServedLookup };
 }
 
 export type AnalyzeResult =
@@ -39,20 +54,32 @@ interface Judged {
   readonly findings: readonly ReportFinding[];
 }
 
-function judge(pair: ObjectPair, catalogue: Catalogue, cluster: ClusterFacts): Judged | undefined {
+function judge(pair: ObjectPair, catalogue: Catalogue, cluster: ClusterFacts, serving: ApiServingContext, offline: boolean): Judged | undefined {
   const { before, after, identity } = pair;
-  if (!before) return { pair, change: "added", findings: findCreationFindings(catalogue, after!.object).map((f) => toReportFinding(identity.group, identity.kind, f)) };
+  const removedApi = after ? removedApiFinding(after.apiVersion, after.kind, serving) : undefined;
+  const apiFindings = removedApi ? [removedApi] : [];
+  if (!before) return { pair, change: "added", findings: [...apiFindings, ...findCreationFindings(catalogue, after!.object).map((f) => toReportFinding(identity.group, identity.kind, f))] };
   if (!after) return { pair, change: "removed", findings: deletionFindings(identity) };
   // The same document text on both sides is parsed once and shared (read-manifests' cache).
   if (before.object === after.object || compareObjects(before.object, after.object).length === 0) return undefined;
-  const findings = findFindings(catalogue, { old: before.object, new: after.object, cluster });
-  return { pair, change: "modified", findings: findings.map((f) => toReportFinding(identity.group, identity.kind, f)) };
+  // A removed apiVersion is judged by its successor's rules: the rest of the object is still checked.
+  const findings = findFindings(catalogue, { old: judgedObject(before.object, serving.table), new: judgedObject(after.object, serving.table), cluster });
+  // Offline, a value the before manifest omits was assigned by the API server: a collision with it is judged too.
+  const assigned = offline ? assignedCollisions(identity.group, identity.kind, before.object, after.object) : [];
+  return { pair, change: "modified", findings: [...apiFindings, ...findings.map((f) => toReportFinding(identity.group, identity.kind, f)), ...assigned] };
+}
+
+/** Live mode: the desired manifest applied over the live object is what the API server will get. */
+function livePair(pair: ObjectPair): ObjectPair {
+  const { before, after } = pair;
+  if (!before || !after) return pair;
+  return { ...pair, after: { ...after, object: appliedObject(before.object, after.object) } };
 }
 
 function notesOf(pair: ObjectPair): string[] {
   const notes = [...pair.notes];
   if (pair.before && pair.after && pair.before.apiVersion !== pair.after.apiVersion) {
-    notes.push(`apiVersion changes from ${pair.before.apiVersion} to ${pair.after.apiVersion} (the same object, served in both versions)`);
+    notes.push(`apiVersion changes from ${pair.before.apiVersion} to ${pair.after.apiVersion} (the same object: the API server stores it once, whichever version it is written in)`);
   }
   return notes;
 }
@@ -125,16 +152,36 @@ function summarize(resources: readonly ResourceImpact[], unchanged: number): Imp
  * manifests, and rates each object's risk and the safeguards it needs. Duplicate identities are an
  * error value.
  */
+function liveSection(live: LiveSource | undefined, context: number): { live?: LiveSummary } {
+  return live ? { live: liveSummary(live, context) } : {};
+}
+
+/** The release removed APIs are judged against, and (live) what the server serves. */
+function servingContext(input: AnalyzeInput, table: ApiServingContext["table"]): ApiServingContext {
+  const served = input.apiServing?.served;
+  return { table, release: input.apiServing?.release ?? input.catalogue.kube?.release ?? NEWEST_KNOWN_RELEASE, ...(served ? { served } : {}) };
+}
+
+/** Live mode: a desired object is judged as applied over its live one; a live object the manifests do not name is context (after = before). */
+function livePairs(pairs: readonly ObjectPair[]): ObjectPair[] {
+  return pairs.map((p) => (p.after ? livePair(p) : { ...p, after: p.before }));
+}
+
 export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
-  const paired = pairObjects(input.before, input.after, createScopeLookup(input.before, input.after));
+  const table = removedApiTable();
+  const paired = pairObjects(input.before, input.after, createScopeLookup(input.before, input.after), (apiVersion, kind) => canonicalGroup(table, apiVersion, kind));
   if (!paired.ok) return paired;
+  const serving = servingContext(input, table);
   const cluster: ClusterFacts = { storageClasses: storageClassesOf(input.before, input.after) };
   const judged: Judged[] = [];
   let unchanged = 0;
+  let context = 0;
   const unreadable = new Map((input.unreadableCrds ?? []).map((c) => [c.name, c]));
-  for (const pair of paired.pairs) {
-    const result = judge(pair, input.catalogue, cluster);
+  const pairs = input.live ? livePairs(paired.pairs) : paired.pairs;
+  for (const pair of pairs) {
+    const result = judge(pair, input.catalogue, cluster, serving, !input.live);
     if (result) judged.push(withUnreadable(result, unreadable));
+    else if (input.live && pair.after === pair.before) context += 1;
     else unchanged += 1;
   }
   const changed: ChangedObject[] = judged.map((j) => ({
@@ -144,7 +191,7 @@ export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
     after: sideObject(j.pair, "after"),
     replaced: isReplaced(j.findings),
   }));
-  const sideOf = (side: "before" | "after"): SideObject[] => paired.pairs.flatMap((p) => sideObject(p, side) ?? []);
+  const sideOf = (side: "before" | "after"): SideObject[] => pairs.flatMap((p) => sideObject(p, side) ?? []);
   const cascades = computeCascade({ before: sideOf("before"), after: sideOf("after"), changed });
   const policy = input.safeguards ?? DEFAULT_SAFEGUARD_POLICY;
   const resources = withCrdNotes(
@@ -163,6 +210,7 @@ export function analyzeImpact(input: AnalyzeInput): AnalyzeResult {
       risk: summary.risk,
       order,
       ...(input.catalogue.kube ? { kubernetes: kubernetesContext(input.catalogue.kube) } : {}),
+      ...liveSection(input.live, context),
     },
   };
 }

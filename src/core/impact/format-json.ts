@@ -1,3 +1,4 @@
+import type { LiveSummary, ServerDryRun } from "./live/live-report.ts";
 import type { JsonObject, JsonValue } from "../k8s/json.ts";
 import type { JudgedUnder } from "../findings/finding.ts";
 import type { CascadeEntry } from "./cascade/cascade-entry.ts";
@@ -68,6 +69,32 @@ function resourceJson(resource: ResourceImpact): JsonObject {
     cascade: resource.cascade.map(cascadeJson),
     cascadeOmitted: resource.cascadeOmitted,
     safeguards: resource.safeguards.map(safeguardJson),
+    ...(resource.serverDryRun ? { serverDryRun: serverDryRunJson(resource.serverDryRun) } : {}),
+  };
+}
+
+/** check --server-dry-run: the API server's verdict beside ours (docs/check.md "Live mode"). */
+function serverDryRunJson(run: ServerDryRun): JsonObject {
+  const common = { agrees: run.agrees, ...(run.note ? { note: run.note } : {}) };
+  switch (run.outcome) {
+    case "accepted":
+      return { outcome: run.outcome, operation: run.operation, ...common };
+    case "refused":
+      return { outcome: run.outcome, operation: run.operation, code: run.code, reason: run.reason, message: run.message, fields: [...run.fields], ...common };
+    case "not-sent":
+      return { outcome: run.outcome, why: run.why, ...common };
+  }
+}
+
+function liveJson(live: LiveSummary): JsonObject {
+  return {
+    server: live.server,
+    version: live.version,
+    lists: live.lists,
+    objects: live.objects,
+    context: live.context,
+    notListed: [...live.notListed],
+    ...(live.dryRun ? { dryRun: { ...live.dryRun } } : {}),
   };
 }
 
@@ -101,6 +128,7 @@ export function formatImpactJson(report: ImpactReport): string {
           },
         }
       : {}),
+    ...(report.live ? { live: liveJson(report.live) } : {}),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -2,6 +2,7 @@ import { displayValue } from "../findings/display-value.ts";
 import { describeObject } from "../k8s/kube-object.ts";
 import { describeStep } from "./apply-order.ts";
 import { documentLineOnly, type FieldLineOf } from "./field-line.ts";
+import type { ServerDryRun } from "./live/live-report.ts";
 import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
 import { rank, type RiskLevel } from "./risk-level.ts";
 import { DEFAULT_SAFEGUARDS_ANNOTATION } from "./safeguards.ts";
@@ -98,8 +99,31 @@ function section(resource: ResourceImpact, lineOf: FieldLineOf, annotation: stri
     cascadeList(resource),
     safeguardList(resource, annotation),
     resource.notes.length ? resource.notes.map((n) => `> ${cell(n)}`).join("\n") + "\n" : "",
+    resource.serverDryRun ? serverVerdictLine(resource.serverDryRun) : "",
   ].filter((p) => p !== "");
   return `<details><summary>${summary}</summary>\n\n${parts.join("\n")}\n</details>\n`;
+}
+
+/** check --server-dry-run: the API server's own verdict, and a disagreement with ours. */
+function serverVerdictLine(run: ServerDryRun): string {
+  const verdict =
+    run.outcome === "accepted"
+      ? `✅ accepted (${run.operation})`
+      : run.outcome === "refused"
+        ? `❌ refused, ${run.code} ${cell(run.reason)} (${run.operation}): ${fence(run.message)}`
+        : `not sent: ${cell(run.why)}`;
+  const disagreement = run.agrees ? "" : `\n\n⚠️ **Disagrees with gitops-guard:** ${cell(run.note ?? "")}`;
+  return `**API server dry run:** ${verdict}${disagreement}\n`;
+}
+
+/** check --live: what the comparison was made against, and the dry runs' totals. */
+function liveLine(report: ImpactReport): string {
+  const live = report.live;
+  if (!live) return "";
+  const dry = live.dryRun
+    ? ` Dry run: ${live.dryRun.sent} sent, ${live.dryRun.accepted} accepted, ${live.dryRun.refused} refused, ${live.dryRun.disagreements > 0 ? `**${live.dryRun.disagreements} disagreeing with gitops-guard**` : "no disagreement"}.`
+    : "";
+  return `Compared with the live cluster ${cell(live.server)} (Kubernetes ${cell(live.version)}): ${live.objects} live objects, ${live.context} outside the manifests.${dry}\n\n`;
 }
 
 function banner(report: ImpactReport): string {
@@ -149,7 +173,7 @@ export function formatImpactMarkdown(report: ImpactReport, options: MarkdownOpti
   const lineOf = options.lineOf ?? documentLineOnly;
   const max = options.maxChars ?? GITHUB_COMMENT_MAX_CHARS;
   const verdict = report.summary.blocking > 0 ? "the API server would refuse part of this change" : "nothing the API server would refuse";
-  const head = `${MARKDOWN_MARKER}\n## gitops-guard check: risk ${RISK_BADGE[report.risk]}\n\n${banner(report)}\n${summaryTable(report)}\n${verdict}.\n\n${orderBlock(report)}`;
+  const head = `${MARKDOWN_MARKER}\n## gitops-guard check: risk ${RISK_BADGE[report.risk]}\n\n${banner(report)}\n${summaryTable(report)}\n${verdict}.\n\n${liveLine(report)}${orderBlock(report)}`;
   const ordered = [...report.resources].sort((a, b) => rank(b.risk) - rank(a.risk));
   let body = head;
   let shown = 0;

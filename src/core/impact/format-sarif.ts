@@ -154,6 +154,43 @@ function resultsOf(resource: ResourceImpact, lineOf: FieldLineOf, rules: Map<str
   return results;
 }
 
+const SERVER_RULES: Record<"refused" | "accepted", Rule> = {
+  refused: {
+    id: "server.dry-run-refused",
+    short: "the API server refused a dry run gitops-guard did not predict",
+    help: "A server-side dry run (check --live --server-dry-run) of this object was refused, and gitops-guard found nothing blocking: an admission webhook or policy, a quota, or a validation the catalogue does not know. The apply will fail.",
+    level: "error",
+    tags: ["gitops", "server-dry-run"],
+  },
+  accepted: {
+    id: "server.dry-run-accepted",
+    short: "the API server accepted a dry run gitops-guard expects refused",
+    help: "A server-side dry run of this object was accepted where gitops-guard expects a refusal: a mutating webhook may restore the field, the cluster may run another release or feature gates, or the rule is wrong.",
+    level: "warning",
+    tags: ["gitops", "server-dry-run"],
+  },
+};
+
+/** A disagreement between the API server's dry run and our verdict, as a result on the object's line. */
+function serverResult(resource: ResourceImpact, lineOf: FieldLineOf, rules: Map<string, Rule>): Result[] {
+  const run = resource.serverDryRun;
+  const location = resource.sources.after ?? resource.sources.before;
+  if (!run || run.agrees || run.outcome === "not-sent" || !location) return [];
+  const rule = SERVER_RULES[run.outcome];
+  rules.set(rule.id, rule);
+  const path = run.outcome === "refused" ? (run.fields[0] ?? "") : (resource.findings[0]?.path ?? "");
+  return [{
+    rank: rule.level === "error" ? 3 : 2,
+    json: {
+      ruleId: rule.id,
+      level: rule.level,
+      message: { text: `${describeObject(resource.kind, resource.namespace, resource.name)}: ${run.note ?? rule.short}${run.outcome === "refused" ? ` (${run.message})` : ""}.` },
+      locations: [physical(location, lineOf(location, path))],
+      partialFingerprints: fingerprint([rule.id, resource.kind, resource.namespace, resource.name]),
+    },
+  }];
+}
+
 /**
  * The report as SARIF 2.1.0 for GitHub code scanning: one rule per rule id (findings) and per
  * cascade effect, with help text and link; results pinned to the manifest line of the changed
@@ -162,7 +199,7 @@ function resultsOf(resource: ResourceImpact, lineOf: FieldLineOf, rules: Map<str
 export function formatImpactSarif(report: ImpactReport, options: SarifOptions): string {
   const lineOf = options.lineOf ?? documentLineOnly;
   const rules = new Map<string, Rule>();
-  const results = report.resources.flatMap((r) => resultsOf(r, lineOf, rules));
+  const results = report.resources.flatMap((r) => [...resultsOf(r, lineOf, rules), ...serverResult(r, lineOf, rules)]);
   // Stable sort: most severe first, then report order; GitHub keeps the first 5,000.
   const kept = results.map((r, i) => ({ ...r, i })).sort((a, b) => b.rank - a.rank || a.i - b.i).slice(0, SARIF_MAX_RESULTS);
   const ruleList = [...rules.values()];
@@ -184,7 +221,11 @@ export function formatImpactSarif(report: ImpactReport, options: SarifOptions): 
         automationDetails: { id: options.category },
         columnKind: "utf16CodeUnits",
         results: kept.map((r) => ({ ...r.json, ruleIndex: index.get(String(r.json["ruleId"])) ?? 0 })),
-        properties: { resultsOmitted: results.length - kept.length, risk: report.risk },
+        properties: {
+          resultsOmitted: results.length - kept.length,
+          risk: report.risk,
+          ...(report.live ? { live: { server: report.live.server, version: report.live.version, ...(report.live.dryRun ? { dryRun: { ...report.live.dryRun } } : {}) } } : {}),
+        },
       },
     ],
   };

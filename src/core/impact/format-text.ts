@@ -4,6 +4,7 @@ import { describeObject } from "../k8s/kube-object.ts";
 import type { ImpactReport, ReportFinding, ResourceImpact } from "./impact-report.ts";
 import { formatLocation } from "./manifest-object.ts";
 import { describeJudgedUnder, describeKubernetes } from "../kube/kubernetes-context.ts";
+import type { LiveSummary, ServerDryRun } from "./live/live-report.ts";
 
 export interface TextOptions {
   /** ANSI colours; the caller decides (a terminal, and NO_COLOR unset). Default false. */
@@ -64,7 +65,31 @@ function resourceBlock(resource: ResourceImpact, paint: ReturnType<typeof painte
     lines.push(`  safeguard ${s.id}: ${s.done ? paint("green", "declared done") : paint("red", "missing")} (${s.reasons.join("; ")})`);
   }
   for (const note of resource.notes) lines.push(`  ${paint("dim", "note:")} ${note}`);
+  if (resource.serverDryRun) lines.push(...serverLines(resource.serverDryRun, paint));
   return lines.join("\n");
+}
+
+/** check --server-dry-run: the API server's verdict under ours, and a disagreement loudly. */
+function serverLines(run: ServerDryRun, paint: ReturnType<typeof painter>): string[] {
+  const verdict =
+    run.outcome === "accepted"
+      ? paint("green", `accepted (${run.operation}, dry run)`)
+      : run.outcome === "refused"
+        ? `${paint("red", `refused ${run.code} ${run.reason}`)} (${run.operation}, dry run): ${run.message}`
+        : `not sent: ${run.why}`;
+  const lines = [`  server    ${verdict}`];
+  if (!run.agrees) lines.push(`  ${paint("yellow", "DISAGREES")} ${run.note ?? "the API server and gitops-guard disagree"}`);
+  return lines;
+}
+
+/** check --live: where the before side came from, and the dry runs' totals. */
+function liveLine(live: LiveSummary): string {
+  const read = `live: ${live.server} (Kubernetes ${live.version}): ${plural(live.lists, "LIST request")}, ${plural(live.objects, "live object")}, ${live.context} outside the manifests (context only)`;
+  const skipped = live.notListed.length > 0 ? `; not read: ${live.notListed.join("; ")}` : "";
+  const dry = live.dryRun
+    ? `\ndry run: ${live.dryRun.sent} sent, ${live.dryRun.accepted} accepted, ${live.dryRun.refused} refused, ${plural(live.dryRun.disagreements, "disagreement")} with gitops-guard`
+    : "";
+  return `${read}${skipped}${dry}\n`;
 }
 
 function plural(n: number, word: string): string {
@@ -86,7 +111,7 @@ export function formatImpactText(report: ImpactReport, options: TextOptions = {}
     s.blocking > 0
       ? paint("red", "blocking: the API server would refuse this change (or policy forbids it); see the strategies above")
       : paint("green", "nothing blocking");
-  const kube = report.kubernetes ? `${describeKubernetes(report.kubernetes)}\n` : "";
+  const kube = `${report.kubernetes ? `${describeKubernetes(report.kubernetes)}\n` : ""}${report.live ? liveLine(report.live) : ""}`;
   const missing = s.safeguardsMissing > 0 ? `; ${plural(s.safeguardsMissing, "safeguard")} missing` : "";
   return `${blocks.join("\n\n")}\n\n${kube}${counts}; ${findings}; risk ${report.risk}${missing}\n${verdict}\n`;
 }

@@ -5,6 +5,7 @@ import type { OrderStep } from "./apply-order.ts";
 import type { CascadeEntry } from "./cascade/cascade-entry.ts";
 import type { ManifestLocation } from "./manifest-object.ts";
 import type { RiskLevel, Safeguard } from "./risk-level.ts";
+import type { LiveSummary, ServerDryRun } from "./live/live-report.ts";
 
 export type { RiskLevel } from "./risk-level.ts";
 
@@ -63,6 +64,8 @@ export interface ResourceImpact {
   readonly cascadeOmitted: number;
   /** What this object's risk requires before merge (high and critical only). */
   readonly safeguards: readonly SafeguardStatus[];
+  /** check --live --server-dry-run: the API server's own verdict on a dry run of the write, beside ours. */
+  readonly serverDryRun?: ServerDryRun;
 }
 
 export interface ImpactSummary {
@@ -93,4 +96,6 @@ export interface ImpactReport {
   readonly order: readonly OrderStep[];
   /** The Kubernetes release and feature gates the change was judged against (absent for a hand-built catalogue). */
   readonly kubernetes?: KubernetesContext;
+  /** check --live: where the live objects came from, and the dry runs' totals (docs/check.md "Live mode"). */
+  readonly live?: LiveSummary;
 }

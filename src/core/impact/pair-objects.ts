@@ -34,8 +34,13 @@ interface Indexed {
   readonly defaulted: boolean;
 }
 
-function identify(object: ManifestObject, scopeOf: ScopeLookup): Indexed {
-  const group = groupOf(object.apiVersion);
+/** The API group an object is paired in (default: its apiVersion's group). */
+export type GroupLookup = (apiVersion: string, kind: string) => string;
+
+const apiGroup: GroupLookup = (apiVersion) => groupOf(apiVersion);
+
+function identify(object: ManifestObject, scopeOf: ScopeLookup, groupFor: GroupLookup): Indexed {
+  const group = groupFor(object.apiVersion, object.kind);
   const { clusterScoped } = scopeOf(group, object.kind);
   // The API server ignores metadata.namespace on cluster-scoped objects, so it is no part of their identity.
   const namespace = clusterScoped ? "" : (object.namespace ?? DEFAULT_NAMESPACE);
@@ -43,11 +48,11 @@ function identify(object: ManifestObject, scopeOf: ScopeLookup): Indexed {
   return { identity: { group, kind: object.kind, namespace, name: object.name }, object, defaulted };
 }
 
-function index(side: Side, objects: readonly ManifestObject[], scopeOf: ScopeLookup, duplicates: DuplicateIdentity[]): Map<string, Indexed> {
+function index(side: Side, objects: readonly ManifestObject[], scopeOf: ScopeLookup, groupFor: GroupLookup, duplicates: DuplicateIdentity[]): Map<string, Indexed> {
   const byKey = new Map<string, Indexed>();
   const seen = new Map<string, ManifestLocation[]>();
   for (const object of objects) {
-    const entry = identify(object, scopeOf);
+    const entry = identify(object, scopeOf, groupFor);
     const key = identityKey(entry.identity);
     const first = byKey.get(key);
     if (first === undefined) {
@@ -86,13 +91,13 @@ function namespaceNote(before: Indexed | undefined, after: Indexed | undefined, 
 
 /**
  * Pairs the objects of two manifest sets by API group, kind, namespace and name (the version is no
- * part of an object's identity). Order: the after set's order, then objects removed, in the before
+ * part of an object's identity; `groupFor` maps a removed API's group to its successor's). Order: the after set's order, then objects removed, in the before
  * set's order. Two documents with one identity on one side are an error value, never a guess.
  */
-export function pairObjects(before: readonly ManifestObject[], after: readonly ManifestObject[], scopeOf: ScopeLookup): PairResult {
+export function pairObjects(before: readonly ManifestObject[], after: readonly ManifestObject[], scopeOf: ScopeLookup, groupFor: GroupLookup = apiGroup): PairResult {
   const duplicates: DuplicateIdentity[] = [];
-  const beforeByKey = index("before", before, scopeOf, duplicates);
-  const afterByKey = index("after", after, scopeOf, duplicates);
+  const beforeByKey = index("before", before, scopeOf, groupFor, duplicates);
+  const afterByKey = index("after", after, scopeOf, groupFor, duplicates);
   if (duplicates.length > 0) return { ok: false, duplicates };
   const pairs: ObjectPair[] = [];
   for (const [key, a] of afterByKey) {

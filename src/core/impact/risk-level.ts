@@ -4,6 +4,7 @@ import type { CascadeEffect, CascadeEntry } from "./cascade/cascade-entry.ts";
 import { isServingWorkload } from "./cascade/pod-templates.ts";
 import { DATA_BEARING_DELETION_RULE_ID } from "./deletion-findings.ts";
 import type { ReportFinding } from "./impact-report.ts";
+import { isApiVersionFinding } from "./removed-api-findings.ts";
 
 /** How much can go wrong, lowest first (the order `--fail-on` compares in). */
 export const RISK_LEVELS = ["low", "medium", "high", "critical"] as const;
@@ -43,6 +44,10 @@ function findingReason(finding: ReportFinding, group: string, kind: string): Ris
   const dataBearing = isDataBearing(group, kind);
   if (finding.ruleId === DATA_BEARING_DELETION_RULE_ID) {
     return { level: "critical", reason: `${kind} leaves the manifests: pruning deletes its data`, safeguards: DATA_LOSS };
+  }
+  // A removed API version is fixed in the manifest (the object is stored once, under every version): nothing is replaced.
+  if (isApiVersionFinding(finding.ruleId)) {
+    return { level: "medium", reason: `apiVersion: the manifest must move to ${typeof finding.to === "string" ? finding.to : "a served version"}`, safeguards: [] };
   }
   if (finding.severity === "blocking" && (dataBearing || finding.strategy === "migrate")) {
     return { level: "critical", reason: `${finding.path}: a data-bearing object can only take this change by being replaced`, safeguards: DATA_LOSS };

@@ -170,7 +170,7 @@ describe("analyzeImpact", () => {
     const report = reportOf(before, after);
     assert.equal(report.resources[0]?.change, "modified");
     assert.deepEqual(report.resources[0]?.notes, [
-      "apiVersion changes from autoscaling/v2beta2 to autoscaling/v2 (the same object, served in both versions)",
+      "apiVersion changes from autoscaling/v2beta2 to autoscaling/v2 (the same object: the API server stores it once, whichever version it is written in)",
     ]);
   });
 

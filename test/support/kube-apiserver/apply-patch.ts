@@ -1,4 +1,5 @@
 import fastJsonPatch from "fast-json-patch";
+import { parse as parseYaml } from "yaml";
 import { isJsonObject, type JsonObject } from "../../../src/core/k8s/json.ts";
 import { mergePatch } from "./merge-patch.ts";
 import { badRequest, unprocessable, unsupportedMediaType } from "./status-error.ts";
@@ -13,7 +14,27 @@ export const PATCH_TYPES = {
 
 /** The patch media types the simulator applies for a resource (CRDs take no strategic merge). */
 export function acceptedPatchTypes(custom: boolean): string[] {
-  return custom ? [PATCH_TYPES.json, PATCH_TYPES.merge] : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic];
+  return custom ? [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply] : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic, PATCH_TYPES.apply];
+}
+
+/** The media type of a Content-Type header, lower case, parameters dropped. */
+export function mediaTypeOf(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
+/**
+ * A server-side apply body (YAML, JSON being YAML) as the applied configuration: an object, or 400
+ * as kube-apiserver answers an undecodable one.
+ */
+export function parseApplyBody(text: string): JsonObject {
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw badRequest(`error decoding YAML: ${(error as Error).message}`);
+  }
+  if (!isJsonObject(value)) throw badRequest("error decoding YAML: the applied configuration must be an object");
+  return value;
 }
 
 function parseJson(text: string): unknown {
@@ -34,14 +55,18 @@ function parseJson(text: string): unknown {
  *   lists by their patchMergeKey (containers by name, …) and honours $patch/$retainKeys
  *   directives; the simulator replaces lists whole. Tests that depend on list merging must not
  *   rely on this. Custom resources refuse it with 415, as kube-apiserver does.
- * - application/apply-patch+yaml (server-side apply) and anything else: 415. Server-side apply
- *   and managedFields are not simulated.
+ * - application/apply-patch+yaml (server-side apply): the applied configuration MERGED OVER the
+ *   current object (as a merge patch: maps merged, lists replaced, nothing removed). Real
+ *   server-side apply tracks field ownership (managedFields), removes fields the manager stops
+ *   applying and merges list-map items by key; none of that is simulated. An apply to an absent
+ *   object creates it (handle-request.ts); `fieldManager` is required (400 otherwise).
+ * - anything else: 415.
  */
 export function applyPatch(contentType: string, current: JsonObject, body: string, custom: boolean): JsonObject {
-  const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(contentType);
   const accepted = acceptedPatchTypes(custom);
   if (!accepted.includes(mediaType)) throw unsupportedMediaType(accepted);
-  const patch = parseJson(body);
+  const patch = mediaType === PATCH_TYPES.apply ? parseApplyBody(body) : parseJson(body);
   if (mediaType === PATCH_TYPES.json) {
     if (!Array.isArray(patch)) throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
     try {

@@ -106,11 +106,22 @@ describe("simulated API server: ConfigMap CRUD through client-node", () => {
     }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch)), 409, "Conflict");
   });
 
-  it("refuses server-side apply with 415 (not simulated) rather than pretending", async () => {
+  it("takes server-side apply as a merge of the applied configuration (fieldManager required) and creates what is absent", async () => {
     await fresh("apply");
+    const ssa = setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply);
     await rejectsWithStatus(api.core.patchNamespacedConfigMap({
       name: "apply", namespace: "default", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "apply" } },
-    }, setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply)), 415, "UnsupportedMediaType");
+    }, ssa), 400, "BadRequest");
+    const applied = await api.core.patchNamespacedConfigMap({
+      name: "apply", namespace: "default", fieldManager: "kustomize-controller", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "apply" }, data: { added: "yes" } },
+    }, ssa);
+    assert.equal(applied.data?.["added"], "yes");
+    const created = await api.core.patchNamespacedConfigMap({
+      name: "apply-new", namespace: "default", fieldManager: "kubectl", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "apply-new" }, data: { a: "1" } },
+    }, ssa);
+    assert.equal(server.requests.at(-1)?.status, 201);
+    assert.equal(created.metadata?.name, "apply-new");
+    assert.equal(await exists("apply-new"), true);
   });
 
   it("deletes with a Success Status and records a propagationPolicy sent in the DeleteOptions body", async () => {

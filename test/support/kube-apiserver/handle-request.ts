@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isJsonObject, type JsonObject } from "../../../src/core/k8s/json.ts";
 import type { ApiContext } from "./api-context.ts";
-import { acceptedPatchTypes, applyPatch } from "./apply-patch.ts";
+import { acceptedPatchTypes, applyPatch, mediaTypeOf, parseApplyBody, PATCH_TYPES } from "./apply-patch.ts";
 import { createObject } from "./create-object.ts";
 import { decodeObjectBody } from "./decode-object-body.ts";
 import { deleteObject } from "./delete-object.ts";
@@ -14,7 +14,7 @@ import { readRequestBody } from "./read-request-body.ts";
 import { groupResource, type ResourceType } from "./resource-type.ts";
 import { sendJson } from "./send-json.ts";
 import { serveWatch } from "./serve-watch.ts";
-import { internalError, methodNotAllowed, notFound, pathNotFound, StatusError, unauthorized, unsupportedMediaType } from "./status-error.ts";
+import { badRequest, forbidden, internalError, methodNotAllowed, notFound, pathNotFound, StatusError, unauthorized, unsupportedMediaType } from "./status-error.ts";
 import { updateObject } from "./update-object.ts";
 
 /** One request as the server saw it, for assertions. Never holds a body (Secrets stay out of logs). */
@@ -32,8 +32,29 @@ export interface LoggedRequest {
   propagationPolicy?: string;
 }
 
+/** What an authorizer is asked (kube-apiserver's authorizer.Attributes, the parts RBAC reads). */
+export interface AuthorizationAttributes {
+  /** get, list, watch, create, update, patch, delete, deletecollection. */
+  readonly verb: string;
+  readonly group: string;
+  /** The plural resource: "deployments". */
+  readonly resource: string;
+  readonly subresource: string;
+  /** "" for cluster-scoped requests and all-namespace collections. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** true allows; false answers 403 Forbidden with RBAC's message. Default (none set): everything allowed. */
+export type Authorizer = (attributes: AuthorizationAttributes) => boolean;
+
+/** The user the simulated token authenticates as (named in 403 messages). */
+export const SIMULATED_USER = "system:serviceaccount:ci:gitops-guard";
+
 /** What the handler needs beyond the ApiContext. */
 export interface HandlerSettings {
+  /** Asked before every API request on a resource (discovery and /version are always allowed). */
+  readonly authorizer?: Authorizer | undefined;
   /** The bearer token every API request must carry. */
   readonly token: string;
   /** "127.0.0.1:port", for /api's serverAddressByClientCIDRs. */
@@ -113,8 +134,15 @@ async function serveItem(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
     case "PATCH": {
       const contentType = req.headers["content-type"] ?? "";
       const accepted = acceptedPatchTypes(resource.custom);
-      if (!accepted.includes(contentType.split(";")[0]!.trim().toLowerCase())) throw unsupportedMediaType(accepted);
+      if (!accepted.includes(mediaTypeOf(contentType))) throw unsupportedMediaType(accepted);
       const text = await readRequestBody(req);
+      if (mediaTypeOf(contentType) === PATCH_TYPES.apply) {
+        if (!query.get("fieldManager")) throw badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+        // Server-side apply creates what does not exist yet (201).
+        if (path.subresource === "" && !ctx.store.get(resource.storageKey, namespace, name)) {
+          return sendJson(res, 201, await createObject(ctx, resource, namespace, parseApplyBody(text), dryRun));
+        }
+      }
       return sendJson(res, 200, await updateObject(ctx, target, (current) => applyPatch(contentType, current, text, resource.custom), dryRun));
     }
     case "DELETE": {
@@ -128,6 +156,41 @@ async function serveItem(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
     default:
       throw methodNotAllowed();
   }
+}
+
+function verbOf(method: string, url: URL, path: ApiPath): string {
+  const watch = path.watchPrefix || url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
+  switch (method) {
+    case "GET":
+      return watch ? "watch" : path.name === undefined ? "list" : "get";
+    case "POST":
+      return "create";
+    case "PUT":
+      return "update";
+    case "PATCH":
+      return "patch";
+    case "DELETE":
+      return path.name === undefined ? "deletecollection" : "delete";
+    default:
+      return method.toLowerCase();
+  }
+}
+
+/** RBAC's denial, worded as kube-apiserver words it (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go). */
+function authorize(authorizer: Authorizer | undefined, method: string, url: URL, path: ApiPath, resource: ResourceType): void {
+  if (!authorizer) return;
+  const attributes: AuthorizationAttributes = {
+    verb: verbOf(method, url, path), group: resource.group, resource: resource.plural, subresource: path.subresource,
+    namespace: path.namespace ?? "", name: path.name ?? "",
+  };
+  if (authorizer(attributes)) return;
+  const qualified = resource.group === "" ? resource.plural : `${resource.plural}.${resource.group}`;
+  const what = `${qualified}${attributes.name ? ` "${attributes.name}"` : ""}`;
+  const where = attributes.namespace ? `in the namespace "${attributes.namespace}"` : "at the cluster scope";
+  const sub = attributes.subresource ? `/${attributes.subresource}` : "";
+  throw forbidden(`${what} is forbidden: User "${SIMULATED_USER}" cannot ${attributes.verb} resource "${resource.plural}${sub}" in API group "${resource.group}" ${where}`, {
+    name: attributes.name, group: resource.group, kind: resource.plural,
+  });
 }
 
 async function route(ctx: ApiContext, settings: HandlerSettings, req: IncomingMessage, res: ServerResponse, url: URL, entry: LoggedRequest): Promise<void> {
@@ -146,6 +209,7 @@ async function route(ctx: ApiContext, settings: HandlerSettings, req: IncomingMe
   const path = parseApiPath(segments);
   if (!path) throw pathNotFound();
   const resource = resolve(ctx, path);
+  authorize(settings.authorizer, req.method ?? "GET", url, path, resource);
   if (path.name === undefined) return serveCollection(ctx, req, res, path, resource, url);
   const watchOne = path.watchPrefix || url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
   if (req.method === "GET" && watchOne && path.subresource === "") {

@@ -9,7 +9,7 @@ import { createBackgroundRunner } from "./background-runner.ts";
 import { builtinResources } from "./builtin-resources.ts";
 import { resourceTypesFromCrd } from "./crd-resource-types.ts";
 import { generateServingCert } from "./generate-serving-cert.ts";
-import { createRequestHandler, type LoggedRequest } from "./handle-request.ts";
+import { createRequestHandler, type Authorizer, type LoggedRequest } from "./handle-request.ts";
 import { kubeconfigYaml } from "./kubeconfig-yaml.ts";
 import { createObjectStore, type StoredChange } from "./object-store.ts";
 import { createResourceRegistry, type ResourceRegistry } from "./resource-registry.ts";
@@ -67,6 +67,8 @@ export interface SimulatedApiServer {
   setValidator(resource: string, validator: Validator | undefined): void;
   /** Replaces the admission plugins (see AdmissionPlugins for kube-apiserver's order). */
   setAdmission(plugins: AdmissionPlugins): void;
+  /** Sets the authorizer asked before every resource request (undefined: allow everything, the default); a denial is RBAC's 403. */
+  setAuthorizer(authorizer: Authorizer | undefined): void;
   /**
    * false: stops listening (new connections are refused), destroys open connections and watch
    * streams. true: listens again on the same port. Storage is kept across.
@@ -130,8 +132,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   let port = 0;
   const server = createServer({ key: cert.keyPem, cert: cert.certPem });
   let kubernetesVersion = options.kubernetesVersion ?? "v1.33.0";
+  let authorizer: Authorizer | undefined;
   server.on("request", createRequestHandler(ctx, {
-    token, log: requests, get kubernetesVersion() { return kubernetesVersion; }, serverAddress: () => `127.0.0.1:${port}`,
+    token, log: requests, get kubernetesVersion() { return kubernetesVersion; }, get authorizer() { return authorizer; }, serverAddress: () => `127.0.0.1:${port}`,
   }));
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -168,6 +171,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     onWrite: (listener) => hooks.onWrite(listener),
     setValidator: (resource, validator) => hooks.setValidator(resource, validator),
     setAdmission: (plugins) => hooks.setAdmission(plugins),
+    setAuthorizer(next) {
+      authorizer = next;
+    },
     async setAvailable(available) {
       if (!available) return goDown();
       if (listening) return;
