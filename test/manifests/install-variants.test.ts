@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { parse as parseCel, run as runCel } from "@bufbuild/cel";
+import { Environment } from "@marcbachmann/cel-js";
 import { packageRoot } from "../../src/adapters/fs/package-root.ts";
 import { INSTALL_VARIANTS } from "../../src/core/install/install-variants.ts";
 import { runCli } from "../support/run-cli.ts";
@@ -86,15 +86,28 @@ const SAMPLE_REQUESTS = [
   { resource: { group: "apps", version: "v1", resource: "deployments" } },
 ];
 
-/** A matchCondition must compile as CEL and evaluate to a bool (the API server refuses anything else). */
+/**
+ * The variables kube-apiserver gives a matchCondition (admissionregistration.k8s.io/v1:
+ * request, object, oldObject, authorizer; params is not used by webhooks).
+ */
+const MATCH_CONDITION_ENV = new Environment()
+  .registerVariable("request", "dyn")
+  .registerVariable("object", "dyn")
+  .registerVariable("oldObject", "dyn")
+  .registerVariable("authorizer", "dyn");
+
+/** A matchCondition must parse, type-check and evaluate to a bool as CEL (the API server refuses anything else). */
 function celProblems(expression: string): string[] {
+  let program: ReturnType<Environment["parse"]>;
   try {
-    parseCel(expression);
+    program = MATCH_CONDITION_ENV.parse(expression);
   } catch (err) {
     return [`does not compile as CEL: ${(err as Error).message}`];
   }
+  const checked = program.check();
+  if (!checked.valid) return [`does not type-check as CEL: ${String(checked.error)}`];
   return SAMPLE_REQUESTS.flatMap((request) => {
-    const result = runCel(expression, { request, object: null, oldObject: null });
+    const result: unknown = program({ request, object: null, oldObject: null });
     return typeof result === "boolean" ? [] : [`evaluates to ${String(result)}, not a bool, for ${request.resource.resource}`];
   });
 }
