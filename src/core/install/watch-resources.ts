@@ -25,7 +25,9 @@ export const WATCH_CLUSTER_RULES: readonly RbacRule[] = [
   { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets", "replicasets"], verbs: ["get", "list", "watch", "create", "delete"], why: "replacement: delete the old workload with propagationPolicy Orphan (its pods keep serving), create it from the journal when its owner does not, remove orphaned ReplicaSets once the new one is healthy; no update or patch" },
   { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch", "create", "delete"], why: "replacement of a Job whose template changed (Job templates are immutable): delete and create it again" },
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "delete"], why: "health evidence, and removing the orphaned old pods after a replacement is healthy (pods are never created directly)" },
-  { apiGroups: [""], resources: ["services"], verbs: ["get", "list", "watch", "patch"], why: "a Flux-managed Service is frozen (kustomize.toolkit.fluxcd.io/reconcile: disabled) while its pods are switched, then thawed" },
+  { apiGroups: [""], resources: ["services"], verbs: ["get", "list", "watch", "patch"], why: "blue-green: a Service's selector is switched to the new pods once they are ready (restored on rollback); a Flux-managed one is frozen (kustomize.toolkit.fluxcd.io/reconcile: disabled) meanwhile, then thawed" },
+  { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["get", "list", "watch", "patch"], why: "blue-green: a PodDisruptionBudget that selects the pods through the changed labels is switched to the new pods with the Service, and restored on rollback" },
+  { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "list", "watch", "patch"], why: "blue-green: a NetworkPolicy that selects the pods through the changed labels is switched with the Service, and restored on rollback" },
   { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "list"], why: "Events on the watched objects, in their namespaces; list to know what was already announced" },
 ];
 
