@@ -11,6 +11,9 @@ import { watchReconcilers, type ReconcilerWatch } from "../adapters/kube/watch-r
 import { createWatchMetrics, type WatchMetrics } from "../adapters/metrics/watch-metrics.ts";
 import { createNotifier, type Notifier, type Receiver } from "../adapters/notify/notifier.ts";
 import { createReconciliationController, type ReconciliationController } from "../adapters/watch/reconciliation-controller.ts";
+import { createRecoverer } from "../adapters/recovery/recoverer.ts";
+import type { ReplacementPort } from "../adapters/recovery/replacement-port.ts";
+import { recoveryPolicy } from "../core/recovery/recovery-policy.ts";
 import { policyThresholds } from "../core/assess/policy-thresholds.ts";
 import { createWatchState } from "../core/watch/watch-state.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -66,7 +69,7 @@ function watchKinds(kc: KubeConfig, deps: { options: WatchOptions; http: ReturnT
  * The one factory of `watch`: builds every part in order and returns a single close() that
  * disposes of them in the reverse order of their dependencies. Tests call it directly.
  */
-export async function startWatch(options: WatchOptions, io: CommandIO, clock: () => number = () => Date.now()): Promise<RunningWatch> {
+export async function startWatch(options: WatchOptions, io: CommandIO, clock: () => number = () => Date.now(), engines: { readonly replacement?: ReplacementPort } = {}): Promise<RunningWatch> {
   const log = createLogger({ level: options.logLevel, destination: io.stderr });
   const identity = options.identity ?? io.env["POD_NAME"] ?? hostname();
   const leaseNamespace = options.namespace ?? io.env["POD_NAMESPACE"] ?? "gitops-guard";
@@ -107,11 +110,21 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
     },
     onError: (message) => log.warn({ error: message }, "leader election"),
   });
+  const recovery = recoveryPolicy(policy);
+  const recoveryMode = options.recovery ?? recovery.mode;
   const controller = createReconciliationController({
     state: createWatchState({ thresholds, runbook: options.runbook }),
     http, records, metrics, log, notifier, identity, now: clock,
     isLeader: () => elector.isLeader(),
     resyncMs: options.resync * 1000,
+    ...(recoveryMode === "off" ? {} : {
+      recoverer: (hooks) => createRecoverer({
+        ...hooks, http, log, records, metrics, identity, now: clock,
+        policy: { ...recovery, mode: recoveryMode },
+        isLeader: () => elector.isLeader(),
+        replacement: engines.replacement,
+      }),
+    }),
   });
   onLeading.push(() => void controller.tookOver());
   const watches = watchKinds(kc, { options, http, controller, metrics, log });
@@ -136,7 +149,7 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  log.info({ identity, port, leaseNamespace, resyncSeconds: options.resync }, "gitops-guard watching");
+  log.info({ identity, port, leaseNamespace, resyncSeconds: options.resync, recovery: recoveryMode }, "gitops-guard watching");
   return { port, controller, elector, metrics, close };
 }
 

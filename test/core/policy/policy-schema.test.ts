@@ -57,7 +57,8 @@ describe("policy schema", () => {
       overrides: [], customRules: [],
       deletionProtection: { kinds: [], annotation: "gitops-guard.io/protect" },
       records: { valueMaxBytes: 256, dryRun: true },
-      watch: { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [], recover: false },
+      watch: { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [] },
+      recovery: { neverNamespaces: ["kube-system"], maxAttempts: 3, backoffSeconds: 60, backoffFactor: 2, maxBackoffSeconds: 900, healthTimeoutSeconds: 300, helmControllerUnlocks: true, argocdLiveSyncOptions: false, rules: [] },
       kubernetes: { featureGates: {} },
       check: { safeguards: { required: {}, annotation: "gitops-guard.io/safeguards" } },
     });
