@@ -88,7 +88,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
       loop.stop();
       await replica.watch.close();
     }
-    const recovery = (await records.lines()).filter((l) => l["kind"] === "recovery");
+    const recovery = (await records.lines()).filter((l) => l["kind"] === "recovery" && (l["object"] as JsonObject)["name"] === "jobs");
     assert.deepEqual(recovery.map((l) => l["outcome"]), ["noted", "done", "recovered"]);
     assert.ok(recovery.every((l) => l["v"] === 1 && l["dryRun"] === false));
   });
@@ -132,7 +132,8 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
 
   it("a recovery that fails: retried after the backoff, then escalated with everything that was tried", async () => {
     const loop = startHelmLoop(server, { namespace: "web", name: "broken", intervalMs: 60_000, retries: 100, objects: [] });
-    loop.setUpgradeSucceeds(false);
+    // An old helm-controller that never unlocks, under a policy that says it does: every attempt fails.
+    loop.setUnlocks(false);
     loop.lockRelease("pending-upgrade");
     const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile("  mode: enforce\n  healthTimeoutSeconds: 1\n  backoffSeconds: 0\n  maxAttempts: 2\n") }));
     try {
@@ -148,6 +149,23 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
       assert.deepEqual(eventsOf("HelmRelease/web/broken").filter((r) => r === "Recovering"), ["Recovering", "Recovering"]);
       await pause(600);
       assert.equal(eventsOf("HelmRelease/web/broken").filter((r) => r === "Escalated").length, 1, "escalated once");
+    } finally {
+      loop.stop();
+      await replica.watch.close();
+    }
+  });
+
+  it("an attempt that changes the cause (unlocked, then the upgrade itself fails): escalated, not retried", async () => {
+    const loop = startHelmLoop(server, { namespace: "web", name: "revealed", intervalMs: 60_000, retries: 100, objects: [] });
+    loop.setUpgradeSucceeds(false);
+    loop.lockRelease("pending-upgrade");
+    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile("  mode: enforce\n  healthTimeoutSeconds: 1\n  backoffSeconds: 0\n") }));
+    try {
+      await waitFor("Escalated", () => eventsOf("HelmRelease/web/revealed").includes("Escalated"), { timeoutMs: 10_000 });
+      const escalated = guardEvents(server).find((e) => e.object === "HelmRelease/web/revealed" && e.reason === "Escalated")!;
+      assert.match(escalated.message, /after attempt 1 the cause is helm-upgrade \(policy default: recommend\)/);
+      assert.equal(eventsOf("HelmRelease/web/revealed").filter((r) => r === "Recovering").length, 1);
+      assert.equal(journalOf(hr("web", "revealed"))?.phase, "escalated");
     } finally {
       loop.stop();
       await replica.watch.close();
@@ -228,7 +246,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
       await waitFor("held escalated", () => eventsOf("Kustomization/web/held").includes("Escalated"), { timeoutMs: 8000 });
       assert.equal(journalOf(ks("web", "held")), undefined);
       assert.ok(!eventsOf("Kustomization/web/held").includes("Recovering"));
-      assert.equal(server.requests.filter((r) => r.method === "PATCH" && r.path.endsWith("/jobs/held-job")).length, 0);
+      assert.equal(server.requests.filter((r) => r.method === "PATCH" && r.query["fieldManager"] === undefined && r.path.endsWith("/jobs/held-job")).length, 0);
     } finally {
       a.stop();
       await replica.watch.close();
@@ -238,7 +256,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
       b.setSource("r2", [job("web", "off-job", "x:v2")]);
       await waitFor("off escalated", () => eventsOf("Kustomization/web/off").includes("Escalated"), { timeoutMs: 8000 });
       assert.equal(journalOf(ks("web", "off")), undefined);
-      assert.equal(server.requests.filter((r) => r.method === "PATCH" && r.path.endsWith("/jobs/off-job")).length, 0);
+      assert.equal(server.requests.filter((r) => r.method === "PATCH" && r.query["fieldManager"] === undefined && r.path.endsWith("/jobs/off-job")).length, 0);
     } finally {
       b.stop();
       await off.watch.close();
@@ -255,13 +273,13 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
       await waitFor("RecoveryPlanned", () => eventsOf("Kustomization/web/dry").includes("RecoveryPlanned"), { timeoutMs: 8000 });
       await pause(600);
       assert.equal(journalOf(ks("web", "dry")), undefined);
-      assert.equal(server.requests.filter((r) => r.method === "PATCH" && (r.path.endsWith("/jobs/dry-job") || r.path.endsWith("/kustomizations/dry"))).length, 0);
+      assert.equal(server.requests.filter((r) => r.method === "PATCH" && r.query["fieldManager"] === undefined && (r.path.endsWith("/jobs/dry-job") || r.path.endsWith("/kustomizations/dry"))).length, 0);
       assert.equal(eventsOf("Kustomization/web/dry").filter((r) => r === "RecoveryPlanned").length, 1);
     } finally {
       loop.stop();
       await replica.watch.close();
     }
-    const planned = (await records.lines()).filter((l) => l["kind"] === "recovery");
+    const planned = (await records.lines()).filter((l) => l["kind"] === "recovery" && (l["object"] as JsonObject)["name"] === "dry");
     assert.equal(planned.length, 1);
     assert.equal(planned[0]!["outcome"], "planned");
     assert.equal(planned[0]!["dryRun"], true);

@@ -153,6 +153,8 @@ export interface HelmLoop {
   lockRelease(status: "pending-install" | "pending-upgrade" | "pending-rollback"): void;
   /** Whether an upgrade succeeds (besides immutable conflicts on the chart's objects): the Git side fixed or not. */
   setUpgradeSucceeds(ok: boolean): void;
+  /** false: a helm-controller older than v0.37, which never unlocks a pending release (every upgrade fails on the lock). */
+  setUnlocks(unlocks: boolean): void;
   runs(): number;
   stop(): void;
 }
@@ -170,6 +172,7 @@ export function startHelmLoop(server: SimulatedApiServer, options: { readonly na
   const ref = { apiVersion: HR_API, kind: "HelmRelease", namespace, name };
   let release: string = "deployed";
   let upgradeOk = true;
+  let unlocks = true;
   let failures = 0;
   let runs = 0;
   let busy = false;
@@ -222,6 +225,12 @@ export function startHelmLoop(server: SimulatedApiServer, options: { readonly na
       writeStatus({ ...statusOf(live), ...handled });
       return; // Stalled (TerminalError): nothing until reset, force or a spec change
     }
+    if (release.startsWith("pending-") && !unlocks) {
+      failures++;
+      const message = `Helm upgrade failed for release ${namespace}/${name} with chart ${chart}: another operation (install/upgrade/rollback) is in progress`;
+      writeStatus({ observedGeneration: generationOf(live), failures, lastAttemptedReleaseAction: "upgrade", ...handled, conditions: [cond("Reconciling", "True", "ProgressingWithRetry", message), cond("Ready", "False", "UpgradeFailed", message), cond("Released", "False", "UpgradeFailed", message)] });
+      return;
+    }
     if (release.startsWith("pending-")) {
       writeStatus({ ...statusOf(live), ...handled, conditions: [cond("Ready", "False", "PendingRelease", `Unlocked Helm release ${namespace}/${name}.v2 with chart ${chart} in ${release} state`), cond("Released", "False", "PendingRelease", `Unlocked Helm release ${namespace}/${name}.v2 with chart ${chart} in ${release} state`)] });
       release = "failed";
@@ -264,6 +273,9 @@ export function startHelmLoop(server: SimulatedApiServer, options: { readonly na
     },
     setUpgradeSucceeds(ok) {
       upgradeOk = ok;
+    },
+    setUnlocks(value) {
+      unlocks = value;
     },
     runs: () => runs,
     stop() {

@@ -32,7 +32,11 @@ export function createKubeHttp(kc: KubeConfig): KubeHttp {
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { accept: "application/json" };
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-      if (payload !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+      if (payload !== undefined) {
+        headers["content-type"] = options.contentType ?? "application/json";
+        // Node frames a DELETE body only with a length (no chunking by default): DeleteOptions would be lost.
+        headers["content-length"] = String(Buffer.byteLength(payload));
+      }
       const opts: RequestOptions = { method, hostname: server.hostname, port: server.port || defaultPort, path, headers, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
       await kc.applyToHTTPSOptions(opts);
       return new Promise<KubeResponse>((resolve, reject) => {

@@ -128,6 +128,10 @@ export function decideRecovery(input: RecoveryInput): RecoveryDecision {
     return report(`waits on ${root === null ? "a dependency" : `${root.object.kind}/${root.object.namespace}/${root.object.name}`}: recovery acts on the root cause only`);
   }
   const choice = chooseRule(policy, { cause: a.cause, kinds: [a.object.kind, ...a.objects.map((o) => o.kind)], namespace: a.object.namespace, owner: ownerOf(owner.kind) });
+  if (journal?.phase === "backoff" && (choice.action !== "recover" || journal.cause !== a.cause)) {
+    // The attempt changed what is wrong (an unlock that revealed a failing upgrade): a person looks.
+    return escalateAfter(journal, now, `after attempt ${journal.attempt} the cause is ${a.cause} (policy ${choice.rule}: ${choice.action})`, false);
+  }
   if (choice.action === "none") return report(`policy ${choice.rule}: none (report only)`);
   if (choice.action === "recommend") return { type: "recommend", reason: `policy ${choice.rule}: recommend.${remediationNote(owner)}`, rule: choice.rule };
 
