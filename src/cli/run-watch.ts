@@ -11,7 +11,7 @@ import { watchReconcilers, type ReconcilerWatch } from "../adapters/kube/watch-r
 import { createWatchMetrics, type WatchMetrics } from "../adapters/metrics/watch-metrics.ts";
 import { createNotifier, type Notifier, type Receiver } from "../adapters/notify/notifier.ts";
 import { createReconciliationController, type ReconciliationController } from "../adapters/watch/reconciliation-controller.ts";
-import { createRecoverer } from "../adapters/recovery/recoverer.ts";
+import { createRecoverer, type Recoverer, type RecovererDeps, type RecovererHooks } from "../adapters/recovery/recoverer.ts";
 import type { ReplacementPort } from "../adapters/recovery/replacement-port.ts";
 import { recoveryPolicy } from "../core/recovery/recovery-policy.ts";
 import { policyThresholds } from "../core/assess/policy-thresholds.ts";
@@ -65,14 +65,23 @@ function watchKinds(kc: KubeConfig, deps: { options: WatchOptions; http: ReturnT
   });
 }
 
+/** This replica's name in the Lease and the Lease's namespace: flags, then the Pod's downward API variables. */
+function whoAmI(options: WatchOptions, io: CommandIO): { readonly identity: string; readonly leaseNamespace: string } {
+  return { identity: options.identity ?? io.env["POD_NAME"] ?? hostname(), leaseNamespace: options.namespace ?? io.env["POD_NAMESPACE"] ?? "gitops-guard" };
+}
+
+/** Recovery's adapter, built when the controller lends it its Event path; none when recovery is off (docs/recovery.md). */
+function recovererOption(deps: Omit<RecovererDeps, keyof RecovererHooks>): { readonly recoverer?: (hooks: RecovererHooks) => Recoverer } {
+  return deps.policy.mode === "off" ? {} : { recoverer: (hooks) => createRecoverer({ ...deps, ...hooks }) };
+}
+
 /**
  * The one factory of `watch`: builds every part in order and returns a single close() that
  * disposes of them in the reverse order of their dependencies. Tests call it directly.
  */
 export async function startWatch(options: WatchOptions, io: CommandIO, clock: () => number = () => Date.now(), engines: { readonly replacement?: ReplacementPort } = {}): Promise<RunningWatch> {
   const log = createLogger({ level: options.logLevel, destination: io.stderr });
-  const identity = options.identity ?? io.env["POD_NAME"] ?? hostname();
-  const leaseNamespace = options.namespace ?? io.env["POD_NAMESPACE"] ?? "gitops-guard";
+  const { identity, leaseNamespace } = whoAmI(options, io);
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
   const thresholds = policyThresholds(policy.watch, {
     ...(options.stuckAfter === undefined ? {} : { stuckAfterSeconds: options.stuckAfter }),
@@ -110,21 +119,13 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
     },
     onError: (message) => log.warn({ error: message }, "leader election"),
   });
-  const recovery = recoveryPolicy(policy);
-  const recoveryMode = options.recovery ?? recovery.mode;
+  const recovery = recoveryPolicy(policy, options.recovery);
   const controller = createReconciliationController({
     state: createWatchState({ thresholds, runbook: options.runbook }),
     http, records, metrics, log, notifier, identity, now: clock,
     isLeader: () => elector.isLeader(),
     resyncMs: options.resync * 1000,
-    ...(recoveryMode === "off" ? {} : {
-      recoverer: (hooks) => createRecoverer({
-        ...hooks, http, log, records, metrics, identity, now: clock,
-        policy: { ...recovery, mode: recoveryMode },
-        isLeader: () => elector.isLeader(),
-        replacement: engines.replacement,
-      }),
-    }),
+    ...recovererOption({ http, log, records, metrics, identity, now: clock, policy: recovery, isLeader: () => elector.isLeader(), replacement: engines.replacement }),
   });
   onLeading.push(() => void controller.tookOver());
   const watches = watchKinds(kc, { options, http, controller, metrics, log });
@@ -149,7 +150,7 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  log.info({ identity, port, leaseNamespace, resyncSeconds: options.resync, recovery: recoveryMode }, "gitops-guard watching");
+  log.info({ identity, port, leaseNamespace, resyncSeconds: options.resync, recovery: recovery.mode }, "gitops-guard watching");
   return { port, controller, elector, metrics, close };
 }
 

@@ -9,7 +9,7 @@ import type { RecoveryPolicy } from "../../core/recovery/recovery-policy.ts";
 import { validateRecovery, type TouchedObject } from "../../core/recovery/validate-recovery.ts";
 import type { Announcement } from "../../core/watch/announcement.ts";
 import { messageOf } from "../../errors.ts";
-import { statusMessage, type KubeHttp } from "../kube/kube-http.ts";
+import { statusMessage, type KubeHttp, type KubeResponse } from "../kube/kube-http.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { WatchMetrics } from "../metrics/watch-metrics.ts";
 import type { RecordWriter } from "../records/record-writer.ts";
@@ -72,7 +72,7 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
   const noted = new Map<string, string>();
   let stopped = false;
 
-  const request = (method: string, path: string, body?: unknown, contentType?: string) =>
+  const request = (method: string, path: string, body?: unknown, contentType?: string): Promise<KubeResponse> =>
     deps.http.request(method, path, { ...(body === undefined ? {} : { body }), ...(contentType === undefined ? {} : { contentType }), timeoutMs: REQUEST_TIMEOUT_MS });
 
   const record = (subject: SubjectRef, decision: RecoveryDecision, outcome: RecoveryRecord["outcome"], message: string): void => {
@@ -118,6 +118,49 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
     return path;
   }
 
+  /** The uid a destructive step acts on: journaled before the step (write-ahead), read once. */
+  async function pinUid(journal: Journal, index: number, path: string, save: (j: Journal) => Promise<void>): Promise<string | undefined> {
+    const step = journal.steps[index];
+    if (step !== undefined && "uid" in step && step.uid !== undefined) return step.uid;
+    const uid = await uidOf(path);
+    if (uid !== undefined && step !== undefined) await save({ ...journal, steps: journal.steps.map((s, i) => (i === index ? { ...step, uid } : s)) });
+    return uid;
+  }
+
+  async function orphanDelete(journal: Journal, index: number, target: Target, save: (j: Journal) => Promise<void>): Promise<string | undefined> {
+    const path = mustPath(target);
+    const uid = await pinUid(journal, index, path, save);
+    if (uid === undefined) return undefined; // already gone: the upgrade creates it
+    const r = await request("DELETE", path, { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Orphan", preconditions: { uid } });
+    // 404: gone already; 409: the uid precondition failed, so it is a newer object: done either way.
+    if (r.status !== 200 && r.status !== 202 && r.status !== 404 && r.status !== 409) throw new Error(`DELETE ${path}: ${statusMessage(r)}`);
+    return uid;
+  }
+
+  async function orphanRecreate(subject: SubjectRef, journal: Journal, index: number, target: Target, save: (j: Journal) => Promise<void>): Promise<string> {
+    const engine = deps.replacement;
+    if (engine === undefined) throw new Error("no replacement engine given to watch");
+    const uid = await pinUid(journal, index, mustPath(target), save);
+    if (uid === undefined) throw new Error(`${formatTarget(target)} not found`);
+    const outcome = await engine.orphanRecreate({ target, apiVersion: targetApiVersion(target.kind) ?? "", uid, owner: subject, token: journal.token, reason: `${journal.cause} conflict on ${subject.kind}/${subject.namespace}/${subject.name}` });
+    if (outcome.type === "failed") throw new Error(`orphan-recreate ${formatTarget(target)}: ${outcome.message}`);
+    return uid;
+  }
+
+  async function requestReconcile(subject: SubjectRef, journal: Journal, reset: boolean, force: boolean): Promise<void> {
+    // flux reconcile's levers: the same token in requestedAt and resetAt/forceAt (watch-recovery.md §2).
+    const annotations: Record<string, string> = { [REQUESTED_AT]: journal.token };
+    if (reset) annotations[RESET_AT] = journal.token;
+    if (force) annotations[FORCE_AT] = journal.token;
+    await annotate(pathOf(subject), annotations);
+  }
+
+  async function argoSync(subject: SubjectRef): Promise<void> {
+    // What `argocd app sync` does: an operation on the Application (application-controller runs it).
+    const r = await request("PATCH", pathOf(subject), { operation: { initiatedBy: { username: "gitops-guard" }, sync: { syncOptions: ["Replace=true", "Force=true"] } } }, MERGE_PATCH);
+    if (r.status !== 200) throw new Error(`requesting a sync: ${statusMessage(r)}`);
+  }
+
   /** One step, idempotent; returns the step as done (with the uid it acted on). */
   async function runStep(subject: SubjectRef, journal: Journal, index: number, save: (j: Journal) => Promise<void>): Promise<JournalStep> {
     const step = journal.steps[index]!;
@@ -128,47 +171,18 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
       case "argo-replace":
         await annotate(mustPath(step.target), { [ARGO_SYNC_OPTIONS_ANNOTATION]: "Replace=true,Force=true" });
         return { ...step, done: true };
-      case "request-reconcile": {
-        const annotations: Record<string, string> = { [REQUESTED_AT]: journal.token };
-        if (step.reset) annotations[RESET_AT] = journal.token;
-        if (step.force) annotations[FORCE_AT] = journal.token;
-        await annotate(pathOf(subject), annotations);
+      case "request-reconcile":
+        await requestReconcile(subject, journal, step.reset, step.force);
         return { ...step, done: true };
-      }
-      case "argo-sync": {
-        // What `argocd app sync` does: an operation on the Application (application-controller runs it).
-        const r = await request("PATCH", pathOf(subject), { operation: { initiatedBy: { username: "gitops-guard" }, sync: { syncOptions: ["Replace=true", "Force=true"] } } }, MERGE_PATCH);
-        if (r.status !== 200) throw new Error(`requesting a sync: ${statusMessage(r)}`);
+      case "argo-sync":
+        await argoSync(subject);
         return { ...step, done: true };
-      }
       case "orphan-delete": {
-        const path = mustPath(step.target);
-        let uid = step.uid;
-        if (uid === undefined) {
-          uid = await uidOf(path);
-          if (uid === undefined) return { ...step, done: true }; // already gone: the upgrade creates it
-          // Write-ahead: a new leader deletes only this uid, never the object re-created after it.
-          await save({ ...journal, steps: journal.steps.map((s, i) => (i === index ? { ...step, uid } : s)) });
-        }
-        const r = await request("DELETE", path, { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Orphan", preconditions: { uid } });
-        // 404: gone already; 409: the uid precondition failed, so it is a newer object: done either way.
-        if (r.status !== 200 && r.status !== 202 && r.status !== 404 && r.status !== 409) throw new Error(`DELETE ${path}: ${statusMessage(r)}`);
-        return { ...step, uid, done: true };
+        const uid = await orphanDelete(journal, index, step.target, save);
+        return { ...step, ...(uid === undefined ? {} : { uid }), done: true };
       }
-      case "orphan-recreate": {
-        const engine = deps.replacement;
-        if (engine === undefined) throw new Error("no replacement engine given to watch");
-        const path = mustPath(step.target);
-        let uid = step.uid;
-        if (uid === undefined) {
-          uid = await uidOf(path);
-          if (uid === undefined) throw new Error(`${formatTarget(step.target)} not found`);
-          await save({ ...journal, steps: journal.steps.map((s, i) => (i === index ? { ...step, uid } : s)) });
-        }
-        const outcome = await engine.orphanRecreate({ target: step.target, apiVersion: targetApiVersion(step.target.kind) ?? "", uid, owner: subject, token: journal.token, reason: `${journal.cause} conflict on ${subject.kind}/${subject.namespace}/${subject.name}` });
-        if (outcome.type === "failed") throw new Error(`orphan-recreate ${formatTarget(step.target)}: ${outcome.message}`);
-        return { ...step, uid, done: true };
-      }
+      case "orphan-recreate":
+        return { ...step, uid: await orphanRecreate(subject, journal, index, step.target, save), done: true };
     }
   }
 
@@ -234,22 +248,47 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
     await carryOut(subject, assessment, settleValidation(input, journal, verdict), input, undefined);
   }
 
+  function note(key: string, subject: SubjectRef, decision: Extract<RecoveryDecision, { type: "report" | "recommend" }>): void {
+    if (noted.get(key) === decision.reason) return;
+    noted.set(key, decision.reason);
+    deps.log.info({ reconciliation: key, decision: decision.type, reason: decision.reason }, "recovery: nothing automatic");
+    record(subject, decision, "noted", decision.reason);
+  }
+
+  async function escalate(key: string, subject: SubjectRef, assessment: Assessment, decision: Extract<RecoveryDecision, { type: "escalate" }>, resourceVersion: string | undefined): Promise<void> {
+    await saveJournal(subject, decision.journal, resourceVersion);
+    if (decision.rollback && deps.replacement !== undefined) {
+      for (const step of decision.journal.steps) {
+        if (step.op !== "orphan-recreate") continue;
+        const outcome = await deps.replacement.rollback({ target: step.target, apiVersion: targetApiVersion(step.target.kind) ?? "", owner: subject, reason: decision.message }).catch((err: unknown) => ({ type: "failed" as const, message: messageOf(err) }));
+        deps.log.warn({ reconciliation: key, target: formatTarget(step.target), outcome }, "replacement rolled back");
+      }
+    }
+    deps.metrics.recovery(decision.journal.action ?? "none", "escalated");
+    record(subject, decision, "escalated", decision.message);
+    deps.announce(assessment, { type: "Warning", reason: "Escalated", message: decision.message, notify: true }, new Date(deps.now()));
+  }
+
+  async function close(key: string, subject: SubjectRef, assessment: Assessment, decision: Extract<RecoveryDecision, { type: "close" }>, resourceVersion: string | undefined): Promise<void> {
+    await saveJournal(subject, decision.journal, resourceVersion);
+    record(subject, decision, decision.recovered ? "recovered" : "noted", decision.message);
+    if (decision.recovered) {
+      deps.metrics.recovery(decision.journal.action ?? "action", "recovered");
+      deps.announce(assessment, { type: "Normal", reason: "Recovered", message: decision.message, notify: true }, new Date(deps.now()));
+    }
+    noted.delete(key);
+  }
+
   async function carryOut(subject: SubjectRef, assessment: Assessment, decision: RecoveryDecision, input: RecoveryInput, resourceVersion: string | undefined): Promise<void> {
     const key = subjectKey(subject.kind, subject.namespace, subject.name);
-    const time = (): Date => new Date(deps.now());
     switch (decision.type) {
       case "idle":
       case "wait":
         return;
       case "report":
-      case "recommend": {
-        const text = decision.reason;
-        if (noted.get(key) === text) return;
-        noted.set(key, text);
-        deps.log.info({ reconciliation: key, decision: decision.type, reason: text }, "recovery: nothing automatic");
-        record(subject, decision, "noted", text);
+      case "recommend":
+        note(key, subject, decision);
         return;
-      }
       case "act":
         await act(subject, assessment, decision, resourceVersion ?? "", input);
         return;
@@ -268,30 +307,12 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
         await saveJournal(subject, decision.journal, resourceVersion);
         record(subject, decision, "noted", `exhausted retries at source revision ${decision.journal.revision ?? "unknown"}: reset once it changes`);
         return;
-      case "escalate": {
-        await saveJournal(subject, decision.journal, resourceVersion);
-        if (decision.rollback && deps.replacement !== undefined) {
-          for (const step of decision.journal.steps) {
-            if (step.op !== "orphan-recreate") continue;
-            const outcome = await deps.replacement.rollback({ target: step.target, apiVersion: targetApiVersion(step.target.kind) ?? "", owner: subject, reason: decision.message }).catch((err: unknown) => ({ type: "failed" as const, message: messageOf(err) }));
-            deps.log.warn({ reconciliation: key, target: formatTarget(step.target), outcome }, "replacement rolled back");
-          }
-        }
-        deps.metrics.recovery(decision.journal.action ?? "none", "escalated");
-        record(subject, decision, "escalated", decision.message);
-        deps.announce(assessment, { type: "Warning", reason: "Escalated", message: decision.message, notify: true }, time());
+      case "escalate":
+        await escalate(key, subject, assessment, decision, resourceVersion);
         return;
-      }
-      case "close": {
-        await saveJournal(subject, decision.journal, resourceVersion);
-        record(subject, decision, decision.recovered ? "recovered" : "noted", decision.message);
-        if (decision.recovered) {
-          deps.metrics.recovery(decision.journal.action ?? "action", "recovered");
-          deps.announce(assessment, { type: "Normal", reason: "Recovered", message: decision.message, notify: true }, time());
-        }
-        noted.delete(key);
+      case "close":
+        await close(key, subject, assessment, decision, resourceVersion);
         return;
-      }
     }
   }
 

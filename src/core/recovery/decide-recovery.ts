@@ -1,9 +1,10 @@
 import type { Assessment } from "../assess/assessment.ts";
+import type { Cause } from "../assess/cause.ts";
 import type { Reconcilable } from "../assess/reconcilable.ts";
 import type { RecoveryOwner } from "../policy/recovery-schema.ts";
 import { describeSteps, recoveryDisabled, withTried, type Journal, type JournalRead } from "./journal.ts";
 import { planAction, RUNBOOKS } from "./plan-action.ts";
-import { backoffMs, chooseRule, type RecoveryPolicy } from "./recovery-policy.ts";
+import { backoffMs, chooseRule, type RecoveryPolicy, type RuleChoice } from "./recovery-policy.ts";
 
 /**
  * What watch does next about one reconciler object. A value: the adapter carries it out.
@@ -96,30 +97,33 @@ function startAttempt(input: RecoveryInput, previous: Journal | undefined, attem
   return { type: "act", journal, dryRun: policy.mode === "dry-run", resume: false, summary: `${plan.action} (attempt ${attempt}): ${plan.summary}: ${describeSteps(plan.steps)}`, rule };
 }
 
-/**
- * The next recovery step for one object (pure). The journal on the owner is the memory: a new
- * leader reads it and resumes (acting), validates (validating), waits (backoff) or leaves it
- * (recovered, escalated), so nothing is repeated and nothing dropped.
- */
-export function decideRecovery(input: RecoveryInput): RecoveryDecision {
-  const { owner, assessment: a, policy, now } = input;
-  if (recoveryDisabled(annotationsOf(owner))) return report("recovery disabled on this object (gitops-guard.io/recovery: disabled)");
-  if (policy.mode === "off") return report("recovery is off (recovery.mode)");
+/** Recovery is not allowed on this object at all: disabled by annotation, off by policy, or an unreadable journal. */
+function gate(input: RecoveryInput): RecoveryDecision | undefined {
+  if (recoveryDisabled(annotationsOf(input.owner))) return report("recovery disabled on this object (gitops-guard.io/recovery: disabled)");
+  if (input.policy.mode === "off") return report("recovery is off (recovery.mode)");
   if (input.journal.state === "invalid") return report(`${input.journal.error}: recovery stopped on this object until the annotation is fixed or removed`);
-  const journal = input.journal.state === "ok" ? input.journal.journal : undefined;
-  const troubled = a.state === "stuck" || a.state === "failed";
+  return undefined;
+}
 
-  if (journal?.phase === "acting") {
+/** What the journal alone decides: resume an attempt, validate it, or close an episode once Ready. */
+function fromJournal(input: RecoveryInput, journal: Journal | undefined): RecoveryDecision | undefined {
+  if (journal === undefined) return undefined;
+  if (journal.phase === "acting") {
     return { type: "act", journal, dryRun: false, resume: true, summary: `${journal.action ?? "action"} (attempt ${journal.attempt}, resumed): ${describeSteps(journal.steps.filter((s) => !s.done))}`, rule: "journal" };
   }
-  if (journal?.phase === "validating") return { type: "validate", journal };
-  if (a.state === "ready" && journal !== undefined && (journal.phase === "escalated" || journal.phase === "awaiting-fix" || journal.phase === "backoff")) {
-    return { type: "close", journal: { ...journal, phase: "recovered", at: isoOf(now) }, message: `ready again (the episode was ${journal.phase}); journal closed`, recovered: false };
+  if (journal.phase === "validating") return { type: "validate", journal };
+  const open = journal.phase === "escalated" || journal.phase === "awaiting-fix" || journal.phase === "backoff";
+  if (input.assessment.state === "ready" && open) {
+    return { type: "close", journal: { ...journal, phase: "recovered", at: isoOf(input.now) }, message: `ready again (the episode was ${journal.phase}); journal closed`, recovered: false };
   }
-  if (!troubled) return idle();
-  if (journal?.phase === "escalated") return report("escalated: waiting for a person (the journal says what was tried)");
+  return undefined;
+}
 
-  if (policy.neverNamespaces.includes(a.object.namespace) || a.objects.some((o) => o.namespace !== null && policy.neverNamespaces.includes(o.namespace))) {
+/** Troubled objects recovery never acts on: never-namespaces, no cause, waiting dependents. */
+function outOfScope(input: RecoveryInput): RecoveryDecision | undefined {
+  const { assessment: a, policy } = input;
+  const never = (ns: string | null): boolean => ns !== null && policy.neverNamespaces.includes(ns);
+  if (never(a.object.namespace) || a.objects.some((o) => never(o.namespace))) {
     return report(`recovery is never automatic in namespace ${a.object.namespace} or the namespaces it names (recovery.neverNamespaces)`);
   }
   if (a.cause === null) return { type: "recommend", reason: "no cause found", rule: "default" };
@@ -127,28 +131,58 @@ export function decideRecovery(input: RecoveryInput): RecoveryDecision {
     const root = a.rootCause;
     return report(`waits on ${root === null ? "a dependency" : `${root.object.kind}/${root.object.namespace}/${root.object.name}`}: recovery acts on the root cause only`);
   }
-  const choice = chooseRule(policy, { cause: a.cause, kinds: [a.object.kind, ...a.objects.map((o) => o.kind)], namespace: a.object.namespace, owner: ownerOf(owner.kind) });
-  if (journal?.phase === "backoff" && (choice.action !== "recover" || journal.cause !== a.cause)) {
+  return undefined;
+}
+
+/** After a failed attempt: wait out the backoff, then try again within the limit, else escalate. */
+function afterBackoff(input: RecoveryInput, journal: Journal, choice: RuleChoice): RecoveryDecision {
+  const retryAt = Date.parse(journal.retryAfter ?? "");
+  if (Number.isFinite(retryAt) && input.now < retryAt) return { type: "wait", reason: `backoff until ${journal.retryAfter ?? ""}` };
+  if (journal.attempt >= choice.maxAttempts) return escalateAfter(journal, input.now, `${journal.attempt} attempt(s) did not recover it`, false);
+  return startAttempt(input, journal, journal.attempt + 1, choice.rule);
+}
+
+/** Exhausted retries are reset only after the Git side moved on (issue 15): the same revision would fail again. */
+function afterFix(input: RecoveryInput, journal: Journal | undefined, choice: RuleChoice): RecoveryDecision {
+  if (journal?.phase !== "awaiting-fix") {
+    const revision = input.sourceRevision === undefined ? {} : { revision: input.sourceRevision };
+    return { type: "await-fix", journal: { v: 1, cause: "retries-exhausted", action: null, attempt: 0, phase: "awaiting-fix", at: isoOf(input.now), token: "", ...revision, steps: [], tried: journal?.tried ?? [] } };
+  }
+  if (input.sourceRevision === undefined || input.sourceRevision === journal.revision) return { type: "wait", reason: "exhausted retries: waiting for a new source revision before resetting" };
+  return startAttempt(input, journal, 1, choice.rule);
+}
+
+/**
+ * The next recovery step for one object (pure). The journal on the owner is the memory: a new
+ * leader reads it and resumes (acting), validates (validating), waits (backoff) or leaves it
+ * (recovered, escalated), so nothing is repeated and nothing dropped.
+ */
+export function decideRecovery(input: RecoveryInput): RecoveryDecision {
+  const a = input.assessment;
+  const blocked = gate(input);
+  if (blocked !== undefined) return blocked;
+  const journal = input.journal.state === "ok" ? input.journal.journal : undefined;
+  const known = fromJournal(input, journal);
+  if (known !== undefined) return known;
+  if (a.state !== "stuck" && a.state !== "failed") return idle();
+  if (journal?.phase === "escalated") return report("escalated: waiting for a person (the journal says what was tried)");
+  const skipped = outOfScope(input);
+  if (skipped !== undefined || a.cause === null) return skipped ?? idle();
+  return byPolicy(input, journal, a.cause);
+}
+
+/** A troubled object in scope: what the first matching rule (or the cause's default) allows. */
+function byPolicy(input: RecoveryInput, journal: Journal | undefined, cause: Cause): RecoveryDecision {
+  const { owner, assessment: a } = input;
+  const choice = chooseRule(input.policy, { cause, kinds: [a.object.kind, ...a.objects.map((o) => o.kind)], namespace: a.object.namespace, owner: ownerOf(owner.kind) });
+  if (journal?.phase === "backoff" && (choice.action !== "recover" || journal.cause !== cause)) {
     // The attempt changed what is wrong (an unlock that revealed a failing upgrade): a person looks.
-    return escalateAfter(journal, now, `after attempt ${journal.attempt} the cause is ${a.cause} (policy ${choice.rule}: ${choice.action})`, false);
+    return escalateAfter(journal, input.now, `after attempt ${journal.attempt} the cause is ${cause} (policy ${choice.rule}: ${choice.action})`, false);
   }
   if (choice.action === "none") return report(`policy ${choice.rule}: none (report only)`);
   if (choice.action === "recommend") return { type: "recommend", reason: `policy ${choice.rule}: recommend.${remediationNote(owner)}`, rule: choice.rule };
-
-  if (journal?.phase === "backoff") {
-    const retryAt = Date.parse(journal.retryAfter ?? "");
-    if (Number.isFinite(retryAt) && now < retryAt) return { type: "wait", reason: `backoff until ${journal.retryAfter ?? ""}` };
-    if (journal.attempt >= choice.maxAttempts) return escalateAfter(journal, now, `${journal.attempt} attempt(s) did not recover it`, false);
-    return startAttempt(input, journal, journal.attempt + 1, choice.rule);
-  }
-  if (a.cause === "retries-exhausted" && owner.kind === "HelmRelease") {
-    // Reset only after the Git side moved on (issue 15): the same revision would fail again.
-    if (journal?.phase !== "awaiting-fix") {
-      return { type: "await-fix", journal: { v: 1, cause: a.cause, action: null, attempt: 0, phase: "awaiting-fix", at: isoOf(now), token: "", ...(input.sourceRevision === undefined ? {} : { revision: input.sourceRevision }), steps: [], tried: journal?.tried ?? [] } };
-    }
-    if (input.sourceRevision === undefined || input.sourceRevision === journal.revision) return { type: "wait", reason: "exhausted retries: waiting for a new source revision before resetting" };
-    return startAttempt(input, journal, 1, choice.rule);
-  }
+  if (journal?.phase === "backoff") return afterBackoff(input, journal, choice);
+  if (cause === "retries-exhausted" && owner.kind === "HelmRelease") return afterFix(input, journal, choice);
   // No journal, or the last episode is over (recovered): a new episode.
   return startAttempt(input, undefined, 1, choice.rule);
 }

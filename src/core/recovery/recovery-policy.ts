@@ -9,9 +9,12 @@ export interface RecoveryPolicy extends Omit<RecoveryPolicyInput, "mode"> {
   readonly mode: RecoveryMode;
 }
 
-/** `recovery.mode` when written; otherwise the older `watch.recover` (true = enforce); otherwise off. */
-export function recoveryPolicy(policy: Pick<Policy, "watch" | "recovery">): RecoveryPolicy {
-  const mode: RecoveryMode = policy.recovery.mode ?? (policy.watch.recover === true ? "enforce" : "off");
+/**
+ * The mode: `override` (watch --recovery) first, then `recovery.mode` when written, then the older
+ * `watch.recover` (true = enforce); otherwise off (watch alerts only, as before this section existed).
+ */
+export function recoveryPolicy(policy: Pick<Policy, "watch" | "recovery">, override?: RecoveryMode): RecoveryPolicy {
+  const mode: RecoveryMode = override ?? policy.recovery.mode ?? (policy.watch.recover === true ? "enforce" : "off");
   return { ...policy.recovery, mode };
 }
 

@@ -10,26 +10,46 @@ export interface TouchedObject {
   readonly object: JsonObject | undefined;
 }
 
-function ownerVerdict(owner: Reconcilable, journal: Journal): HealthVerdict {
+function applicationVerdict(owner: Extract<Reconcilable, { kind: "Application" }>): HealthVerdict {
+  const sync = owner.object.status?.sync?.status;
+  const health = owner.object.status?.health?.status;
+  return sync === "Synced" && health === "Healthy" ? { type: "healthy", message: "Application Synced and Healthy" } : { type: "pending", message: `Application sync ${sync ?? "unknown"}, health ${health ?? "unknown"}` };
+}
+
+type FluxOwner = Exclude<Reconcilable, { kind: "Application" }>;
+
+/** Stalled, or this attempt's reconcile request not handled yet. */
+function fluxProgress(owner: FluxOwner, journal: Journal): HealthVerdict | undefined {
+  const stalled = owner.object.status?.conditions?.find((c) => c.type === "Stalled");
+  if (stalled?.status === "True") return { type: "unhealthy", message: `${owner.kind} Stalled: ${stalled.message ?? stalled.reason ?? ""}` };
   const requested = journal.steps.some((s) => s.op === "request-reconcile");
-  if (owner.kind === "Application") {
-    const sync = owner.object.status?.sync?.status;
-    const health = owner.object.status?.health?.status;
-    return sync === "Synced" && health === "Healthy" ? { type: "healthy", message: "Application Synced and Healthy" } : { type: "pending", message: `Application sync ${sync ?? "unknown"}, health ${health ?? "unknown"}` };
-  }
+  if (requested && owner.object.status?.lastHandledReconcileAt !== journal.token) return { type: "pending", message: `${owner.kind} has not handled the reconcile request yet` };
+  return undefined;
+}
+
+/** Stalled, not yet handled, not Ready, generation not observed: what keeps a Flux owner from counting as recovered. */
+function fluxBlocker(owner: FluxOwner, journal: Journal): HealthVerdict | undefined {
+  const progress = fluxProgress(owner, journal);
+  if (progress !== undefined) return progress;
   const o = owner.object;
   const ready = o.status?.conditions?.find((c) => c.type === "Ready");
-  const stalled = o.status?.conditions?.find((c) => c.type === "Stalled");
-  if (stalled?.status === "True") return { type: "unhealthy", message: `${owner.kind} Stalled: ${stalled.message ?? stalled.reason ?? ""}` };
-  if (requested && o.status?.lastHandledReconcileAt !== journal.token) return { type: "pending", message: `${owner.kind} has not handled the reconcile request yet` };
   if (ready?.status !== "True") return { type: "pending", message: `${owner.kind} Ready=${ready?.status ?? "absent"}${ready?.message ? `: ${ready.message}` : ""}` };
   const generation = o.metadata.generation;
-  if (generation !== undefined && o.status?.observedGeneration !== undefined && o.status.observedGeneration !== generation) return { type: "pending", message: `${owner.kind} generation ${generation} not observed yet` };
+  const observed = o.status?.observedGeneration;
+  if (generation !== undefined && observed !== undefined && observed !== generation) return { type: "pending", message: `${owner.kind} generation ${generation} not observed yet` };
+  return undefined;
+}
+
+function ownerVerdict(owner: Reconcilable, journal: Journal): HealthVerdict {
+  if (owner.kind === "Application") return applicationVerdict(owner);
+  const blocker = fluxBlocker(owner, journal);
+  if (blocker !== undefined) return blocker;
   if (owner.kind === "Kustomization" && journal.revision !== undefined) {
     const applied = owner.object.status?.lastAppliedRevision;
     if (applied !== journal.revision) return { type: "pending", message: `Kustomization at ${applied ?? "no revision"}, expected ${journal.revision}` };
+    return { type: "healthy", message: `Kustomization Ready at ${journal.revision}` };
   }
-  return { type: "healthy", message: `${owner.kind} Ready${owner.kind === "Kustomization" && journal.revision !== undefined ? ` at ${journal.revision}` : ""}` };
+  return { type: "healthy", message: `${owner.kind} Ready` };
 }
 
 /**
