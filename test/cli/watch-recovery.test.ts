@@ -7,7 +7,7 @@ import { startKubeApiServer } from "../support/kube-apiserver/start-kube-api-ser
 import { installBuiltinStrategies } from "../support/e2e/install-builtin-strategies.ts";
 import { startHelmLoop, startKustomizeLoop } from "../support/flux-controllers.ts";
 import { startFluxSimulator } from "../support/flux-simulator.ts";
-import { guardEvents, startReplica, tempRecords, testWatchOptions } from "../support/watch-harness.ts";
+import { guardEvents, recoveryWatchOptions, startReplica, tempRecords } from "../support/watch-harness.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { isJsonObject, type JsonObject } from "../../src/core/k8s/json.ts";
 import { JOURNAL_ANNOTATION, readJournal, type Journal } from "../../src/core/recovery/journal.ts";
@@ -59,7 +59,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     const loop = startKustomizeLoop(server, { namespace: "web", name: "jobs", intervalMs: 150, revision: "main@sha1:aaaa", objects: [job("web", "migrate", "migrate:v1")] });
     await loop.reconcileNow();
     const oldUid = metaOf(server.store.get({ apiVersion: "batch/v1", kind: "Job", namespace: "web", name: "migrate" }))["uid"];
-    const replica = await startReplica(testWatchOptions(server, { records: records.path, policyFile: await policyFile(ENFORCE) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { records: records.path, policyFile: await policyFile(ENFORCE) }));
     try {
       await waitFor("leader", () => replica.watch.elector.isLeader(), { timeoutMs: 5000 });
       const changedAt = Date.now();
@@ -96,7 +96,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
   it("a Helm release locked in pending-upgrade: requestedAt, helm-controller unlocks and upgrades, Recovered", async () => {
     const loop = startHelmLoop(server, { namespace: "web", name: "cache", intervalMs: 60_000, retries: 3, objects: [] });
     loop.lockRelease("pending-upgrade");
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
     try {
       await waitFor("Recovered", () => eventsOf("HelmRelease/web/cache").includes("Recovered"), { timeoutMs: 8000 });
       const live = hr("web", "cache");
@@ -114,7 +114,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
   it("an immutable Job under a HelmRelease: deleted with propagationPolicy Orphan, helm's upgrade re-creates it", async () => {
     server.store.put(job("web", "seed", "seed:v1"));
     const loop = startHelmLoop(server, { namespace: "web", name: "seeder", intervalMs: 150, retries: 100, objects: [job("web", "seed", "seed:v2")] });
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
     try {
       await waitFor("Recovered", () => eventsOf("HelmRelease/web/seeder").includes("Recovered"), { timeoutMs: 8000 });
       const deletes = server.requests.filter((r) => r.method === "DELETE" && r.path.endsWith("/jobs/seed"));
@@ -135,7 +135,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     // An old helm-controller that never unlocks, under a policy that says it does: every attempt fails.
     loop.setUnlocks(false);
     loop.lockRelease("pending-upgrade");
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile("  mode: enforce\n  healthTimeoutSeconds: 1\n  backoffSeconds: 0\n  maxAttempts: 2\n") }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile("  mode: enforce\n  healthTimeoutSeconds: 1\n  backoffSeconds: 0\n  maxAttempts: 2\n") }));
     try {
       await waitFor("Escalated", () => eventsOf("HelmRelease/web/broken").includes("Escalated"), { timeoutMs: 10_000 });
       const journal = journalOf(hr("web", "broken"));
@@ -159,7 +159,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     const loop = startHelmLoop(server, { namespace: "web", name: "revealed", intervalMs: 60_000, retries: 100, objects: [] });
     loop.setUpgradeSucceeds(false);
     loop.lockRelease("pending-upgrade");
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile("  mode: enforce\n  healthTimeoutSeconds: 1\n  backoffSeconds: 0\n") }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile("  mode: enforce\n  healthTimeoutSeconds: 1\n  backoffSeconds: 0\n") }));
     try {
       await waitFor("Escalated", () => eventsOf("HelmRelease/web/revealed").includes("Escalated"), { timeoutMs: 10_000 });
       const escalated = guardEvents(server).find((e) => e.object === "HelmRelease/web/revealed" && e.reason === "Escalated")!;
@@ -177,7 +177,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     flux.createKustomization("web", "frontend");
     flux.failing("Kustomization", "web", "frontend", "HealthCheckFailed", "health check failed after 1.5s: timeout waiting for: [Deployment/web/frontend status: 'InProgress']");
     const writesBefore = server.requests.filter((r) => r.method !== "GET").length;
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
     try {
       await waitFor("Escalated", () => eventsOf("Kustomization/web/frontend").includes("Escalated"), { timeoutMs: 8000 });
       assert.equal(journalOf(ks("web", "frontend")), undefined, "no journal: nothing was done");
@@ -194,7 +194,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     const flux = startFluxSimulator(server, { retryIntervalMs: 150, dependencyRequeueMs: 300 });
     flux.createKustomization("data", "db");
     flux.failing("Kustomization", "data", "db", "ReconciliationFailed", 'PersistentVolumeClaim/data/pg dry-run failed (Invalid): PersistentVolumeClaim "pg" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
     try {
       await waitFor("Escalated", () => eventsOf("Kustomization/data/db").includes("Escalated"), { timeoutMs: 8000 });
       const event = guardEvents(server).find((e) => e.object === "Kustomization/data/db" && e.reason === "Escalated")!;
@@ -215,7 +215,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     const flux = startFluxSimulator(server, { retryIntervalMs: 150, dependencyRequeueMs: 300 });
     flux.createKustomization("flux-system", "apps", { dependsOn: [{ name: "infra" }] });
     flux.waitingOn("flux-system", "apps", "infra");
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
     try {
       await waitFor("leader", () => replica.watch.elector.isLeader(), { timeoutMs: 5000 });
       loop.setSource("main@sha1:2", [job("web", "infra-job", "infra:v2")]);
@@ -239,7 +239,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     const held = ks("web", "held")!;
     server.store.put({ ...held, metadata: { ...metaOf(held), annotations: { "gitops-guard.io/recovery": "disabled" } } });
     a.setSource("r2", [job("web", "held-job", "x:v2")]);
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
     // A second policy: recovery off (the older watch.recover: false means the same).
     const offPolicy = await policyFile("  mode: off\n");
     try {
@@ -251,7 +251,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
       a.stop();
       await replica.watch.close();
     }
-    const off = await startReplica(testWatchOptions(server, { policyFile: offPolicy }));
+    const off = await startReplica(recoveryWatchOptions(server, { policyFile: offPolicy }));
     try {
       b.setSource("r2", [job("web", "off-job", "x:v2")]);
       await waitFor("off escalated", () => eventsOf("Kustomization/web/off").includes("Escalated"), { timeoutMs: 8000 });
@@ -267,7 +267,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     const records = await tempRecords();
     const loop = startKustomizeLoop(server, { namespace: "web", name: "dry", intervalMs: 150, revision: "r1", objects: [job("web", "dry-job", "x:v1")] });
     await loop.reconcileNow();
-    const replica = await startReplica(testWatchOptions(server, { records: records.path, policyFile: await policyFile("  mode: dry-run\n") }));
+    const replica = await startReplica(recoveryWatchOptions(server, { records: records.path, policyFile: await policyFile("  mode: dry-run\n") }));
     try {
       loop.setSource("r2", [job("web", "dry-job", "x:v2")]);
       await waitFor("RecoveryPlanned", () => eventsOf("Kustomization/web/dry").includes("RecoveryPlanned"), { timeoutMs: 8000 });
@@ -294,7 +294,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     server.store.put({ ...live, metadata: { ...metaOf(live), labels: { "kustomize.toolkit.fluxcd.io/name": "releases", "kustomize.toolkit.fluxcd.io/namespace": "flux-system" } } });
     loop.setUpgradeSucceeds(false);
     await waitFor("Stalled", () => JSON.stringify(hr("web", "api")).includes("RetriesExceeded"), { timeoutMs: 3000 });
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile(`${ENFORCE}  rules:\n    - causes: [retries-exhausted]\n      action: recover\n`) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile(`${ENFORCE}  rules:\n    - causes: [retries-exhausted]\n      action: recover\n`) }));
     try {
       await waitFor("awaiting-fix", () => journalOf(hr("web", "api"))?.phase === "awaiting-fix", { timeoutMs: 8000 });
       assert.equal(journalOf(hr("web", "api"))?.revision, "main@sha1:5");
@@ -326,7 +326,7 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     const failing = 'Helm upgrade failed for release web/resumed with chart resumed@1.0.0: cannot patch "resumed" with kind Job: Job.batch "resumed" is invalid: spec.template: Invalid value: core.PodTemplateSpec{…}: field is immutable';
     server.store.put({ ...live, metadata: { ...metaOf(live), annotations: { [JOURNAL_ANNOTATION]: JSON.stringify(journal) } }, status: { observedGeneration: 1, conditions: [{ type: "Ready", status: "False", reason: "UpgradeFailed", message: failing, lastTransitionTime: new Date(Date.now() - 600_000).toISOString() }] } });
     const uidBefore = metaOf(server.store.get({ apiVersion: "batch/v1", kind: "Job", namespace: "web", name: "resumed" }))["uid"];
-    const replica = await startReplica(testWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
+    const replica = await startReplica(recoveryWatchOptions(server, { policyFile: await policyFile(ENFORCE) }));
     try {
       await waitFor("Recovered", () => eventsOf("HelmRelease/web/resumed").includes("Recovered"), { timeoutMs: 8000 });
       assert.equal(metaOf(server.store.get({ apiVersion: "batch/v1", kind: "Job", namespace: "web", name: "resumed" }))["uid"], uidBefore, "the re-created Job was not deleted (uid precondition)");
@@ -346,9 +346,9 @@ describe("watch recovery over HTTPS against the simulated API server and simulat
     server.store.put(job("web", "fail-over", "f:v1"));
     const loop = startHelmLoop(server, { namespace: "web", name: "fail-over", intervalMs: 150, retries: 100, objects: [job("web", "fail-over", "f:v2")] });
     const options = { policyFile: await policyFile(ENFORCE) };
-    const first = await startReplica(testWatchOptions(server, { ...options, identity: "first" }));
+    const first = await startReplica(recoveryWatchOptions(server, { ...options, identity: "first" }));
     await waitFor("first leads", () => first.watch.elector.isLeader(), { timeoutMs: 5000 });
-    const second = await startReplica(testWatchOptions(server, { ...options, identity: "second" }));
+    const second = await startReplica(recoveryWatchOptions(server, { ...options, identity: "second" }));
     try {
       await waitFor("Recovering", () => eventsOf("HelmRelease/web/fail-over").includes("Recovering"), { timeoutMs: 8000 });
       await first.watch.close();

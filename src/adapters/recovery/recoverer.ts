@@ -251,8 +251,8 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
   function note(key: string, subject: SubjectRef, decision: Extract<RecoveryDecision, { type: "report" | "recommend" }>): void {
     if (noted.get(key) === decision.reason) return;
     noted.set(key, decision.reason);
+    // Logged, not recorded: the assessment record already says what is wrong; recovery records are for what it did.
     deps.log.info({ reconciliation: key, decision: decision.type, reason: decision.reason }, "recovery: nothing automatic");
-    record(subject, decision, "noted", decision.reason);
   }
 
   async function escalate(key: string, subject: SubjectRef, assessment: Assessment, decision: Extract<RecoveryDecision, { type: "escalate" }>, resourceVersion: string | undefined): Promise<void> {
