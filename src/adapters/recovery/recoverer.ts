@@ -51,7 +51,10 @@ export interface RecovererDeps extends RecovererHooks {
 export interface Recoverer {
   /** Looks at one assessed object (the leader only); carries out the decision in the background, one at a time per object. */
   consider(owner: Reconcilable, assessment: Assessment): void;
-  /** True while the object's journal says a recovery is under way: Recovered/Escalated are then the recoverer's to announce. */
+  /**
+   * True while the object's journal says a recovery is under way or was escalated by it:
+   * Recovered/Escalated are then the recoverer's to announce (never twice).
+   */
   owns(owner: Reconcilable): boolean;
   /** Resolves when nothing is in flight (tests, shutdown). */
   settled(): Promise<void>;
@@ -271,11 +274,9 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
 
   async function close(key: string, subject: SubjectRef, assessment: Assessment, decision: Extract<RecoveryDecision, { type: "close" }>, resourceVersion: string | undefined): Promise<void> {
     await saveJournal(subject, decision.journal, resourceVersion);
-    record(subject, decision, decision.recovered ? "recovered" : "noted", decision.message);
-    if (decision.recovered) {
-      deps.metrics.recovery(decision.journal.action ?? "action", "recovered");
-      deps.announce(assessment, { type: "Normal", reason: "Recovered", message: decision.message, notify: true }, new Date(deps.now()));
-    }
+    record(subject, decision, decision.validated ? "recovered" : "noted", decision.message);
+    if (decision.validated) deps.metrics.recovery(decision.journal.action ?? "action", "recovered");
+    if (decision.announce) deps.announce(assessment, { type: "Normal", reason: "Recovered", message: decision.message, notify: true }, new Date(deps.now()));
     noted.delete(key);
   }
 
@@ -352,7 +353,7 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
     },
     owns(owner) {
       const j = readJournal(owner.object.metadata.annotations);
-      return j.state === "ok" && (j.journal.phase === "acting" || j.journal.phase === "validating" || j.journal.phase === "backoff");
+      return j.state === "ok" && (j.journal.phase === "acting" || j.journal.phase === "validating" || j.journal.phase === "backoff" || j.journal.phase === "escalated");
     },
     async settled() {
       while (inflight.size > 0) await Promise.all([...inflight.values()]);

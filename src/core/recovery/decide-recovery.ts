@@ -15,7 +15,8 @@ import { backoffMs, chooseRule, type RecoveryPolicy, type RuleChoice } from "./r
  * - `validate`: read the touched objects and settle with validateRecovery/settleValidation;
  * - `wait`: a backoff or a validation window is running;
  * - `escalate`: write `journal` (phase escalated) and tell people; `rollback`: ask the engine;
- * - `close`: write `journal` (phase recovered) and announce `Recovered`;
+ * - `close`: write `journal` (phase recovered); `validated`: health validated after an action;
+ *   `announce`: a `Recovered` Event is the recoverer's to write (the state change's was held back);
  * - `await-fix`: write `journal` (exhausted retries seen at a source revision) and wait for a new one;
  * - `backoff`: write `journal` (the attempt failed) and try again after its `retryAfter`.
  */
@@ -27,7 +28,7 @@ export type RecoveryDecision =
   | { readonly type: "validate"; readonly journal: Journal }
   | { readonly type: "wait"; readonly reason: string }
   | { readonly type: "escalate"; readonly journal: Journal; readonly message: string; readonly rollback: boolean }
-  | { readonly type: "close"; readonly journal: Journal; readonly message: string; readonly recovered: boolean }
+  | { readonly type: "close"; readonly journal: Journal; readonly message: string; readonly validated: boolean; readonly announce: boolean }
   | { readonly type: "await-fix"; readonly journal: Journal }
   | { readonly type: "backoff"; readonly journal: Journal; readonly reason: string };
 
@@ -114,7 +115,8 @@ function fromJournal(input: RecoveryInput, journal: Journal | undefined): Recove
   if (journal.phase === "validating") return { type: "validate", journal };
   const open = journal.phase === "escalated" || journal.phase === "awaiting-fix" || journal.phase === "backoff";
   if (input.assessment.state === "ready" && open) {
-    return { type: "close", journal: { ...journal, phase: "recovered", at: isoOf(input.now) }, message: `ready again (the episode was ${journal.phase}); journal closed`, recovered: false };
+    // awaiting-fix is not held back by the watch loop (the state change announces Recovered itself).
+    return { type: "close", journal: { ...journal, phase: "recovered", at: isoOf(input.now) }, message: `ready again (recovery was ${journal.phase}); journal closed`, validated: false, announce: journal.phase !== "awaiting-fix" };
   }
   return undefined;
 }
@@ -212,7 +214,7 @@ export function settleValidation(input: RecoveryInput, journal: Journal, verdict
   const maxAttempts = chooseRule(policy, { cause: journal.cause, kinds: [a.object.kind, ...a.objects.map((o) => o.kind)], namespace: a.object.namespace, owner: ownerOf(owner.kind) }).maxAttempts;
   const line = `attempt ${journal.attempt}: ${journal.action ?? "action"} (${describeSteps(journal.steps)})`;
   if (verdict.type === "healthy") {
-    return { type: "close", journal: { ...journal, phase: "recovered", at: new Date(now).toISOString(), tried: withTried(journal.tried, `${line} → recovered`) }, message: `recovered by ${journal.action ?? "action"} (attempt ${journal.attempt}); health validated: ${verdict.message}`, recovered: true };
+    return { type: "close", journal: { ...journal, phase: "recovered", at: new Date(now).toISOString(), tried: withTried(journal.tried, `${line} → recovered`) }, message: `recovered by ${journal.action ?? "action"} (attempt ${journal.attempt}); health validated: ${verdict.message}`, validated: true, announce: true };
   }
   const started = Date.parse(journal.at);
   const deadline = (Number.isFinite(started) ? started : now) + policy.healthTimeoutSeconds * 1000;
