@@ -6,6 +6,7 @@ import { registerCerts } from "./certs.ts";
 import { registerAudit } from "./audit.ts";
 import { registerDiagnose } from "./diagnose.ts";
 import { registerWatch } from "./watch.ts";
+import { registerReplace } from "./replace.ts";
 
 /** Every command of the gitops-guard binary, in help order. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -16,4 +17,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerAudit,
   registerDiagnose,
   registerWatch,
+  registerReplace,
 ];

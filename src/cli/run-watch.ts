@@ -12,11 +12,14 @@ import { createWatchMetrics, type WatchMetrics } from "../adapters/metrics/watch
 import { createNotifier, type Notifier, type Receiver } from "../adapters/notify/notifier.ts";
 import { createReconciliationController, type ReconciliationController } from "../adapters/watch/reconciliation-controller.ts";
 import { createRecoverer, type Recoverer, type RecovererDeps, type RecovererHooks } from "../adapters/recovery/recoverer.ts";
-import type { ReplacementPort } from "../adapters/recovery/replacement-port.ts";
+import { replacementEnginePort } from "../adapters/recovery/replacement-engine-port.ts";
 import { recoveryPolicy } from "../core/recovery/recovery-policy.ts";
+import { createReplacementRunner, type ReplacementRunner } from "../adapters/watch/replacement-runner.ts";
+import { createReplaceMetrics } from "../adapters/metrics/replace-metrics.ts";
 import { policyThresholds } from "../core/assess/policy-thresholds.ts";
 import { createWatchState } from "../core/watch/watch-state.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { ReplaceSettings } from "../core/replace/replace-settings.ts";
 import type { CommandIO } from "./io.ts";
 import type { WatchOptions } from "./watch.ts";
 
@@ -29,7 +32,9 @@ export interface RunningWatch {
   readonly controller: ReconciliationController;
   readonly elector: LeaseElector;
   readonly metrics: WatchMetrics;
-  /** The disposal order: lease released → watches → loop → HTTP → notifications → records. */
+  /** Carries out marked replacements (undefined when the policy's replace.automatic is false). */
+  readonly replacements: ReplacementRunner | undefined;
+  /** The disposal order: replacements stopped → lease released → watches → loop → HTTP → notifications → records. */
   close(): Promise<void>;
 }
 
@@ -75,11 +80,49 @@ function recovererOption(deps: Omit<RecovererDeps, keyof RecovererHooks>): { rea
   return deps.policy.mode === "off" ? {} : { recoverer: (hooks) => createRecoverer({ ...deps, ...hooks }) };
 }
 
+/** Time as the replacement engine sees it: the real clock by default, simulated in tests. */
+export interface ReplacementTime {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly pollMs?: number;
+}
+
+const REAL_TIME: ReplacementTime = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/**
+ * The replacement runner of `watch`, wired to its lease (it runs while leading, stops when the
+ * lease is lost, and is stopped before the lease is released), records, notifier and metrics;
+ * undefined when the policy's replace.automatic is false.
+ */
+function startReplacements(d: {
+  kc: KubeConfig; http: ReturnType<typeof createKubeHttp>; log: Logger; records: RecordWriter | undefined; notifier: Notifier | undefined; identity: string;
+  metrics: WatchMetrics; elector: LeaseElector; leaseNamespace: string; options: WatchOptions; settings: ReplaceSettings & { readonly automatic: boolean }; time: ReplacementTime | undefined;
+  hooks: { onLeading: (() => void)[]; onLosing: (() => void)[]; beforeRelease: (() => Promise<void>)[] };
+}): ReplacementRunner | undefined {
+  if (!d.settings.automatic) return undefined;
+  const time = d.time ?? REAL_TIME;
+  const runner = createReplacementRunner({
+    kc: d.kc, http: d.http, log: d.log, records: d.records, notifier: d.notifier, identity: d.identity,
+    metrics: createReplaceMetrics(d.metrics.registry),
+    isLeader: () => d.elector.isLeader(),
+    journalNamespace: d.leaseNamespace,
+    ...(d.options.watchNamespace ? { namespace: d.options.watchNamespace } : {}),
+    settings: d.settings,
+    now: time.now, sleep: time.sleep,
+    ...(time.pollMs === undefined ? {} : { pollMs: time.pollMs }),
+    resyncMs: d.options.resync * 1000,
+  });
+  d.hooks.onLeading.push(() => runner.tookOver());
+  d.hooks.onLosing.push(() => runner.lostLeadership());
+  d.hooks.beforeRelease.push(() => runner.stop());
+  return runner;
+}
+
 /**
  * The one factory of `watch`: builds every part in order and returns a single close() that
  * disposes of them in the reverse order of their dependencies. Tests call it directly.
  */
-export async function startWatch(options: WatchOptions, io: CommandIO, clock: () => number = () => Date.now(), engines: { readonly replacement?: ReplacementPort } = {}): Promise<RunningWatch> {
+export async function startWatch(options: WatchOptions, io: CommandIO, clock: () => number = () => Date.now(), replacementTime?: ReplacementTime): Promise<RunningWatch> {
   const log = createLogger({ level: options.logLevel, destination: io.stderr });
   const { identity, leaseNamespace } = whoAmI(options, io);
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
@@ -103,6 +146,7 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
   // Campaigning starts first: the controller asks it who leads before it announces anything;
   // the controller is told when leadership is gained through this late-bound hook.
   const onLeading: (() => void)[] = [];
+  const onLosing: (() => void)[] = [];
   const elector = startLeaseElector({
     http, namespace: leaseNamespace, name: options.leaseName, identity,
     leaseDurationMs: options.leaseDuration * 1000, renewDeadlineMs: options.renewDeadline * 1000, retryPeriodMs: options.retryPeriod * 1000,
@@ -115,6 +159,7 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
     },
     onStoppedLeading: () => {
       metrics.leader(false);
+      for (const hook of onLosing) hook();
       log.warn({ identity }, "no longer leading");
     },
     onError: (message) => log.warn({ error: message }, "leader election"),
@@ -125,14 +170,21 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
     http, records, metrics, log, notifier, identity, now: clock,
     isLeader: () => elector.isLeader(),
     resyncMs: options.resync * 1000,
-    ...recovererOption({ http, log, records, metrics, identity, now: clock, policy: recovery, isLeader: () => elector.isLeader(), replacement: engines.replacement }),
+    ...recovererOption({
+      http, log, records, metrics, identity, now: clock, policy: recovery, isLeader: () => elector.isLeader(),
+      replacement: replacementEnginePort({ http, journalNamespace: leaseNamespace, identity, settings: policy.replace, time: replacementTime ?? REAL_TIME }),
+    }),
   });
   onLeading.push(() => void controller.tookOver());
+  const beforeRelease: (() => Promise<void>)[] = [];
+  const replacements = startReplacements({ kc, http, log, records, notifier, identity, metrics, elector, leaseNamespace, options, settings: policy.replace, time: replacementTime, hooks: { onLeading, onLosing, beforeRelease } });
   const watches = watchKinds(kc, { options, http, controller, metrics, log });
   let draining = false;
   const app = healthServer({ metrics, ready: () => (draining ? "shutting down" : watches.synced() ? undefined : "initial lists not done") });
   const close = async (): Promise<void> => {
     draining = true;
+    // The lease is released only once nothing it guards runs (client-go ReleaseOnCancel's rule).
+    for (const stop of beforeRelease) await stop();
     await elector.stop();
     watches.stop();
     controller.stop();
@@ -151,7 +203,7 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   log.info({ identity, port, leaseNamespace, resyncSeconds: options.resync, recovery: recovery.mode }, "gitops-guard watching");
-  return { port, controller, elector, metrics, close };
+  return { port, controller, elector, metrics, replacements, close };
 }
 
 /** Runs watch until SIGTERM/SIGINT. */

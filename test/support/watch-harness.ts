@@ -31,11 +31,11 @@ export interface TestReplica {
   readonly logs: () => string;
 }
 
-export async function startReplica(options: WatchOptions, engines: Parameters<typeof startWatch>[3] = {}): Promise<TestReplica> {
+export async function startReplica(options: WatchOptions, replacementTime?: Parameters<typeof startWatch>[3]): Promise<TestReplica> {
   const stderr = new PassThrough();
   let logs = "";
   stderr.on("data", (c: Buffer) => (logs += c.toString("utf8")));
-  const watch = await startWatch(options, { stdout: new PassThrough(), stderr, stdin: Readable.from([]), isTTY: false, env: {}, onSignal: () => undefined }, () => Date.now(), engines);
+  const watch = await startWatch(options, { stdout: new PassThrough(), stderr, stdin: Readable.from([]), isTTY: false, env: {}, onSignal: () => undefined }, () => Date.now(), replacementTime);
   return { watch, logs: () => logs };
 }
 

@@ -34,8 +34,9 @@ export function createKubeHttp(kc: KubeConfig): KubeHttp {
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
       if (payload !== undefined) {
         headers["content-type"] = options.contentType ?? "application/json";
-        // Node frames a DELETE body only with a length (no chunking by default): DeleteOptions would be lost.
-        headers["content-length"] = String(Buffer.byteLength(payload));
+        // Node sends a DELETE body neither chunked nor with a length unless told: without this the
+        // API server sees no DeleteOptions (propagationPolicy, preconditions) at all.
+        headers["content-length"] = String(Buffer.byteLength(payload, "utf8"));
       }
       const opts: RequestOptions = { method, hostname: server.hostname, port: server.port || defaultPort, path, headers, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
       await kc.applyToHTTPSOptions(opts);

@@ -29,6 +29,19 @@ function annotationsOf(target: JsonObject): Record<string, string> {
   return annotations as Record<string, string>;
 }
 
+function labelsOf(target: JsonObject): Record<string, string> {
+  const metadata = target["metadata"] as JsonObject;
+  let labels = metadata["labels"];
+  if (!isJsonObject(labels)) {
+    labels = {};
+    metadata["labels"] = labels;
+  }
+  return labels as Record<string, string>;
+}
+
+/** The label `watch` selects marked objects by (gitops-guard.io/replace: orphan-recreate). */
+export const REPLACE_LABEL = MARK_ANNOTATIONS.replace;
+
 const ARGOCD_OPTIONS = ["Replace=true", "Force=true"] as const;
 
 function utf8Length(text: string): number {
@@ -58,6 +71,10 @@ export function markObject(
   subject: { readonly group: string; readonly kind: string },
 ): void {
   const annotations = annotationsOf(target);
+  // orphan-recreate is carried out by `watch`, which finds marked objects by this label (a label
+  // selector watch; annotations cannot be selected on).
+  if (mark.strategy === "orphan-recreate") labelsOf(target)[REPLACE_LABEL] = mark.strategy;
+  else if (Object.hasOwn(labelsOf(target), REPLACE_LABEL)) delete labelsOf(target)[REPLACE_LABEL];
   annotations[MARK_ANNOTATIONS.replace] = mark.strategy;
   annotations[MARK_ANNOTATIONS.fields] = conflicts.map((f) => f.path).join(",");
   annotations[MARK_ANNOTATIONS.digest] = mark.digest;
@@ -99,6 +116,12 @@ export function markDigest(target: JsonObject): string | undefined {
  */
 export function unmarkObject(target: JsonObject): void {
   const annotations = annotationsOf(target);
+  const metadata = target["metadata"];
+  const labels = isJsonObject(metadata) ? metadata["labels"] : undefined;
+  if (isJsonObject(labels) && Object.hasOwn(labels, REPLACE_LABEL)) {
+    delete labels[REPLACE_LABEL];
+    if (Object.keys(labels).length === 0 && isJsonObject(metadata)) delete metadata["labels"];
+  }
   const tool = annotations[TOOL_MARKER_ANNOTATION];
   for (const key of Object.values(MARK_ANNOTATIONS)) delete annotations[key];
   delete annotations[TOOL_MARKER_ANNOTATION];

@@ -3,6 +3,7 @@ import { recoverySchema } from "./recovery-schema.ts";
 import { OWNING_TOOLS } from "../owner/detect-owner.ts";
 import { BUILTIN_RULES } from "../rules/catalogue/builtin-rules.ts";
 import { FEATURE_GATES, isGateName } from "../kube/feature-gates.ts";
+import { DEFAULT_REPLACE_SETTINGS } from "../replace/replace-settings.ts";
 import { isKnownRelease, knownReleases, formatRelease, parseRelease } from "../kube/kube-release.ts";
 
 /**
@@ -197,6 +198,23 @@ const checkSchema = z
   })
   .default({ safeguards: { required: {}, annotation: "gitops-guard.io/safeguards" } });
 
+/**
+ * The replacement engine (`gitops-guard replace`, and `watch` for marked objects): docs/replace.md.
+ * Defaults: DEFAULT_REPLACE_SETTINGS (src/core/replace/replace-settings.ts), where they are justified.
+ */
+const replaceSchema = z
+  .strictObject({
+    /** Seconds the new object has to appear and become healthy before everything is rolled back. Default 600. */
+    timeoutSeconds: z.number().int().min(30).max(24 * 3600).default(DEFAULT_REPLACE_SETTINGS.timeoutSeconds),
+    /** Seconds the old pods keep running after the selector switch, before they are deleted. Default 30. */
+    drainSeconds: z.number().int().min(0).max(3600).default(DEFAULT_REPLACE_SETTINGS.drainSeconds),
+    /** A Job still running: `leave` (not replaced) or `replace` (stopped and started anew). Default leave. */
+    runningJobs: z.enum(["leave", "replace"]).default(DEFAULT_REPLACE_SETTINGS.runningJobs),
+    /** `watch` carries out the replacements the webhook marked orphan-recreate. Default true. */
+    automatic: z.boolean().default(true),
+  })
+  .prefault({});
+
 const policyObjectSchema = z.strictObject({
   /** Schema version of this document. */
   apiVersion: z.literal("gitops-guard.io/v1alpha1"),
@@ -229,6 +247,7 @@ const policyObjectSchema = z.strictObject({
   /** The Kubernetes release and feature gates the catalogue is built for (docs/policy-kubernetes.md). */
   kubernetes: kubernetesSchema,
   check: checkSchema,
+  replace: replaceSchema,
 });
 
 /** `watch.recover` and `recovery.mode` say the same thing; both set and disagreeing is refused. */

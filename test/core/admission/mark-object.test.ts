@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { hasMark, markObject, TOOL_MARKER_ANNOTATION, unmarkObject } from "../../../src/core/admission/mark-object.ts";
+import { hasMark, markObject, REPLACE_LABEL, TOOL_MARKER_ANNOTATION, unmarkObject } from "../../../src/core/admission/mark-object.ts";
 import { changeDigest } from "../../../src/core/decide/decide.ts";
 import type { Mark } from "../../../src/core/decide/decision.ts";
 import {
@@ -70,6 +70,18 @@ describe("markObject", () => {
     const annotations = Object.fromEntries(metaMap(target, "annotations"));
     assert.equal(annotations[MARK_ANNOTATIONS.replace], "orphan-recreate");
     for (const key of [FLUX_FORCE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION, TOOL_MARKER_ANNOTATION]) assert.equal(annotations[key], undefined, key);
+  });
+
+  it("labels an orphan-recreate mark gitops-guard.io/replace so watch finds it by label selector; a recreate mark or an unmark takes the label away", () => {
+    const findings = conflicts(SELECTOR);
+    const target = object(SELECTOR);
+    markObject(target, mark(undefined, findings, "orphan-recreate"), findings, DEPLOYMENT);
+    assert.equal(metaMap(target, "labels").get(REPLACE_LABEL), "orphan-recreate");
+    markObject(target, mark(undefined, findings, "recreate"), findings, DEPLOYMENT);
+    assert.equal(metaMap(target, "labels").has(REPLACE_LABEL), false);
+    markObject(target, mark(undefined, findings, "orphan-recreate"), findings, DEPLOYMENT);
+    unmarkObject(target);
+    assert.equal(metaMap(target, "labels").has(REPLACE_LABEL), false);
   });
 
   it("creates metadata and annotations when the object has none, and keeps other annotations", () => {

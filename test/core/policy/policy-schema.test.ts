@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
@@ -61,9 +62,17 @@ describe("policy schema", () => {
       recovery: { neverNamespaces: ["kube-system"], maxAttempts: 3, backoffSeconds: 60, backoffFactor: 2, maxBackoffSeconds: 900, healthTimeoutSeconds: 300, helmControllerUnlocks: true, argocdLiveSyncOptions: false, rules: [] },
       kubernetes: { featureGates: {} },
       check: { safeguards: { required: {}, annotation: "gitops-guard.io/safeguards" } },
+      replace: { timeoutSeconds: 600, drainSeconds: 30, runningJobs: "leave", automatic: true },
     });
     const override = policySchema.parse({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", overrides: [{ action: "deny" }] }).overrides[0];
     assert.deepEqual(override, { match: { kinds: [], namespaces: [], labels: {}, owners: [] }, action: "deny", strategy: "recreate", acceptDataLoss: false });
+  });
+
+  it("refuses replace settings out of range, naming the key", () => {
+    for (const replace of [{ timeoutSeconds: 10 }, { drainSeconds: -1 }, { runningJobs: "kill" }, { timeout: 600 }] as JsonObject[]) {
+      const result = parsePolicy({ apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy", replace });
+      assert.equal(result.ok, false, JSON.stringify(replace));
+    }
   });
 
   it("gives every parse its own default sections (no shared object between two policies)", () => {

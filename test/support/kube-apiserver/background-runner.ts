@@ -4,6 +4,11 @@ export interface BackgroundRunner {
   runLater(task: () => Promise<void> | void): void;
   /** Cancels every task not yet started (server stop). */
   cancelAll(): void;
+  /**
+   * Resolves once no task is waiting or running, including tasks the running ones scheduled
+   * (the simulated controllers' driver waits on it to reach a fixed point within one tick).
+   */
+  idle(): Promise<void>;
 }
 
 /**
@@ -13,17 +18,36 @@ export interface BackgroundRunner {
  */
 export function createBackgroundRunner(delayMs = 0): BackgroundRunner {
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  let running = 0;
+  let waiters: (() => void)[] = [];
+  const settle = (): void => {
+    if (timers.size > 0 || running > 0) return;
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
   return {
     runLater(task) {
       const timer = setTimeout(() => {
         timers.delete(timer);
-        Promise.resolve().then(task).catch(() => undefined);
+        running += 1;
+        Promise.resolve().then(task).catch(() => undefined).finally(() => {
+          running -= 1;
+          settle();
+        });
       }, delayMs);
       timers.add(timer);
     },
     cancelAll() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      settle();
+    },
+    idle() {
+      return new Promise((resolve) => {
+        waiters.push(resolve);
+        settle();
+      });
     },
   };
 }

@@ -3,15 +3,18 @@ import type { ApiContext } from "./api-context.ts";
 import { collectAfterDelete } from "./garbage-collector.ts";
 import { kubeTimestamp, metadataOf, metaString, pendingFinalizers } from "./object-metadata.ts";
 import { groupResource, type ResourceType } from "./resource-type.ts";
+import { podGracePeriodSeconds } from "./pod-grace-period.ts";
 import { conflict, notFound } from "./status-error.ts";
 
 export type PropagationPolicy = "Foreground" | "Background" | "Orphan";
 
 /** DeleteOptions fields the simulator honours (from the query or a DeleteOptions body). */
 export interface DeleteOptions {
-  /** Default "Background", as for every apps/v1, batch/v1 and core resource. */
+  /** Default "Background" (apps/v1, core), "Orphan" for batch/v1 Jobs (their registry's default). */
   readonly propagationPolicy?: PropagationPolicy;
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  /** Pods only (see podGracePeriodSeconds); other kinds are deleted at once, as their strategies do. */
+  readonly gracePeriodSeconds?: number;
   readonly dryRun: boolean;
 }
 
@@ -30,8 +33,10 @@ const POLICY_FINALIZER: Partial<Record<PropagationPolicy, string>> = { Foregroun
  * (no finalizers) or marked with deletionTimestamp, deletionGracePeriodSeconds 0, the policy's
  * finalizer, generation + 1 (and a Namespace's phase Terminating) to wait for finalizers. The
  * garbage collector then deletes dependents (Background, Foreground) or clears their owner
- * references (Orphan), in the background. Graceful pod termination is not simulated: grace periods
- * are treated as 0.
+ * references (Orphan), in the background. A pod with a grace period (podGracePeriodSeconds) is
+ * only marked: deletionTimestamp = now + grace, deletionGracePeriodSeconds = grace; it stays until
+ * a DELETE with a shorter grace (the kubelet's gracePeriodSeconds=0 once its containers stopped)
+ * removes it. Other kinds have no graceful deletion.
  */
 export async function deleteObject(ctx: ApiContext, resource: ResourceType, namespace: string, name: string, options: DeleteOptions): Promise<DeleteResult> {
   const stored = ctx.store.get(resource.storageKey, namespace, name);
@@ -47,9 +52,13 @@ export async function deleteObject(ctx: ApiContext, resource: ResourceType, name
   }
   await ctx.hooks.validateAndNotify({ operation: "DELETE", resource, subresource: "", namespace, name, object: undefined, oldObject: current, dryRun: options.dryRun });
   if (options.dryRun) return { object: current, finished: true };
-  const policy = options.propagationPolicy ?? "Background";
-  if (metaString(current, "deletionTimestamp") !== "") return { object: current, finished: false };
+  // batch/v1 Jobs orphan their pods when no policy is given (jobStrategy.DefaultGarbageCollectionPolicy,
+  // kept for backward compatibility; kubectl sends Background explicitly); everything else deletes them.
+  const policy = options.propagationPolicy ?? (resource.storageKey === "jobs.batch" ? "Orphan" : "Background");
+  const grace = resource.storageKey === "pods" ? podGracePeriodSeconds(current, options.gracePeriodSeconds) : 0;
+  if (metaString(current, "deletionTimestamp") !== "") return shortenGrace(ctx, resource, current, grace);
   const extra = POLICY_FINALIZER[policy];
+  if (grace > 0) return markGraceful(ctx, resource, current, { grace, finalizer: extra });
   if (pendingFinalizers(current).length === 0 && extra === undefined) {
     const change = ctx.store.write(resource.storageKey, namespace, name, undefined)!;
     collectAfterDelete(ctx, resource, change.object, policy, deleteObject);
@@ -66,4 +75,42 @@ export async function deleteObject(ctx: ApiContext, resource: ResourceType, name
   const change = ctx.store.write(resource.storageKey, namespace, name, resource.toStorage(marked))!;
   collectAfterDelete(ctx, resource, change.object, policy, deleteObject);
   return { object: resource.fromStorage(change.object), finished: false };
+}
+
+function commitMarked(ctx: ApiContext, resource: ResourceType, marked: JsonObject): DeleteResult {
+  const change = ctx.store.write(resource.storageKey, metaString(marked, "namespace"), metaString(marked, "name"), resource.toStorage(marked))!;
+  return { object: resource.fromStorage(change.object), finished: false };
+}
+
+/** The first DELETE of a pod with a grace period: marked, left for its kubelet to finish. */
+function markGraceful(ctx: ApiContext, resource: ResourceType, current: JsonObject, how: { grace: number; finalizer: string | undefined }): DeleteResult {
+  const marked = structuredClone(current);
+  const meta = metadataOf(marked);
+  meta["deletionTimestamp"] = kubeTimestamp(new Date(ctx.now().getTime() + how.grace * 1000));
+  meta["deletionGracePeriodSeconds"] = how.grace;
+  const finalizers = Array.isArray(meta["finalizers"]) ? meta["finalizers"] : [];
+  if (how.finalizer !== undefined && !finalizers.includes(how.finalizer)) meta["finalizers"] = [...finalizers, how.finalizer];
+  const result = commitMarked(ctx, resource, marked);
+  collectAfterDelete(ctx, resource, result.object, "Background", deleteObject);
+  return result;
+}
+
+/**
+ * A DELETE of an object already being deleted: only a pod's grace period can shrink (the generic
+ * store's BeforeDelete "shorten the grace period"); 0 with no finalizers removes it now.
+ */
+function shortenGrace(ctx: ApiContext, resource: ResourceType, current: JsonObject, grace: number): DeleteResult {
+  const meta = metadataOf(structuredClone(current));
+  const pending = meta["deletionGracePeriodSeconds"];
+  if (resource.storageKey !== "pods" || typeof pending !== "number" || grace >= pending) return { object: current, finished: false };
+  if (grace === 0 && pendingFinalizers(current).length === 0) {
+    const change = ctx.store.write(resource.storageKey, metaString(current, "namespace"), metaString(current, "name"), undefined)!;
+    collectAfterDelete(ctx, resource, change.object, "Background", deleteObject);
+    return { object: resource.fromStorage(change.object), finished: true };
+  }
+  const marked = structuredClone(current);
+  const markedMeta = metadataOf(marked);
+  markedMeta["deletionTimestamp"] = kubeTimestamp(new Date(ctx.now().getTime() + grace * 1000));
+  markedMeta["deletionGracePeriodSeconds"] = grace;
+  return commitMarked(ctx, resource, marked);
 }

@@ -5,7 +5,7 @@ import type { ResourceType } from "./resource-type.ts";
 
 /** Deletes one object through the API path (so admission and listeners see it). */
 export type RemoveObject = (ctx: ApiContext, resource: ResourceType, namespace: string, name: string,
-  options: { propagationPolicy: "Background"; dryRun: false }) => Promise<unknown>;
+  options: { propagationPolicy: "Background" | "Foreground"; dryRun: false }) => Promise<unknown>;
 
 interface Located {
   readonly resource: ResourceType;
@@ -30,6 +30,14 @@ function ownerUids(obj: JsonObject): string[] {
 
 function dependentsOf(ctx: ApiContext, uid: string): Located[] {
   return everyStoredObject(ctx).filter(({ object }) => ownerUids(object).includes(uid));
+}
+
+/** Dependents whose reference to `uid` has blockOwnerDeletion: true (the ones foreground deletion waits for). */
+function blockingDependentsOf(ctx: ApiContext, uid: string): Located[] {
+  return everyStoredObject(ctx).filter(({ object }) => {
+    const refs = metadataOf(structuredClone(object))["ownerReferences"];
+    return Array.isArray(refs) && refs.some((r) => isJsonObject(r) && r["uid"] === uid && r["blockOwnerDeletion"] === true);
+  });
 }
 
 function existingUids(ctx: ApiContext): Set<string> {
@@ -59,6 +67,34 @@ function reread(ctx: ApiContext, resource: ResourceType, obj: JsonObject): JsonO
   return ctx.store.get(resource.storageKey, metaString(obj, "namespace"), metaString(obj, "name"));
 }
 
+/**
+ * Foreground deletion of the dependents: the GC's attemptToDeleteItem deletes a dependent whose
+ * owner waits for it in the foreground too when it has dependents of its own (so a Deployment
+ * waits for its ReplicaSets, which wait for their pods), else in the background.
+ */
+async function deleteDependentsInForeground(ctx: ApiContext, uid: string, remove: RemoveObject): Promise<void> {
+  for (const { resource, object } of dependentsOf(ctx, uid)) {
+    if (metaString(object, "deletionTimestamp") !== "") continue;
+    const policy = dependentsOf(ctx, metaString(object, "uid")).length > 0 ? "Foreground" : "Background";
+    await remove(ctx, resource, metaString(object, "namespace"), metaString(object, "name"), { propagationPolicy: policy, dryRun: false })
+      .catch(() => undefined);
+  }
+}
+
+/**
+ * processDeletingDependentsItem: an owner deleted in the foreground keeps its "foregroundDeletion"
+ * finalizer while a dependent that blocks it (blockOwnerDeletion: true) still exists, even one
+ * being deleted (a pod in its grace period). Re-run when a dependent goes; an owner that goes
+ * then frees its own owners in turn.
+ */
+function finishForeground(ctx: ApiContext, uid: string): void {
+  const owner = everyStoredObject(ctx).find(({ object }) => metaString(object, "uid") === uid);
+  if (!owner || !pendingFinalizers(owner.object).includes("foregroundDeletion")) return;
+  if (blockingDependentsOf(ctx, uid).length > 0) return;
+  dropFinalizer(ctx, owner.resource, owner.object, "foregroundDeletion");
+  if (reread(ctx, owner.resource, owner.object) === undefined) for (const next of ownerUids(owner.object)) finishForeground(ctx, next);
+}
+
 async function finalizeNamespace(ctx: ApiContext, namespaceName: string, remove: RemoveObject): Promise<void> {
   const ns = ctx.store.get("namespaces", "", namespaceName);
   if (!ns || metaString(ns, "deletionTimestamp") === "") return;
@@ -72,7 +108,9 @@ async function finalizeNamespace(ctx: ApiContext, namespaceName: string, remove:
  * The garbage collector's and namespace controller's reaction to a delete, run in the background
  * (kube-controller-manager does this asynchronously, so clients must wait for it):
  * - gone with Background: dependents (ownerReferences to its uid) with no other live owner are deleted;
- * - marked with "foregroundDeletion": dependents are deleted, then the finalizer is removed;
+ * - marked with "foregroundDeletion": dependents are deleted (in the foreground when they own
+ *   objects themselves), and the finalizer is removed once no dependent with blockOwnerDeletion
+ *   is left (re-checked whenever a dependent goes);
  * - marked with "orphan": dependents lose the owner reference, then the finalizer is removed;
  * - a Namespace marked for deletion: everything in it is deleted, then its "kubernetes" finalizer
  *   is removed (re-checked whenever an object in a terminating namespace goes away).
@@ -84,6 +122,7 @@ export function collectAfterDelete(ctx: ApiContext, resource: ResourceType, obje
   const gone = metaString(object, "deletionTimestamp") === "" || reread(ctx, resource, object) === undefined;
   ctx.background.runLater(async () => {
     if (gone) {
+      for (const owner of ownerUids(object)) finishForeground(ctx, owner);
       const live = existingUids(ctx);
       const orphans = dependentsOf(ctx, uid).filter(({ object: d }) => !ownerUids(d).some((u) => u !== uid && live.has(u)));
       if (policy !== "Orphan") await removeAll(ctx, orphans, remove);
@@ -93,9 +132,8 @@ export function collectAfterDelete(ctx: ApiContext, resource: ResourceType, obje
     }
     const finalizers = pendingFinalizers(object);
     if (finalizers.includes("foregroundDeletion")) {
-      await removeAll(ctx, dependentsOf(ctx, uid), remove);
-      const latest = reread(ctx, resource, object);
-      if (latest) dropFinalizer(ctx, resource, latest, "foregroundDeletion");
+      await deleteDependentsInForeground(ctx, uid, remove);
+      finishForeground(ctx, uid);
     }
     if (finalizers.includes("orphan")) {
       for (const dep of dependentsOf(ctx, uid)) {

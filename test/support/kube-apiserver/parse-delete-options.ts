@@ -10,7 +10,7 @@ function isPolicy(value: unknown): value is PropagationPolicy {
 }
 
 /**
- * DeleteOptions from the query (propagationPolicy, orphanDependents, dryRun) and the optional
+ * DeleteOptions from the query (propagationPolicy, orphanDependents, gracePeriodSeconds, dryRun) and the optional
  * JSON body (a DeleteOptions object; the query wins where both are set). orphanDependents=true is
  * the deprecated spelling of Orphan. An unknown policy is 422, as ValidateDeleteOptions answers.
  */
@@ -29,10 +29,14 @@ export function parseDeleteOptions(query: URLSearchParams, bodyText: string): De
   if (raw !== undefined && !isPolicy(raw)) {
     throw invalid("meta.k8s.io", "DeleteOptions", "", [{ type: "FieldValueNotSupported", field: "propagationPolicy", value: String(raw), detail: `supported values: "Foreground", "Background", "Orphan"` }]);
   }
+  const graceText = query.get("gracePeriodSeconds") ?? (typeof body["gracePeriodSeconds"] === "number" ? String(body["gracePeriodSeconds"]) : undefined);
+  const gracePeriodSeconds = graceText === undefined ? undefined : Number(graceText);
+  if (gracePeriodSeconds !== undefined && !Number.isInteger(gracePeriodSeconds)) throw badRequest(`gracePeriodSeconds: invalid value ${JSON.stringify(graceText)}`);
   const pre = isJsonObject(body["preconditions"]) ? body["preconditions"] : {};
   const bodyDryRun = Array.isArray(body["dryRun"]) ? body["dryRun"] : [];
   return {
     ...(raw !== undefined ? { propagationPolicy: raw } : {}),
+    ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
     preconditions: {
       ...(typeof pre["uid"] === "string" ? { uid: pre["uid"] } : {}),
       ...(typeof pre["resourceVersion"] === "string" ? { resourceVersion: pre["resourceVersion"] } : {}),

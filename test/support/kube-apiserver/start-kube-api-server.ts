@@ -29,7 +29,7 @@ export interface KubeApiServerOptions {
   readonly controllerDelayMs?: number;
   /** Namespaces that exist at start. Default: default, kube-system, kube-public, kube-node-lease. */
   readonly namespaces?: readonly string[];
-  /** Clock for timestamps. Default: () => new Date(). */
+  /** Clock for object timestamps (not the serving certificate, which uses the wall clock). Default: () => new Date(). */
   readonly now?: () => Date;
   /** gitVersion answered on /version. Default "v1.33.0". */
   readonly kubernetesVersion?: string;
@@ -49,6 +49,12 @@ export interface SimulatedApiServer {
   readonly kubeconfigYaml: string;
   /** Direct storage access for setup and assertions. */
   readonly store: StoreAccess;
+  /**
+   * The in-process API (registry, store, write hooks, background runner): simulated controllers
+   * (test/support/kube-controllers) write through createObject/updateObject/deleteObject with it,
+   * so admission, validation, watches and the garbage collector see their writes.
+   */
+  readonly context: ApiContext;
   /** Every request received, oldest first (method, path, query, content type, status). */
   readonly requests: readonly LoggedRequest[];
   /** Changes the gitVersion /version answers (a control-plane upgrade). */
@@ -117,7 +123,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     access.put({ apiVersion: "v1", kind: "Namespace", metadata: { name }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
   }
 
-  const cert = await generateServingCert(now());
+  // TLS clients check validity against the wall clock, not the simulated one (`now` may be a
+  // simulated clock far from today), so the certificate is always issued for real time.
+  const cert = await generateServingCert(new Date());
   const requests: LoggedRequest[] = [];
   let port = 0;
   const server = createServer({ key: cert.keyPem, cert: cert.certPem });
@@ -148,7 +156,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   };
 
   return {
-    url, caPem: cert.caPem, token, kubeconfigPath, kubeconfigYaml: yaml, store: access, requests,
+    url, caPem: cert.caPem, token, kubeconfigPath, kubeconfigYaml: yaml, store: access, context: ctx, requests,
     setKubernetesVersion(gitVersion) {
       kubernetesVersion = gitVersion;
     },

@@ -28,7 +28,7 @@ const MAX_ATTEMPTS = 5;
  * stored one; server-owned fields and (per subresource) spec or status kept; generation bumped on spec
  * change; admission, validation and listeners; retried when the stored object changed meanwhile.
  * A no-op update stores nothing (no new resourceVersion, no watch event). Removing the last
- * finalizer of a deleting object deletes it. Returns the stored object in the served form.
+ * finalizer of a deleting object (with no grace period pending) deletes it. Returns the stored object in the served form.
  */
 export async function updateObject(ctx: ApiContext, target: UpdateTarget, change: (current: JsonObject) => JsonObject, dryRun: boolean): Promise<JsonObject> {
   const { resource, namespace, name, subresource } = target;
@@ -56,7 +56,10 @@ export async function updateObject(ctx: ApiContext, target: UpdateTarget, change
       throw conflict(groupResource(resource), name);
     }
     if (isNoOpUpdate(current, object) || dryRun) return object;
-    const finished = metaString(object, "deletionTimestamp") !== "" && pendingFinalizers(object).length === 0;
+    // Store.ShouldDeleteDuringUpdate: no finalizers left and no grace period pending (a pod in
+    // graceful termination stays until its kubelet deletes it).
+    const grace = metadataOf(structuredClone(current))["deletionGracePeriodSeconds"];
+    const finished = metaString(object, "deletionTimestamp") !== "" && pendingFinalizers(object).length === 0 && (grace === undefined || grace === 0);
     const committed = ctx.store.write(resource.storageKey, namespace, name, finished ? undefined : resource.toStorage(object))!;
     if (finished) collectAfterDelete(ctx, resource, committed.object, "Background", deleteObject);
     return resource.fromStorage(committed.object);
