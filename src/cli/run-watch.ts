@@ -96,7 +96,7 @@ const REAL_TIME: ReplacementTime = { now: () => Date.now(), sleep: (ms) => new P
  */
 function startReplacements(d: {
   kc: KubeConfig; http: ReturnType<typeof createKubeHttp>; log: Logger; records: RecordWriter | undefined; notifier: Notifier | undefined; identity: string;
-  metrics: WatchMetrics; elector: LeaseElector; leaseNamespace: string; options: WatchOptions; settings: ReplaceSettings & { readonly automatic: boolean }; time: ReplacementTime | undefined;
+  metrics: WatchMetrics; elector: LeaseElector; leaseNamespace: string; options: WatchOptions; settings: ReplaceSettings & { readonly automatic: boolean }; time: ReplacementTime | undefined; claims: ReadonlySet<string>;
   hooks: { onLeading: (() => void)[]; onLosing: (() => void)[]; beforeRelease: (() => Promise<void>)[] };
 }): ReplacementRunner | undefined {
   if (!d.settings.automatic) return undefined;
@@ -111,6 +111,7 @@ function startReplacements(d: {
     now: time.now, sleep: time.sleep,
     ...(time.pollMs === undefined ? {} : { pollMs: time.pollMs }),
     resyncMs: d.options.resync * 1000,
+    claimed: (key) => d.claims.has(key),
   });
   d.hooks.onLeading.push(() => runner.tookOver());
   d.hooks.onLosing.push(() => runner.lostLeadership());
@@ -165,6 +166,8 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
     onError: (message) => log.warn({ error: message }, "leader election"),
   });
   const recovery = recoveryPolicy(policy, options.recovery);
+  // Workloads recovery is replacing now: the replacement runner leaves their journals to it.
+  const claims = new Set<string>();
   const controller = createReconciliationController({
     state: createWatchState({ thresholds, runbook: options.runbook }),
     http, records, metrics, log, notifier, identity, now: clock,
@@ -172,12 +175,12 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
     resyncMs: options.resync * 1000,
     ...recovererOption({
       http, log, records, metrics, identity, now: clock, policy: recovery, isLeader: () => elector.isLeader(),
-      replacement: replacementEnginePort({ http, journalNamespace: leaseNamespace, identity, settings: policy.replace, time: replacementTime ?? REAL_TIME }),
+      replacement: replacementEnginePort({ http, journalNamespace: leaseNamespace, identity, settings: policy.replace, time: replacementTime ?? REAL_TIME, claims }),
     }),
   });
   onLeading.push(() => void controller.tookOver());
   const beforeRelease: (() => Promise<void>)[] = [];
-  const replacements = startReplacements({ kc, http, log, records, notifier, identity, metrics, elector, leaseNamespace, options, settings: policy.replace, time: replacementTime, hooks: { onLeading, onLosing, beforeRelease } });
+  const replacements = startReplacements({ kc, http, log, records, notifier, identity, metrics, elector, leaseNamespace, options, settings: policy.replace, time: replacementTime, claims, hooks: { onLeading, onLosing, beforeRelease } });
   const watches = watchKinds(kc, { options, http, controller, metrics, log });
   let draining = false;
   const app = healthServer({ metrics, ready: () => (draining ? "shutting down" : watches.synced() ? undefined : "initial lists not done") });

@@ -7,6 +7,7 @@ import { decideRecovery, settleValidation, type RecoveryDecision, type RecoveryI
 import { describeSteps, formatTarget, JOURNAL_ANNOTATION, readJournal, withTried, writeJournal, type Journal, type JournalStep, type Target } from "../../core/recovery/journal.ts";
 import type { RecoveryPolicy } from "../../core/recovery/recovery-policy.ts";
 import { validateRecovery, type TouchedObject } from "../../core/recovery/validate-recovery.ts";
+import { desiredWorkload } from "../../core/recovery/desired-selector.ts";
 import type { Announcement } from "../../core/watch/announcement.ts";
 import { messageOf } from "../../errors.ts";
 import { statusMessage, type KubeHttp, type KubeResponse } from "../kube/kube-http.ts";
@@ -140,12 +141,24 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
     return uid;
   }
 
+  /** The live workload with the refused selector: what the engine creates (desired-selector.ts). */
+  async function desiredFor(path: string, selector: Readonly<Record<string, string>>): Promise<JsonObject | undefined> {
+    const r = await request("GET", path);
+    return r.status === 200 && isJsonObject(r.body) ? desiredWorkload(r.body, selector) : undefined;
+  }
+
   async function orphanRecreate(subject: SubjectRef, journal: Journal, index: number, target: Target, save: (j: Journal) => Promise<void>): Promise<string> {
     const engine = deps.replacement;
     if (engine === undefined) throw new Error("no replacement engine given to watch");
     const uid = await pinUid(journal, index, mustPath(target), save);
     if (uid === undefined) throw new Error(`${formatTarget(target)} not found`);
-    const outcome = await engine.orphanRecreate({ target, apiVersion: targetApiVersion(target.kind) ?? "", uid, owner: subject, token: journal.token, reason: `${journal.cause} conflict on ${subject.kind}/${subject.namespace}/${subject.name}` });
+    const step = journal.steps[index];
+    const selector = step?.op === "orphan-recreate" ? step.selector : undefined;
+    const desired = selector === undefined ? undefined : await desiredFor(mustPath(target), selector);
+    const outcome = await engine.orphanRecreate({
+      target, apiVersion: targetApiVersion(target.kind) ?? "", uid, owner: subject, token: journal.token,
+      reason: `${journal.cause} conflict on ${subject.kind}/${subject.namespace}/${subject.name}`, ...(desired === undefined ? {} : { desired }),
+    });
     if (outcome.type === "failed") throw new Error(`orphan-recreate ${formatTarget(target)}: ${outcome.message}`);
     return uid;
   }

@@ -1,5 +1,5 @@
 import type { ReplaceSettings } from "../../core/replace/replace-settings.ts";
-import type { ReplaceRef } from "../../core/replace/replace-ref.ts";
+import { refKey, type ReplaceRef } from "../../core/replace/replace-ref.ts";
 import { messageOf } from "../../errors.ts";
 import type { KubeHttp } from "../kube/kube-http.ts";
 import { runReplacement, type ReplacementOutcome as EngineOutcome } from "../replace/run-replacement.ts";
@@ -12,6 +12,8 @@ export interface EnginePortDeps {
   readonly identity: string;
   readonly settings: ReplaceSettings;
   readonly time: { readonly now: () => number; readonly sleep: (ms: number) => Promise<void>; readonly pollMs?: number };
+  /** Targets being replaced through this port now (refKey): watch's replacement runner leaves them alone. */
+  readonly claims: Set<string>;
 }
 
 function outcomeOf(o: EngineOutcome): ReplacementOutcome {
@@ -46,10 +48,16 @@ export function replacementEnginePort(deps: EnginePortDeps): ReplacementPort {
   });
   return {
     async orphanRecreate(request) {
+      const target = refOf(request);
+      const key = refKey(target);
+      deps.claims.add(key);
       try {
-        return outcomeOf(await runReplacement({ target: refOf(request), strategy: "orphan-recreate", settings: deps.settings }, "auto", engineDeps));
+        const desired = request.desired === undefined ? {} : { desired: request.desired };
+        return outcomeOf(await runReplacement({ target, strategy: "orphan-recreate", settings: deps.settings, ...desired }, "auto", engineDeps));
       } catch (err) {
         return { type: "failed", message: messageOf(err) };
+      } finally {
+        deps.claims.delete(key);
       }
     },
     async rollback(request) {

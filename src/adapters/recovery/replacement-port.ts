@@ -1,4 +1,5 @@
 import type { SubjectRef } from "../../core/assess/object-ref.ts";
+import type { JsonObject } from "../../core/k8s/json.ts";
 import type { Target } from "../../core/recovery/journal.ts";
 
 /** What the replacement engine answers. */
@@ -15,6 +16,8 @@ export interface OrphanRecreateRequest {
   readonly owner: SubjectRef;
   readonly token: string;
   readonly reason: string;
+  /** The new object when recovery knows it (a selector change); absent: the owner re-creates it as Git has it. */
+  readonly desired?: JsonObject;
 }
 
 /**

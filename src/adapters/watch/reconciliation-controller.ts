@@ -126,8 +126,11 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
     sourceRevision: (owner) => sourceRevisionOf(owner, objects),
   });
 
+  /** Event names are `<object>.<ms in hex>`: two announcements in one millisecond (a simulated clock, recovery right after a state change) get distinct ones. */
+  let lastStamp = 0;
   function announceEvent(a: Assessment, n: Announcement, time: Date): void {
-    void postEvent(deps.http, a.object, { type: n.type, reason: n.reason, message: n.message, now: time }).then((failed) => {
+    lastStamp = Math.max(time.getTime(), lastStamp + 1);
+    void postEvent(deps.http, a.object, { type: n.type, reason: n.reason, message: n.message, now: new Date(lastStamp) }).then((failed) => {
       if (failed) deps.log.warn({ reconciliation: `${a.object.kind}/${a.object.namespace}/${a.object.name}`, reason: n.reason, error: failed }, "could not record the event");
     });
   }

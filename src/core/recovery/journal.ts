@@ -31,7 +31,11 @@ const stepSchema = z.discriminatedUnion("op", [
   z.strictObject({ op: z.literal("mark-force"), target: targetSchema, done: z.boolean() }),
   z.strictObject({ op: z.literal("argo-replace"), target: targetSchema, done: z.boolean() }),
   z.strictObject({ op: z.literal("orphan-delete"), target: targetSchema, done: z.boolean(), uid: z.string().max(64).optional() }),
-  z.strictObject({ op: z.literal("orphan-recreate"), target: targetSchema, done: z.boolean(), uid: z.string().max(64).optional() }),
+  z.strictObject({
+    op: z.literal("orphan-recreate"), target: targetSchema, done: z.boolean(), uid: z.string().max(64).optional(),
+    /** The new selector's matchLabels, read from the refused change (desired-selector.ts); absent: the selector stays. */
+    selector: z.record(z.string().max(317), z.string().max(63)).refine((m) => Object.keys(m).length <= 32, "at most 32 labels").optional(),
+  }),
   z.strictObject({ op: z.literal("request-reconcile"), reset: z.boolean(), force: z.boolean(), done: z.boolean() }),
   z.strictObject({ op: z.literal("argo-sync"), done: z.boolean() }),
 ]);

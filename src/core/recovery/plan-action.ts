@@ -2,6 +2,7 @@ import type { Assessment } from "../assess/assessment.ts";
 import type { Reconcilable } from "../assess/reconcilable.ts";
 import type { ActionType, JournalStep, Target } from "./journal.ts";
 import type { RecoveryPolicy } from "./recovery-policy.ts";
+import { desiredSelector } from "./desired-selector.ts";
 
 /** Kinds that hold data: never recreated automatically (DESIGN "Replace-strategy resources" 4). */
 export const DATA_BEARING_KINDS: ReadonlySet<string> = new Set(["PersistentVolumeClaim", "PersistentVolume", "Namespace", "CustomResourceDefinition"]);
@@ -64,9 +65,16 @@ function immutablePlan(owner: Reconcilable, a: Assessment, policy: RecoveryPolic
       const cmds = workloads.map((t) => `gitops-guard replace ${t.kind.toLowerCase()}/${t.name}${t.namespace === null ? "" : ` -n ${t.namespace}`}`).join("; ");
       return recommendOnly(`workloads are recreated by orphan-recreate so their pods keep serving, and the replacement engine is not available to watch: run ${cmds}`);
     }
+    // A selector change must tell the engine the new selector (it verifies adoption otherwise, and
+    // nothing would be adopted); the refused value is in the error. Without it: a person decides.
+    const selectorChange = a.fields.some((f) => f === "spec.selector" || f.startsWith("spec.selector."));
+    const selector = selectorChange ? desiredSelector(a.message) : undefined;
+    if (workloads.length > 0 && selectorChange && (selector === undefined || workloads.length > 1)) {
+      return recommendOnly("the new selector cannot be read from the error (matchExpressions, or several workloads): run gitops-guard replace with the desired manifest");
+    }
     const list: JournalStep[] = [
       ...others.map((target): JournalStep => ({ op: "mark-force", target, done: false })),
-      ...workloads.map((target): JournalStep => ({ op: "orphan-recreate", target, done: false })),
+      ...workloads.map((target): JournalStep => ({ op: "orphan-recreate", target, done: false, ...(selector === undefined ? {} : { selector }) })),
       { op: "request-reconcile", reset: false, force: false, done: false },
     ];
     return steps(workloads.length > 0 ? "orphan-recreate" : "flux-recreate", list, workloads.length > 0 ? "orphan-recreate the workloads, mark the rest for Flux's recreate, request a reconcile" : "mark for Flux's recreate (kustomize.toolkit.fluxcd.io/force: enabled on the live object), request a reconcile");
