@@ -42,6 +42,29 @@ function stalledReason(owner: Reconcilable): string | undefined {
   return stalled?.status === "True" ? stalled.reason : undefined;
 }
 
+/** Flux-owned: workloads by orphan-recreate (the engine), everything else by Flux's own recreate (the force marker). */
+function fluxPlan(targets: readonly Target[], a: Assessment, replacementAvailable: boolean): Plan {
+  const workloads = targets.filter((t) => WORKLOAD_KINDS.has(t.kind));
+  const others = targets.filter((t) => !WORKLOAD_KINDS.has(t.kind));
+  if (workloads.length > 0 && !replacementAvailable) {
+    const cmds = workloads.map((t) => `gitops-guard replace ${t.kind.toLowerCase()}/${t.name}${t.namespace === null ? "" : ` -n ${t.namespace}`}`).join("; ");
+    return recommendOnly(`workloads are recreated by orphan-recreate so their pods keep serving, and the replacement engine is not available to watch: run ${cmds}`);
+  }
+  // A selector change must tell the engine the new selector (it verifies adoption otherwise, and
+  // nothing would be adopted); the refused value is in the error. Without it: a person decides.
+  const selectorChange = a.fields.some((f) => f === "spec.selector" || f.startsWith("spec.selector."));
+  const selector = selectorChange ? desiredSelector(a.message) : undefined;
+  if (workloads.length > 0 && selectorChange && (selector === undefined || workloads.length > 1)) {
+    return recommendOnly("the new selector cannot be read from the error (matchExpressions, or several workloads): run gitops-guard replace with the desired manifest");
+  }
+  const list: JournalStep[] = [
+    ...others.map((target): JournalStep => ({ op: "mark-force", target, done: false })),
+    ...workloads.map((target): JournalStep => ({ op: "orphan-recreate", target, done: false, ...(selector === undefined ? {} : { selector }) })),
+    { op: "request-reconcile", reset: false, force: false, done: false },
+  ];
+  return steps(workloads.length > 0 ? "orphan-recreate" : "flux-recreate", list, workloads.length > 0 ? "orphan-recreate the workloads, mark the rest for Flux's recreate, request a reconcile" : "mark for Flux's recreate (kustomize.toolkit.fluxcd.io/force: enabled on the live object), request a reconcile");
+}
+
 /**
  * Immutable conflict named by a diagnosis (watch-recovery.md §2, §6; DESIGN facts 4): Flux
  * objects of `recreate` kinds get Flux's force marker on the live object and a requestedAt on
@@ -58,27 +81,7 @@ function immutablePlan(owner: Reconcilable, a: Assessment, policy: RecoveryPolic
   if (data.length > 0) {
     return { type: "escalate", reason: `${data.map((t) => t.kind).join(", ")} holds data and is never recreated automatically: migrate it (new object beside it, copy or snapshot the data first). Runbook: ${RUNBOOKS.dataBearing}` };
   }
-  if (owner.kind === "Kustomization") {
-    const workloads = targets.filter((t) => WORKLOAD_KINDS.has(t.kind));
-    const others = targets.filter((t) => !WORKLOAD_KINDS.has(t.kind));
-    if (workloads.length > 0 && !replacementAvailable) {
-      const cmds = workloads.map((t) => `gitops-guard replace ${t.kind.toLowerCase()}/${t.name}${t.namespace === null ? "" : ` -n ${t.namespace}`}`).join("; ");
-      return recommendOnly(`workloads are recreated by orphan-recreate so their pods keep serving, and the replacement engine is not available to watch: run ${cmds}`);
-    }
-    // A selector change must tell the engine the new selector (it verifies adoption otherwise, and
-    // nothing would be adopted); the refused value is in the error. Without it: a person decides.
-    const selectorChange = a.fields.some((f) => f === "spec.selector" || f.startsWith("spec.selector."));
-    const selector = selectorChange ? desiredSelector(a.message) : undefined;
-    if (workloads.length > 0 && selectorChange && (selector === undefined || workloads.length > 1)) {
-      return recommendOnly("the new selector cannot be read from the error (matchExpressions, or several workloads): run gitops-guard replace with the desired manifest");
-    }
-    const list: JournalStep[] = [
-      ...others.map((target): JournalStep => ({ op: "mark-force", target, done: false })),
-      ...workloads.map((target): JournalStep => ({ op: "orphan-recreate", target, done: false, ...(selector === undefined ? {} : { selector }) })),
-      { op: "request-reconcile", reset: false, force: false, done: false },
-    ];
-    return steps(workloads.length > 0 ? "orphan-recreate" : "flux-recreate", list, workloads.length > 0 ? "orphan-recreate the workloads, mark the rest for Flux's recreate, request a reconcile" : "mark for Flux's recreate (kustomize.toolkit.fluxcd.io/force: enabled on the live object), request a reconcile");
-  }
+  if (owner.kind === "Kustomization") return fluxPlan(targets, a, replacementAvailable);
   if (owner.kind === "HelmRelease") {
     const exhausted = stalledReason(owner) === "RetriesExceeded";
     const list: JournalStep[] = [...targets.map((target): JournalStep => ({ op: "orphan-delete", target, done: false })), { op: "request-reconcile", reset: false, force: exhausted, done: false }];
