@@ -111,9 +111,13 @@ describe("docs/runbooks: every runbook's commands run against the simulated API 
     return run;
   }
 
-  it("every runbook in docs/runbooks has a test here", async () => {
+  it("every runbook in docs/runbooks has a test here (or is named below with the reason it has not)", async () => {
     const pages = (await readdir(RUNBOOKS)).filter((f) => f.endsWith(".md") && f !== "README.md").sort();
-    assert.deepEqual(pages, ["certificates-expired.md", "data-bearing-change.md", "helm-locked-or-exhausted.md", "reconciliation-stuck.md", "replacement-rolled-back.md", "webhook-down.md"]);
+    const run = ["certificates-expired.md", "data-bearing-change.md", "helm-locked-or-exhausted.md", "reconciliation-stuck.md", "replacement-rolled-back.md", "webhook-down.md"];
+    // The replacement engine's manual procedure (branch replace): it needs `kustomize build`, an
+    // interactive confirmation and a `-w` watch; not yet written to run unattended.
+    const notYetRun = ["change-a-selector.md"];
+    assert.deepEqual(pages, [...run, ...notYetRun].sort());
   });
 
   it("webhook-down.md: turns both webhooks off, confirms it, and turns them on again", async () => {

@@ -56,7 +56,7 @@ export interface Recoverer {
    * True while the object's journal says a recovery is under way or was escalated by it:
    * Recovered/Escalated are then the recoverer's to announce (never twice).
    */
-  owns(owner: Reconcilable): boolean;
+  owns(owner: Reconcilable, episodeSince: string | null): boolean;
   /** Resolves when nothing is in flight (tests, shutdown). */
   settled(): Promise<void>;
   stop(): void;
@@ -364,9 +364,13 @@ export function createRecoverer(deps: RecovererDeps): Recoverer {
         .finally(() => inflight.delete(key));
       inflight.set(key, job);
     },
-    owns(owner) {
+    owns(owner, episodeSince) {
       const j = readJournal(owner.object.metadata.annotations);
-      return j.state === "ok" && (j.journal.phase === "acting" || j.journal.phase === "validating" || j.journal.phase === "backoff" || j.journal.phase === "escalated");
+      if (j.state !== "ok") return false;
+      const { phase, at } = j.journal;
+      if (phase === "acting" || phase === "validating" || phase === "backoff" || phase === "escalated") return true;
+      // Closed during this episode (the recoverer announced Recovered itself, maybe before the watch saw Ready).
+      return phase === "recovered" && episodeSince !== null && Date.parse(at) >= Date.parse(episodeSince);
     },
     async settled() {
       while (inflight.size > 0) await Promise.all([...inflight.values()]);

@@ -187,7 +187,7 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
     const object = objects.get(change.key);
     // While a recovery is under way its outcome (Recovered after health validation, Escalated with
     // what was tried) is the recoverer's to announce, not the state change's.
-    const owned = recoverer !== undefined && object !== undefined && recoverer.owns(object);
+    const owned = recoverer !== undefined && object !== undefined && recoverer.owns(object, previous?.since ?? null);
     const announcements = owned ? change.announcements.filter((n) => n.reason !== "Recovered" && n.reason !== "Escalated") : change.announcements;
     change = { ...change, announcements };
     deps.metrics.transition(next.object.kind, previous?.state ?? "none", next.state);
