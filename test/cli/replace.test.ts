@@ -93,3 +93,36 @@ test("on a terminal, anything but yes leaves the cluster as it was", async () =>
     assert.deepEqual(server.requests.filter((q) => q.method !== "GET"), []);
   });
 });
+
+test("replace --yes carries the plan out with a progress line per step and ends with the verification; --format json gives the outcome; --resume finds nothing left to do", async () => {
+  const server = await startKubeApiServer({ namespaces: ["default", "batch", "gitops-guard"] });
+  // A Job controller reduced to what kstatus reads: a Job is started as soon as it exists.
+  const ticker = setInterval(() => {
+    for (const job of server.store.list("batch/v1", "Job", "batch")) {
+      if (!isJsonObject(job["status"]) || job["status"]["startTime"] === undefined) server.store.put({ ...job, status: { startTime: new Date().toISOString(), active: 1 } });
+    }
+  }, 50);
+  const dir = await mkdtemp(join(tmpdir(), "replace-"));
+  try {
+    server.store.put({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "migrate", namespace: "batch" }, spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "m", image: "m:1" }] } } }, status: { startTime: "2026-12-07T09:00:00Z", conditions: [{ type: "Complete", status: "True" }] } });
+    const file = join(dir, "job.yaml");
+    await writeFile(file, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: batch}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: m, image: 'm:2'}]}}}\n");
+    const r = await runCli(["replace", "Job/batch/migrate", "--desired", file, "--yes", "--kubeconfig", server.kubeconfigPath]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Replace Job batch\/migrate by recreate/);
+    assert.match(r.stderr, /\[1\/3\] delete Job batch\/migrate with propagationPolicy Foreground … done/);
+    assert.match(r.stderr, /\[3\/3\] wait until the new Job is healthy \(kstatus Current\) … (done|already done)/);
+    assert.match(r.stdout, /Job batch\/migrate replaced: the new object is healthy and nothing of the old one is left over \(journal gitops-guard\/gitops-guard-replace-[0-9a-f]{16}\)\./);
+    const job = server.store.get({ apiVersion: "batch/v1", kind: "Job", namespace: "batch", name: "migrate" })!;
+    assert.equal(((((job["spec"] as JsonObject)["template"] as JsonObject)["spec"] as JsonObject)["containers"] as JsonObject[])[0]!["image"], "m:2");
+    const resumed = await runCli(["replace", "Job/batch/migrate", "--resume", "--format", "json", "--kubeconfig", server.kubeconfigPath]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const doc = JSON.parse(resumed.stdout) as JsonObject;
+    assert.equal((doc["outcome"] as JsonObject)["kind"], "replaced", "the journal says it is done: nothing runs twice");
+    assert.equal(server.requests.filter((q) => q.method === "DELETE" && q.path.includes("/jobs/")).length, 1);
+  } finally {
+    clearInterval(ticker);
+    await rm(dir, { recursive: true, force: true });
+    await server.stop();
+  }
+});

@@ -13,6 +13,9 @@ import { uidOf, type KubeObjects } from "./kube-objects.ts";
 /** Flux's reconcile request annotation (fluxcd/pkg apis/meta ReconcileRequestAnnotation). */
 export const FLUX_REQUESTED_AT = "reconcile.fluxcd.io/requestedAt";
 
+/** helm-controller's one-off forced release; must equal requestedAt (fluxcd/pkg apis/meta ForceRequestAnnotation). */
+export const FLUX_FORCE_AT = "reconcile.fluxcd.io/forceAt";
+
 type Act<T extends StepAction["type"]> = (a: Extract<StepAction, { type: T }>, objects: KubeObjects, input: JournalInput, now: number) => Promise<void>;
 
 const deleteOne: Act<"delete"> = async (a, objects) => {
@@ -62,8 +65,13 @@ export async function performAction(a: StepAction, objects: KubeObjects, input: 
       return deleteOne(a, objects, input, now);
     case "create":
       return create(a, objects, input, now);
-    case "request-reconcile":
-      return objects.mergePatch(a.owner, { metadata: { annotations: { [FLUX_REQUESTED_AT]: new Date(now).toISOString() } } });
+    case "request-reconcile": {
+      // helm-controller leaves an in-sync release alone on a plain request: forceAt with the same
+      // token makes it upgrade, and an upgrade creates what is missing (watch-recovery.md §2, §6.3).
+      const token = new Date(now).toISOString();
+      const annotations: JsonObject = a.owner.kind === "HelmRelease" ? { [FLUX_REQUESTED_AT]: token, [FLUX_FORCE_AT]: token } : { [FLUX_REQUESTED_AT]: token };
+      return objects.mergePatch(a.owner, { metadata: { annotations } });
+    }
     case "switch-selector":
       return switchSelector(a, objects, input, now);
     case "delete-pod":

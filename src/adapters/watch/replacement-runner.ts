@@ -1,6 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { messageOf } from "../../errors.ts";
+import { getAt } from "../../core/k8s/field-path.ts";
 import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
+import { MARK_ANNOTATIONS } from "../../core/decide/mark-annotations.ts";
 import { metaString, metaValue } from "../../core/k8s/kube-object.ts";
 import { JOURNAL_KEY, JOURNAL_LABEL, journalSchema } from "../../core/replace/journal.ts";
 import { REPLACE_LABEL } from "../../core/replace/creatable-object.ts";
@@ -91,7 +93,7 @@ function runningJournalTarget(cm: JsonObject): ReplaceRef | undefined {
 export function createReplacementRunner(deps: ReplacementRunnerDeps): ReplacementRunner {
   const marked = new Map<string, ReplaceRef>();
   const journaled = new Map<string, ReplaceRef>();
-  /** Outcomes that need a person (refused, busy): not retried until the object changes (its resourceVersion). */
+  /** Outcomes that need a person (refused, busy): not retried until the object's spec or mark changes. */
   const settled = new Map<string, string>();
   const versions = new Map<string, string>();
   let running: Promise<void> | undefined;
@@ -192,7 +194,9 @@ export function createReplacementRunner(deps: ReplacementRunnerDeps): Replacemen
     const keep = (o: JsonObject): void => {
       const ref = refOf(o, "apps/v1", kind);
       marked.set(refKey(ref), ref);
-      versions.set(refKey(ref), metaString(o, "resourceVersion") ?? "");
+      // The spec's generation and the mark's digest: a status update (every few seconds on a
+      // workload) is no reason to try a settled target again, a new spec or a new mark is.
+      versions.set(refKey(ref), `${String(getAt(o, ["metadata", "generation"]) ?? "")}/${metaValue(o, "annotations", MARK_ANNOTATIONS.digest) ?? ""}`);
     };
     watches.push(listWatch({
       kc: deps.kc, http: deps.http, path: base(plural), query: { labelSelector: `${REPLACE_LABEL}=${WATCHED_STRATEGY}` },

@@ -61,7 +61,7 @@ export function describeAction(a: StepAction): string {
     case "delete-pod":
       return `delete pod ${a.namespace}/${a.name} (re-created with the new claim templates)`;
     case "delete-leftovers":
-      return `delete leftover ReplicaSets and Pods matching ${formatLabels(a.selector)}`;
+      return `delete leftover ReplicaSets and Pods matching ${formatLabels(a.selector)}${Object.keys(a.except).length > 0 ? ` (never those matching ${formatLabels(a.except)})` : ""}`;
     case "delete-generation":
       return `delete the new ReplicaSets matching ${formatLabels(a.selector)} and their pods`;
     case "wait":

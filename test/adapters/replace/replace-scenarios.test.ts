@@ -9,6 +9,7 @@ import { loadDocuments } from "../../support/load-yaml.ts";
 import { GUARD_NS } from "../../support/replace/replace-rig.ts";
 import { controllerOf, edited, labels, spec, startSimRig, uid, type SimRig } from "../../support/replace/sim-rig.ts";
 import type { SimulatedCluster } from "../../support/kube-controllers/start-simulated-cluster.ts";
+import { createFluxOwner } from "../../support/replace/flux-owner.ts";
 
 const FLUX = { "kustomize.toolkit.fluxcd.io/name": "shop", "kustomize.toolkit.fluxcd.io/namespace": "flux-system" };
 const WEB = { apiVersion: "apps/v1", kind: "Deployment", namespace: "shop", name: "web" };
@@ -263,6 +264,39 @@ test("a PersistentVolumeClaim change is refused: nothing is written, the claim i
     assert.ok(outcome.kind === "refused" && outcome.refusal.procedure.some((s) => s.includes("VolumeSnapshot")));
     assert.deepEqual(rig.cluster.server.requests.filter((r) => r.method !== "GET"), []);
     assert.equal(uid(rig.cluster.api.get(pvc)), uid(before));
+  } finally {
+    await rig.stop();
+  }
+});
+
+test("without a desired manifest a Flux-owned StatefulSet is re-created by its Kustomization (requestedAt), adopts its pods by name, and nothing is left over", async () => {
+  const [sts] = loadDocuments("kube-controllers/db.yaml").filter(isJsonObject).filter((o) => o["kind"] === "StatefulSet");
+  const fromGit = edited(asFlux(sts!), (c) => void (spec(c)["podManagementPolicy"] = "OrderedReady"));
+  const owner = createFluxOwner(new Map([["flux-system/shop", [fromGit]]]));
+  const kustomization: JsonObject = { apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", metadata: { name: "shop", namespace: "flux-system" }, spec: { interval: "10m", path: "./shop", prune: true, sourceRef: { kind: "GitRepository", name: "shop" } } };
+  const rig = await startSimRig("kube-controllers/db.yaml", {
+    edit: asFlux,
+    owners: [owner],
+    extra: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "flux-system" } }, kustomization],
+    ready: (c) => {
+      const st = c.api.get(DB)?.["status"];
+      return isJsonObject(st) && st["readyReplicas"] === 3;
+    },
+  });
+  try {
+    const { api } = rig.cluster;
+    const oldPods = api.list({ apiVersion: "v1", kind: "Pod" }, "data").map((p) => uid(p)).sort();
+    const recorder = rig.cluster.recordReadyPods("data", "db-read");
+    const outcome = await runReplacement({ target: DB, settings: DEFAULT_REPLACE_SETTINGS }, "start", rig.deps());
+    recorder.stop();
+    assert.equal(outcome.kind, "replaced", JSON.stringify(outcome));
+    assert.equal(owner.applies(), 1, "one reconcile requested and handled");
+    assert.ok(recorder.min >= 3, `min ${recorder.min}`);
+    const set = api.get(DB)!;
+    assert.equal(spec(set)["podManagementPolicy"], "OrderedReady");
+    const pods = api.list({ apiVersion: "v1", kind: "Pod" }, "data");
+    assert.deepEqual(pods.map((p) => uid(p)).sort(), oldPods, "the same pods, adopted");
+    for (const p of pods) assert.equal(controllerOf(p), `StatefulSet/db/${uid(set)}`);
   } finally {
     await rig.stop();
   }

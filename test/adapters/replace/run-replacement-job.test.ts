@@ -85,15 +85,37 @@ test("a running journal blocks a second start; a rolled-back one keeps watch (au
     startJobs(rig, "migrate:2");
     rig.server.store.put(oldJob);
     const abort = new AbortController();
-    const first = await runReplacement({ target, desired, settings: DEFAULT_REPLACE_SETTINGS }, "start", rig.deps({ signal: abort.signal, onProgress: (e) => { if (e.type === "step" && e.state === "acted") abort.abort(); } }));
+    const begun = rig.now();
+    const first = await runReplacement({ target, desired, settings: { ...DEFAULT_REPLACE_SETTINGS, timeoutSeconds: 60 } }, "start", rig.deps({ signal: abort.signal, onProgress: (e) => { if (e.type === "step" && e.state === "acted") abort.abort(); } }));
     assert.equal(first.kind, "interrupted");
     const second = await runReplacement({ target, desired, settings: DEFAULT_REPLACE_SETTINGS }, "start", rig.deps());
     assert.equal(second.kind, "busy");
     assert.match(second.kind === "busy" ? second.reason : "", /--resume/);
-    const resumed = await runReplacement({ target, settings: { ...DEFAULT_REPLACE_SETTINGS, timeoutSeconds: 60 } }, "resume", rig.deps());
-    assert.equal(resumed.kind, "rolled-back", "the resumed run keeps the journaled settings and plan; the new Job never starts");
+    const resumed = await runReplacement({ target, settings: DEFAULT_REPLACE_SETTINGS }, "resume", rig.deps());
+    assert.equal(resumed.kind, "rolled-back", "the new Job never starts");
+    assert.ok(rig.now() - begun < 200_000, "the resumed run keeps the journaled 60 s timeout, not the request's 600 s");
     const auto = await runReplacement({ target, settings: DEFAULT_REPLACE_SETTINGS }, "auto", rig.deps());
     assert.equal(auto.kind, "busy");
+  } finally {
+    await rig.stop();
+  }
+});
+
+test("an immutable Secret is recreated with its journal in a Secret, never in a ConfigMap; the value is nowhere in plain text", async () => {
+  const rig = await startReplaceRig(["web"]);
+  try {
+    const secretRef = { apiVersion: "v1", kind: "Secret", namespace: "web", name: "db-password" };
+    const value = Buffer.from("hunter2-very-secret").toString("base64");
+    rig.server.store.put({ apiVersion: "v1", kind: "Secret", metadata: { name: "db-password", namespace: "web" }, immutable: true, data: { password: value } });
+    const desired: JsonObject = { apiVersion: "v1", kind: "Secret", metadata: { name: "db-password", namespace: "web" }, immutable: true, data: { password: Buffer.from("n3w-secret").toString("base64") } };
+    const outcome = await runReplacement({ target: secretRef, desired, settings: DEFAULT_REPLACE_SETTINGS }, "start", rig.deps());
+    assert.equal(outcome.kind, "replaced", JSON.stringify(outcome));
+    assert.deepEqual(rig.server.store.list("v1", "ConfigMap", GUARD_NS), [], "no ConfigMap journal");
+    const [journal] = rig.server.store.list("v1", "Secret", GUARD_NS);
+    assert.ok(journal, "the journal is a Secret");
+    assert.ok(!JSON.stringify(journal).includes("hunter2"), "base64 inside a Secret, as every Secret value");
+    const events = JSON.stringify(rig.server.store.list("v1", "Event", "web"));
+    assert.ok(!events.includes(value) && !events.includes("hunter2"));
   } finally {
     await rig.stop();
   }

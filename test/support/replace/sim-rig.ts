@@ -6,6 +6,7 @@ import { createKubeHttp, type KubeHttp } from "../../../src/adapters/kube/kube-h
 import type { ReplacementDeps } from "../../../src/adapters/replace/run-replacement.ts";
 import { createFromFixture } from "../kube-controllers/create-from-fixture.ts";
 import { startSimulatedCluster, type SimulatedCluster } from "../kube-controllers/start-simulated-cluster.ts";
+import type { SimController } from "../kube-controllers/sim-controller.ts";
 import { GUARD_NS } from "./replace-rig.ts";
 
 /** A simulated cluster with its controllers, a KubeHttp to it, and the engine's deps on its clock. */
@@ -18,10 +19,19 @@ export interface SimRig {
 }
 
 /** Starts the cluster, creates the guard's namespace and the fixture's objects (edited), and runs until `ready`. */
-export async function startSimRig(fixture: string, options: { readonly edit?: (o: JsonObject) => JsonObject | undefined; readonly ready: (c: SimulatedCluster) => boolean; readonly extra?: readonly JsonObject[] }): Promise<SimRig> {
+export async function startSimRig(fixture: string, options: {
+  readonly edit?: (o: JsonObject) => JsonObject | undefined;
+  readonly ready: (c: SimulatedCluster) => boolean;
+  readonly extra?: readonly JsonObject[];
+  /** Controllers beside kube-controller-manager's (a simulated GitOps owner). */
+  readonly owners?: readonly SimController[];
+}): Promise<SimRig> {
   // The simulated clock starts now: the API server's serving certificate is dated by it, and
   // client-node checks it against the real clock.
-  const cluster = await startSimulatedCluster({ startMs: Math.floor(Date.now() / 1000) * 1000 });
+  const cluster = await startSimulatedCluster({
+    startMs: Math.floor(Date.now() / 1000) * 1000,
+    ...(options.owners === undefined ? {} : { controllers: (defaults: readonly SimController[]) => [...defaults, ...options.owners!] }),
+  });
   await cluster.api.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: GUARD_NS } });
   await createFromFixture(cluster.api, fixture, options.edit);
   for (const o of options.extra ?? []) await cluster.api.create(o);
