@@ -88,6 +88,8 @@ function immutablePlan(owner: Reconcilable, a: Assessment, policy: RecoveryPolic
     return steps("helm-recreate", list, `delete with propagationPolicy Orphan (pods keep running), then ${exhausted ? "forceAt" : "requestedAt"}: helm-controller's upgrade creates what is missing`);
   }
   if (!policy.argocdLiveSyncOptions) return recommendOnly("Argo CD before 3.3 reads sync options from the desired manifest only (recovery.argocdLiveSyncOptions is false)");
+  // Replace=true,Force=true deletes before it creates: a workload's pods would go first.
+  if (targets.some((t) => WORKLOAD_KINDS.has(t.kind))) return recommendOnly("Argo CD's Replace=true,Force=true deletes a workload with its pods: replace it with gitops-guard replace (orphan-recreate) instead");
   return steps("argo-replace", [...targets.map((target): JournalStep => ({ op: "argo-replace", target, done: false })), { op: "argo-sync", done: false }], "argocd.argoproj.io/sync-options: Replace=true,Force=true on the live object, then a sync");
 }
 

@@ -114,6 +114,30 @@ describe("decideRecovery: per-cause actions under the default rules", () => {
   });
 });
 
+describe("decideRecovery: Argo CD", () => {
+  const app = (): RecoveryInput => {
+    const parsed = parseReconcilable(loadDocuments("assess/objects/app-sync-failed.yaml")[0]);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const a = assess(parsed.value, NOW, THRESHOLDS);
+    return { owner: parsed.value, assessment: a, journal: { state: "absent" }, policy: policy({ argocdLiveSyncOptions: true }), now: NOW, replacementAvailable: true };
+  };
+
+  it("a workload is never force-replaced through Argo CD (its pods would go first); before 3.3, nothing on the live object", () => {
+    const d = decideRecovery(app());
+    assert.equal(d.type, "recommend");
+    assert.match(d.type === "recommend" ? d.reason : "", /gitops-guard replace/);
+    assert.equal(decideRecovery({ ...app(), policy: policy() }).type, "recommend");
+  });
+
+  it("another kind under Argo CD ≥ 3.3: the sync option on the live object, then a sync", () => {
+    const base = app();
+    const objects = [{ kind: "Job", namespace: "db", name: "migrate" }];
+    const d = act(decideRecovery({ ...base, assessment: { ...base.assessment, objects } }));
+    assert.equal(d.journal.action, "argo-replace");
+    assert.deepEqual(d.journal.steps.map((s) => s.op), ["argo-replace", "argo-sync"]);
+  });
+});
+
 describe("decideRecovery: switches, rules and the journal", () => {
   it("disabled by annotation or by the policy: report only; dry-run: the plan, marked dry", () => {
     assert.equal(decideRecovery(input("Kustomization/web/jobs", { annotations: { "gitops-guard.io/recovery": "disabled" } })).type, "report");
