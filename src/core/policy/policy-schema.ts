@@ -256,7 +256,7 @@ export const policySchema = policyObjectSchema.superRefine((policy, ctx) => {
   const mode = policy.recovery.mode;
   if (legacy === undefined || mode === undefined) return;
   if ((mode === "off") === legacy || (mode === "dry-run" && legacy)) {
-    ctx.addIssue({ code: "custom", path: ["watch", "recover"], message: `watch.recover: ${String(legacy)} contradicts recovery.mode: ${mode}; remove watch.recover (recovery.mode replaces it)` });
+    ctx.addIssue({ code: "custom", path: ["watch", "recover"], message: `${String(legacy)} contradicts recovery.mode: ${mode}; remove watch.recover (recovery.mode replaces it)` });
   }
 });
 
