@@ -11,6 +11,9 @@ import { watchReconcilers, type ReconcilerWatch } from "../adapters/kube/watch-r
 import { createWatchMetrics, type WatchMetrics } from "../adapters/metrics/watch-metrics.ts";
 import { createNotifier, type Notifier, type Receiver } from "../adapters/notify/notifier.ts";
 import { createReconciliationController, type ReconciliationController } from "../adapters/watch/reconciliation-controller.ts";
+import { createRecoverer, type Recoverer, type RecovererDeps, type RecovererHooks } from "../adapters/recovery/recoverer.ts";
+import { replacementEnginePort } from "../adapters/recovery/replacement-engine-port.ts";
+import { recoveryPolicy } from "../core/recovery/recovery-policy.ts";
 import { createReplacementRunner, type ReplacementRunner } from "../adapters/watch/replacement-runner.ts";
 import { createReplaceMetrics } from "../adapters/metrics/replace-metrics.ts";
 import { policyThresholds } from "../core/assess/policy-thresholds.ts";
@@ -67,6 +70,16 @@ function watchKinds(kc: KubeConfig, deps: { options: WatchOptions; http: ReturnT
   });
 }
 
+/** This replica's name in the Lease and the Lease's namespace: flags, then the Pod's downward API variables. */
+function whoAmI(options: WatchOptions, io: CommandIO): { readonly identity: string; readonly leaseNamespace: string } {
+  return { identity: options.identity ?? io.env["POD_NAME"] ?? hostname(), leaseNamespace: options.namespace ?? io.env["POD_NAMESPACE"] ?? "gitops-guard" };
+}
+
+/** Recovery's adapter, built when the controller lends it its Event path; none when recovery is off (docs/recovery.md). */
+function recovererOption(deps: Omit<RecovererDeps, keyof RecovererHooks>): { readonly recoverer?: (hooks: RecovererHooks) => Recoverer } {
+  return deps.policy.mode === "off" ? {} : { recoverer: (hooks) => createRecoverer({ ...deps, ...hooks }) };
+}
+
 /** Time as the replacement engine sees it: the real clock by default, simulated in tests. */
 export interface ReplacementTime {
   readonly now: () => number;
@@ -83,7 +96,7 @@ const REAL_TIME: ReplacementTime = { now: () => Date.now(), sleep: (ms) => new P
  */
 function startReplacements(d: {
   kc: KubeConfig; http: ReturnType<typeof createKubeHttp>; log: Logger; records: RecordWriter | undefined; notifier: Notifier | undefined; identity: string;
-  metrics: WatchMetrics; elector: LeaseElector; leaseNamespace: string; options: WatchOptions; settings: ReplaceSettings & { readonly automatic: boolean }; time: ReplacementTime | undefined;
+  metrics: WatchMetrics; elector: LeaseElector; leaseNamespace: string; options: WatchOptions; settings: ReplaceSettings & { readonly automatic: boolean }; time: ReplacementTime | undefined; claims: ReadonlySet<string>;
   hooks: { onLeading: (() => void)[]; onLosing: (() => void)[]; beforeRelease: (() => Promise<void>)[] };
 }): ReplacementRunner | undefined {
   if (!d.settings.automatic) return undefined;
@@ -98,6 +111,7 @@ function startReplacements(d: {
     now: time.now, sleep: time.sleep,
     ...(time.pollMs === undefined ? {} : { pollMs: time.pollMs }),
     resyncMs: d.options.resync * 1000,
+    claimed: (key) => d.claims.has(key),
   });
   d.hooks.onLeading.push(() => runner.tookOver());
   d.hooks.onLosing.push(() => runner.lostLeadership());
@@ -111,8 +125,7 @@ function startReplacements(d: {
  */
 export async function startWatch(options: WatchOptions, io: CommandIO, clock: () => number = () => Date.now(), replacementTime?: ReplacementTime): Promise<RunningWatch> {
   const log = createLogger({ level: options.logLevel, destination: io.stderr });
-  const identity = options.identity ?? io.env["POD_NAME"] ?? hostname();
-  const leaseNamespace = options.namespace ?? io.env["POD_NAMESPACE"] ?? "gitops-guard";
+  const { identity, leaseNamespace } = whoAmI(options, io);
   const { policy } = await readPolicyFile(options.policyFile ?? defaultPolicyPath());
   const thresholds = policyThresholds(policy.watch, {
     ...(options.stuckAfter === undefined ? {} : { stuckAfterSeconds: options.stuckAfter }),
@@ -152,15 +165,22 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
     },
     onError: (message) => log.warn({ error: message }, "leader election"),
   });
+  const recovery = recoveryPolicy(policy, options.recovery);
+  // Workloads recovery is replacing now: the replacement runner leaves their journals to it.
+  const claims = new Set<string>();
   const controller = createReconciliationController({
     state: createWatchState({ thresholds, runbook: options.runbook }),
     http, records, metrics, log, notifier, identity, now: clock,
     isLeader: () => elector.isLeader(),
     resyncMs: options.resync * 1000,
+    ...recovererOption({
+      http, log, records, metrics, identity, now: clock, policy: recovery, isLeader: () => elector.isLeader(),
+      replacement: replacementEnginePort({ http, journalNamespace: leaseNamespace, identity, settings: policy.replace, time: replacementTime ?? REAL_TIME, claims }),
+    }),
   });
   onLeading.push(() => void controller.tookOver());
   const beforeRelease: (() => Promise<void>)[] = [];
-  const replacements = startReplacements({ kc, http, log, records, notifier, identity, metrics, elector, leaseNamespace, options, settings: policy.replace, time: replacementTime, hooks: { onLeading, onLosing, beforeRelease } });
+  const replacements = startReplacements({ kc, http, log, records, notifier, identity, metrics, elector, leaseNamespace, options, settings: policy.replace, time: replacementTime, claims, hooks: { onLeading, onLosing, beforeRelease } });
   const watches = watchKinds(kc, { options, http, controller, metrics, log });
   let draining = false;
   const app = healthServer({ metrics, ready: () => (draining ? "shutting down" : watches.synced() ? undefined : "initial lists not done") });
@@ -185,7 +205,7 @@ export async function startWatch(options: WatchOptions, io: CommandIO, clock: ()
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  log.info({ identity, port, leaseNamespace, resyncSeconds: options.resync }, "gitops-guard watching");
+  log.info({ identity, port, leaseNamespace, resyncSeconds: options.resync, recovery: recovery.mode }, "gitops-guard watching");
   return { port, controller, elector, metrics, replacements, close };
 }
 

@@ -26,6 +26,7 @@ const watchOptionsSchema = z
     stuckAfter: z.coerce.number().int().min(1).optional(),
     escalateAfter: z.coerce.number().int().min(1).optional(),
     slowAfter: z.coerce.number().int().min(1).optional(),
+    recovery: z.enum(["enforce", "dry-run", "off"]).optional(),
     records: z.string().min(1),
     fluxEventsUrl: z.url().optional(),
     webhookUrl: z.url().optional(),
@@ -70,6 +71,7 @@ export const registerWatch: RegisterCommand = (program: Command, io: CommandIO) 
     .option("--stuck-after <s>", "not Ready this long = stuck (default: policy, 300)")
     .option("--slow-after <s>", "in progress this long = slow (default: the object's own timeout)")
     .option("--escalate-after <s>", "stuck this long = escalated (default 1800)")
+    .option("--recovery <mode>", "enforce|dry-run|off: overrides the policy's recovery.mode (docs/recovery.md)")
     .option("--records <path|-|off>", "where assessment records go: a file, - for standard output, or off", "-")
     .option("--flux-events-url <url>", "notification-controller's events endpoint for escalations (e.g. http://notification-controller.flux-system.svc/)")
     .option("--webhook-url <url>", "a JSON webhook for escalations")

@@ -8,13 +8,22 @@ import type { WatchOptions } from "../../src/cli/watch.ts";
 import type { JsonObject } from "../../src/core/k8s/json.ts";
 import type { SimulatedApiServer } from "./kube-apiserver/start-kube-api-server.ts";
 
-/** Options for a test replica: seconds scaled down (stuck 2 s, escalate 4 s, resync 0.2 s, lease 1.5/1/0.2 s). */
+/**
+ * Options for a test replica: seconds scaled down (stuck 2 s, escalate 4 s, resync 0.2 s, lease
+ * 1.5/1/0.2 s), recovery off (the embedded policy turns it on; recovery tests use recoveryWatchOptions).
+ */
 export function testWatchOptions(server: SimulatedApiServer, overrides: Partial<WatchOptions> = {}): WatchOptions {
   return {
     host: "127.0.0.1", port: 0, kubeconfig: server.kubeconfigPath, namespace: "gitops-guard", leaseName: "gitops-guard-watch",
     leaseDuration: 1.5, renewDeadline: 1, retryPeriod: 0.2, resync: 0.2, crdRecheck: 0.3, stuckAfter: 2, escalateAfter: 4,
-    records: "off", runbook: "https://example.com/runbook", logLevel: "warn", ...overrides,
+    records: "off", runbook: "https://example.com/runbook", logLevel: "warn", recovery: "off", ...overrides,
   };
+}
+
+/** testWatchOptions without the `--recovery` override: the policy file's `recovery.mode` decides. */
+export function recoveryWatchOptions(server: SimulatedApiServer, overrides: Partial<WatchOptions> = {}): WatchOptions {
+  const { recovery: _ignored, ...options } = testWatchOptions(server);
+  return { ...options, ...overrides };
 }
 
 export interface TestReplica {
@@ -22,11 +31,11 @@ export interface TestReplica {
   readonly logs: () => string;
 }
 
-export async function startReplica(options: WatchOptions): Promise<TestReplica> {
+export async function startReplica(options: WatchOptions, replacementTime?: Parameters<typeof startWatch>[3]): Promise<TestReplica> {
   const stderr = new PassThrough();
   let logs = "";
   stderr.on("data", (c: Buffer) => (logs += c.toString("utf8")));
-  const watch = await startWatch(options, { stdout: new PassThrough(), stderr, stdin: Readable.from([]), isTTY: false, env: {}, onSignal: () => undefined });
+  const watch = await startWatch(options, { stdout: new PassThrough(), stderr, stdin: Readable.from([]), isTTY: false, env: {}, onSignal: () => undefined }, () => Date.now(), replacementTime);
   return { watch, logs: () => logs };
 }
 

@@ -12,6 +12,8 @@ export interface WatchMetrics {
   leader(isLeader: boolean): void;
   /** Per watched kind: 1 while its list+watch is established, 0 while it reconnects or its CRD is missing. */
   connected(kind: string, up: boolean): void;
+  /** One recovery outcome: action (flux-recreate, helm-recreate, unlock, reset…) and outcome (started, recovered, escalated, failed, planned). */
+  recovery(action: string, outcome: string): void;
 }
 
 export function createWatchMetrics(): WatchMetrics {
@@ -59,6 +61,7 @@ export function createWatchMetrics(): WatchMetrics {
   const notifications = new Counter({ name: "gitops_guard_notifications_total", help: "Escalation notifications by receiver and result", labelNames: ["receiver", "result"], registers: [registry] });
   const leader = new Gauge({ name: "gitops_guard_leader", help: "1 on the replica that holds the watch Lease", registers: [registry] });
   const connected = new Gauge({ name: "gitops_guard_watch_connected", help: "1 while the list+watch of a kind is established", labelNames: ["kind"], registers: [registry] });
+  const recoveries = new Counter({ name: "gitops_guard_recovery_total", help: "Recovery outcomes by action and outcome (started, recovered, escalated, failed, planned)", labelNames: ["action", "outcome"], registers: [registry] });
   leader.set(0);
   return {
     registry,
@@ -70,5 +73,6 @@ export function createWatchMetrics(): WatchMetrics {
     notification: (receiver, result) => notifications.inc({ receiver, result }),
     leader: (isLeader) => leader.set(isLeader ? 1 : 0),
     connected: (kind, up) => connected.set({ kind }, up ? 1 : 0),
+    recovery: (action, outcome) => recoveries.inc({ action, outcome }),
   };
 }

@@ -5,6 +5,7 @@ import { assessmentRecord } from "../../core/records/assessment-record.ts";
 import type { Announcement } from "../../core/watch/announcement.ts";
 import { fluxEventBody, webhookBody } from "../../core/watch/notification-bodies.ts";
 import { keyOfReconcilable, type Change, type WatchState } from "../../core/watch/watch-state.ts";
+import { subjectKey } from "../../core/assess/object-ref.ts";
 import type { Logger } from "../log/create-logger.ts";
 import type { WatchMetrics } from "../metrics/watch-metrics.ts";
 import type { Notifier } from "../notify/notifier.ts";
@@ -12,6 +13,7 @@ import type { RecordWriter } from "../records/record-writer.ts";
 import type { KubeHttp } from "../kube/kube-http.ts";
 import { postEvent } from "../kube/post-event.ts";
 import { collectEvidence } from "../kube/collect-evidence.ts";
+import type { Recoverer, RecovererHooks } from "../recovery/recoverer.ts";
 
 /**
  * Changes are assessed this long after the last watch event (a relist of 5,000 objects arrives
@@ -33,6 +35,8 @@ export interface ControllerDeps {
   readonly identity: string;
   readonly now: () => number;
   readonly resyncMs?: number;
+  /** Automated recovery (docs/recovery.md); absent: watch only reports. Built with the controller's hooks. */
+  readonly recoverer?: (hooks: RecovererHooks) => Recoverer;
 }
 
 export interface ReconciliationController {
@@ -81,6 +85,20 @@ const eventListSchema = z.object({
   items: z.array(z.object({ reason: z.string().optional(), lastTimestamp: z.string().nullish(), eventTime: z.string().nullish(), source: z.object({ component: z.string().optional() }).loose().optional() }).loose()),
 }).loose();
 
+/**
+ * For a HelmRelease applied by a Kustomization (its `kustomize.toolkit.fluxcd.io/name|namespace`
+ * labels): that Kustomization's lastAppliedRevision, the Git revision the release comes from.
+ */
+function sourceRevisionOf(owner: Reconcilable, objects: ReadonlyMap<string, Reconcilable>): string | undefined {
+  const labels = owner.object.metadata["labels"];
+  if (typeof labels !== "object" || labels === null) return undefined;
+  const name = Reflect.get(labels, "kustomize.toolkit.fluxcd.io/name");
+  const namespace = Reflect.get(labels, "kustomize.toolkit.fluxcd.io/namespace");
+  if (typeof name !== "string" || typeof namespace !== "string" || !Object.hasOwn(labels, "kustomize.toolkit.fluxcd.io/name")) return undefined;
+  const ks = objects.get(subjectKey("Kustomization", namespace, name));
+  return ks?.kind === "Kustomization" ? ks.object.status?.lastAppliedRevision : undefined;
+}
+
 /** Health-check failures naming workloads get their pods' evidence (ImagePullBackOff, CrashLoopBackOff, …). */
 function needsEvidence(change: Change): boolean {
   return change.next.cause === "health-check" && change.next.objects.length > 0 && change.announcements.some((n) => n.reason === "ReconciliationStuck" || n.reason === "Escalated");
@@ -98,12 +116,24 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
   const unannounced = new Map<string, { readonly change: Change; readonly time: Date }>();
   let settle: NodeJS.Timeout | undefined;
   let stopped = false;
+  const recoverer = deps.recoverer?.({
+    announce: (a, n, time) => {
+      deps.metrics.announced(n.reason);
+      announceEvent(a, n, time);
+      const iso = time.toISOString();
+      if (n.notify && deps.notifier) deps.notifier.send((r) => (r.name === "flux" ? fluxEventBody(a, n, iso, deps.identity) : webhookBody(a, n, iso, deps.identity)));
+    },
+    sourceRevision: (owner) => sourceRevisionOf(owner, objects),
+  });
 
-  const announceEvent = (a: Assessment, n: Announcement, time: Date): void => {
-    void postEvent(deps.http, a.object, { type: n.type, reason: n.reason, message: n.message, now: time }).then((failed) => {
+  /** Event names are `<object>.<ms in hex>`: two announcements in one millisecond (a simulated clock, recovery right after a state change) get distinct ones. */
+  let lastStamp = 0;
+  function announceEvent(a: Assessment, n: Announcement, time: Date): void {
+    lastStamp = Math.max(time.getTime(), lastStamp + 1);
+    void postEvent(deps.http, a.object, { type: n.type, reason: n.reason, message: n.message, now: new Date(lastStamp) }).then((failed) => {
       if (failed) deps.log.warn({ reconciliation: `${a.object.kind}/${a.object.namespace}/${a.object.name}`, reason: n.reason, error: failed }, "could not record the event");
     });
-  };
+  }
 
   /** Records, Events and notifications of one change (the leader only). */
   const publish = (change: Change, time: Date): void => {
@@ -153,7 +183,13 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
   };
 
   const tell = (change: Change, time: Date): void => {
-    const { previous, next, announcements } = change;
+    const { previous, next } = change;
+    const object = objects.get(change.key);
+    // While a recovery is under way its outcome (Recovered after health validation, Escalated with
+    // what was tried) is the recoverer's to announce, not the state change's.
+    const owned = recoverer !== undefined && object !== undefined && recoverer.owns(object, previous?.since ?? null);
+    const announcements = owned ? change.announcements.filter((n) => n.reason !== "Recovered" && n.reason !== "Escalated") : change.announcements;
+    change = { ...change, announcements };
     deps.metrics.transition(next.object.kind, previous?.state ?? "none", next.state);
     const leading = deps.isLeader();
     const level = next.state === "stuck" || next.state === "failed" ? "warn" : "info";
@@ -197,6 +233,12 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
     const changes = deps.state.assessAll(objects, now);
     const time = new Date(now);
     for (const change of changes) tell(change, time);
+    if (recoverer !== undefined && deps.isLeader()) {
+      for (const [key, object] of objects) {
+        const a = deps.state.get(key);
+        if (a !== undefined) recoverer.consider(object, a);
+      }
+    }
   };
 
   const soon = (): void => {
@@ -228,6 +270,7 @@ export function createReconciliationController(deps: ControllerDeps): Reconcilia
     size: () => objects.size,
     stop() {
       stopped = true;
+      recoverer?.stop();
       clearInterval(resync);
       if (settle) clearTimeout(settle);
     },

@@ -49,6 +49,8 @@ export interface ReplacementRunnerDeps {
   /** A pass over everything marked or journaled this often, whatever the watches say. */
   readonly resyncMs: number;
   readonly pollMs?: number;
+  /** Targets (refKey) another part of this process is replacing now (automated recovery): left to it, never run twice. */
+  readonly claimed?: (key: string) => boolean;
 }
 
 export interface ReplacementRunner {
@@ -165,6 +167,7 @@ export function createReplacementRunner(deps: ReplacementRunnerDeps): Replacemen
     }
     for (const target of todo.values()) {
       if (stopped || !deps.isLeader()) return;
+      if (deps.claimed?.(refKey(target)) === true) continue;
       await replaceOne(target);
     }
   }

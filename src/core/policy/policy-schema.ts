@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recoverySchema } from "./recovery-schema.ts";
 import { OWNING_TOOLS } from "../owner/detect-owner.ts";
 import { BUILTIN_RULES } from "../rules/catalogue/builtin-rules.ts";
 import { FEATURE_GATES, isGateName } from "../kube/feature-gates.ts";
@@ -129,8 +130,11 @@ const watchSchema = z
     slowAfterSeconds: thresholdSeconds.optional(),
     /** Per kind and namespace thresholds (docs/policy.md). */
     overrides: z.array(watchOverrideSchema).default([]),
-    /** Recover stuck reconciliations automatically (mark, reconcile, reset). Default false: alert only. */
-    recover: z.boolean().default(false),
+    /**
+     * Older switch for recovery, kept so existing policies keep their meaning: true = `recovery.mode:
+     * enforce`, false = `off`. Absent: `recovery.mode` decides. Both set and disagreeing is an error.
+     */
+    recover: z.boolean().optional(),
   })
   .prefault({});
 
@@ -245,7 +249,7 @@ const replaceSchema = z
   })
   .prefault({});
 
-export const policySchema = z.strictObject({
+const policyObjectSchema = z.strictObject({
   /** Schema version of this document. */
   apiVersion: z.literal("gitops-guard.io/v1alpha1"),
   kind: z.literal("Policy"),
@@ -272,12 +276,24 @@ export const policySchema = z.strictObject({
   deletionProtection: deletionProtectionSchema,
   records: recordsSchema,
   watch: watchSchema,
+  /** What `watch` may do about stuck reconciliations (docs/policy-recovery.md). */
+  recovery: recoverySchema,
   /** The Kubernetes release and feature gates the catalogue is built for (docs/policy-kubernetes.md). */
   kubernetes: kubernetesSchema,
   check: checkSchema,
   /** Enforce on a subset first, audit elsewhere (docs/policy-rollout.md). */
   rollout: rolloutSchema,
   replace: replaceSchema,
+});
+
+/** `watch.recover` and `recovery.mode` say the same thing; both set and disagreeing is refused. */
+export const policySchema = policyObjectSchema.superRefine((policy, ctx) => {
+  const legacy = policy.watch.recover;
+  const mode = policy.recovery.mode;
+  if (legacy === undefined || mode === undefined) return;
+  if ((mode === "off") === legacy || (mode === "dry-run" && legacy)) {
+    ctx.addIssue({ code: "custom", path: ["watch", "recover"], message: `${String(legacy)} contradicts recovery.mode: ${mode}; remove watch.recover (recovery.mode replaces it)` });
+  }
 });
 
 export type Policy = z.infer<typeof policySchema>;

@@ -3,7 +3,7 @@ import { formatRef } from "../assess/object-ref.ts";
 import { shortDuration } from "../assess/iso-duration.ts";
 
 /** Event reasons watch writes (the issue's list); alerts and runbooks key on them. */
-export const ANNOUNCEMENT_REASONS = ["ReconciliationSlow", "ReconciliationStuck", "ImmutableConflict", "Recovered", "Escalated"] as const;
+export const ANNOUNCEMENT_REASONS = ["ReconciliationSlow", "ReconciliationStuck", "ImmutableConflict", "Recovered", "Escalated", "Recovering", "RecoveryPlanned"] as const;
 export type AnnouncementReason = (typeof ANNOUNCEMENT_REASONS)[number];
 
 /** One thing to tell people about one object: an Event, a log line, a record, maybe a notification. */
@@ -55,7 +55,7 @@ export function announce(previous: Assessment | undefined, next: Assessment, run
     out.push({
       type: "Warning",
       reason: "Escalated",
-      message: `still ${next.state}${howLong(next)}: ${what(next)}${root(next)}. Tried: nothing automatic (recovery is off). Follow the runbook: ${runbook}. ${next.recommendation}`,
+      message: `still ${next.state}${howLong(next)}: ${what(next)}${root(next)}. Tried: nothing automatic (recovery is off, or the policy only recommends for this cause). Follow the runbook: ${runbook}. ${next.recommendation}`,
       notify: true,
     });
   }

@@ -31,7 +31,8 @@ describe("parsePolicy", () => {
     assert.deepEqual(policy.overrides, []);
     assert.deepEqual(policy.deletionProtection, { kinds: [], annotation: "gitops-guard.io/protect" });
     assert.deepEqual(policy.records, { valueMaxBytes: 256, dryRun: true });
-    assert.deepEqual(policy.watch, { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [], recover: false });
+    assert.deepEqual(policy.watch, { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [] });
+    assert.equal(policy.recovery.mode, undefined, "absent: watch.recover (absent too) means off");
   });
 
   it("fills override defaults: strategy recreate, acceptDataLoss false, empty match", () => {
