@@ -92,7 +92,10 @@ describe("manifests/base: watch", () => {
     assert.deepEqual(verbsOf("deployments"), ["get", "list", "watch", "create", "delete"]);
     assert.deepEqual(verbsOf("pods"), ["get", "list", "watch", "delete"]);
     assert.deepEqual(verbsOf("services"), ["get", "list", "watch", "patch"]);
-    assert.deepEqual(verbsOf("applications"), ["get", "list", "watch"]);
+    assert.deepEqual(verbsOf("applications"), ["get", "list", "watch", "patch"]);
+    assert.deepEqual(verbsOf("jobs"), ["get", "list", "watch", "create", "delete", "patch"]);
+    assert.deepEqual(verbsOf("poddisruptionbudgets"), ["get", "list", "watch", "patch"]);
+    assert.deepEqual(verbsOf("networkpolicies"), ["get", "list", "watch", "patch"]);
     const lease = byKind("Role").find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch-lease")!;
     const named = (lease["rules"] as JsonObject[]).find((r) => r["resourceNames"] !== undefined)!;
     assert.deepEqual(named["resourceNames"], ["gitops-guard-watch"]);
@@ -111,15 +114,19 @@ describe("manifests/base: watch", () => {
     }
   });
 
-  it("alerts on stuck, immutable, slow, escalated, no leader and watch disconnected, on metrics watch exports", async () => {
+  it("alerts on stuck, immutable, slow, escalated, replacements rolled back, recovery escalated, no leader and watch disconnected, on metrics watch exports", async () => {
     const rule = byKind("PrometheusRule", PRODUCTION).find((r) => (r["metadata"] as JsonObject)["name"] === "gitops-guard-watch")!;
     const rules = ((rule["spec"] as JsonObject)["groups"] as JsonObject[]).flatMap((g) => g["rules"] as JsonObject[]);
     assert.deepEqual(rules.map((r) => r["alert"]), [
       "GitopsGuardReconciliationStuck", "GitopsGuardImmutableConflict", "GitopsGuardReconciliationSlow",
-      "GitopsGuardReconciliationEscalated", "GitopsGuardWatchNoLeader", "GitopsGuardWatchDisconnected",
+      "GitopsGuardReconciliationEscalated", "GitopsGuardReplacementRolledBack", "GitopsGuardRecoveryEscalated", "GitopsGuardWatchNoLeader", "GitopsGuardWatchDisconnected",
     ]);
     const { createWatchMetrics } = await import("../../src/adapters/metrics/watch-metrics.ts");
-    const exported = new Set((await createWatchMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
+    const { createReplaceMetrics } = await import("../../src/adapters/metrics/replace-metrics.ts");
+    // run-watch registers the replacement metrics on watch's registry.
+    const watchRegistry = createWatchMetrics().registry;
+    createReplaceMetrics(watchRegistry);
+    const exported = new Set((await watchRegistry.getMetricsAsJSON()).map((m) => m.name));
     for (const r of rules) {
       for (const name of String(r["expr"]).match(/gitops_guard_[a-z_]+/g) ?? []) assert.ok(exported.has(name), `${String(r["alert"])} uses ${name}, which watch exports`);
     }

@@ -65,6 +65,22 @@ export const WATCH_ALERTS: readonly Alert[] = [
     },
   },
   {
+    alert: "GitopsGuardReplacementRolledBack", why: "a replacement did not become healthy in time (or failed) and was rolled back from its journal: the object still needs its change",
+    expr: 'sum by (kind, strategy, outcome) (increase(gitops_guard_replacements_total{outcome=~"rolled-back|failed"}[15m])) > 0', severity: "critical",
+    annotations: {
+      summary: "gitops-guard rolled back a {{ $labels.strategy }} replacement of a {{ $labels.kind }} ({{ $labels.outcome }})",
+      runbook_url: "https://github.com/gitops-guard/gitops-guard/blob/main/docs/runbooks/replacement-rolled-back.md",
+    },
+  },
+  {
+    alert: "GitopsGuardRecoveryEscalated", why: "automated recovery gave up (attempts exhausted, health not validated, or a cause it never acts on): a person must take over",
+    expr: 'sum by (action) (increase(gitops_guard_recovery_total{outcome=~"escalated|failed"}[15m])) > 0', severity: "warning",
+    annotations: {
+      summary: "gitops-guard recovery ({{ $labels.action }}) escalated: see the Escalated Event on the object",
+      runbook_url: "https://github.com/gitops-guard/gitops-guard/blob/main/docs/runbooks/reconciliation-stuck.md",
+    },
+  },
+  {
     alert: "GitopsGuardWatchNoLeader", why: "every replica up but none leading for 2 minutes: nothing is announced",
     expr: '(sum(gitops_guard_leader) or vector(0)) < 1 and sum(up{job=~".*gitops-guard-watch.*"}) > 0', for: "2m", severity: "critical",
     annotations: { summary: `gitops-guard watch has no leader (check the Lease ${WATCH_LEASE} and the pods' logs)` },

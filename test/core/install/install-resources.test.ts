@@ -9,6 +9,7 @@ import { installFlags } from "../../../src/core/install/install-flags.ts";
 import { MATCH_CONDITIONS, WEBHOOK_TIMEOUT_SECONDS } from "../../../src/core/install/webhook-configurations.ts";
 import { SERVE_ALERTS, WATCH_ALERTS } from "../../../src/core/install/monitoring-resources.ts";
 import { createWatchMetrics } from "../../../src/adapters/metrics/watch-metrics.ts";
+import { createReplaceMetrics } from "../../../src/adapters/metrics/replace-metrics.ts";
 import { createAdmissionMetrics } from "../../../src/adapters/metrics/admission-metrics.ts";
 import { parsePolicyText } from "../../../src/adapters/fs/read-policy-file.ts";
 import type { JsonObject } from "../../../src/core/k8s/json.ts";
@@ -146,7 +147,10 @@ describe("installResources", () => {
       const services = list.filter((o) => o["kind"] === "Service" && Object.entries(wanted).every(([k, v]) => ((o["metadata"] as JsonObject)["labels"] as JsonObject)[k] === v));
       assert.equal(services.length, 1, `${String((monitor["metadata"] as JsonObject)["name"])} selects one Service`);
     }
-    const watchNames = new Set((await createWatchMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
+    // run-watch registers the replacement metrics on watch's registry.
+    const watchRegistry = createWatchMetrics().registry;
+    createReplaceMetrics(watchRegistry);
+    const watchNames = new Set((await watchRegistry.getMetricsAsJSON()).map((m) => m.name));
     const serveNames = new Set((await createAdmissionMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
     const exported = (names: Set<string>, metric: string): boolean => names.has(metric) || names.has(metric.replace(/_(bucket|sum|count)$/, ""));
     for (const a of SERVE_ALERTS) for (const m of a.expr.match(/gitops_guard_[a-z_]+/g) ?? []) assert.ok(exported(serveNames, m), `${a.alert}: serve exports ${m}`);
