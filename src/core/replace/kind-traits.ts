@@ -85,6 +85,8 @@ export const BUILTIN_KINDS: ReadonlyMap<string, { readonly apiVersion: string; r
   ["RoleBinding", { apiVersion: "rbac.authorization.k8s.io/v1", plural: "rolebindings", namespaced: true }],
   ["ClusterRole", { apiVersion: "rbac.authorization.k8s.io/v1", plural: "clusterroles", namespaced: false }],
   ["ClusterRoleBinding", { apiVersion: "rbac.authorization.k8s.io/v1", plural: "clusterrolebindings", namespaced: false }],
+  ["StorageClass", { apiVersion: "storage.k8s.io/v1", plural: "storageclasses", namespaced: false }],
+  ["PriorityClass", { apiVersion: "scheduling.k8s.io/v1", plural: "priorityclasses", namespaced: false }],
   ["Kustomization", { apiVersion: "kustomize.toolkit.fluxcd.io/v1", plural: "kustomizations", namespaced: true }],
   ["HelmRelease", { apiVersion: "helm.toolkit.fluxcd.io/v2", plural: "helmreleases", namespaced: true }],
 ]);
