@@ -111,6 +111,11 @@ describe("docs/runbooks: every runbook's commands run against the simulated API 
     return run;
   }
 
+  it("finds kubectl on the PATH (a clean machine needs it installed: .ci/run does, Debian's kubernetes-client)", async () => {
+    const found = await bash("command -v kubectl && kubectl version --client", { cwd: work, env });
+    assert.equal(found.code, 0, "the runbooks are tested with the real kubectl, and none is on the PATH: apt-get install -y kubernetes-client (any kubectl from 1.20 on)");
+  });
+
   it("every runbook in docs/runbooks has a test here (or is named below with the reason it has not)", async () => {
     const pages = (await readdir(RUNBOOKS)).filter((f) => f.endsWith(".md") && f !== "README.md").sort();
     const run = ["certificates-expired.md", "data-bearing-change.md", "helm-locked-or-exhausted.md", "reconciliation-stuck.md", "replacement-rolled-back.md", "webhook-down.md"];
