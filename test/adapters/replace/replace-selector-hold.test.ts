@@ -10,10 +10,10 @@ import { journalName, type JournalInput } from "../../../src/core/replace/journa
 import { DEFAULT_REPLACE_SETTINGS } from "../../../src/core/replace/replace-settings.ts";
 import { SELECTOR_HOLD_ANNOTATION } from "../../../src/core/replace/selector-hold.ts";
 import { loadDocuments } from "../../support/load-yaml.ts";
-import { edited, spec, startSimRig } from "../../support/replace/sim-rig.ts";
+import { edited, spec, startSimRig, type SimRig } from "../../support/replace/sim-rig.ts";
 import type { SimulatedCluster } from "../../support/kube-controllers/start-simulated-cluster.ts";
-import { startTestWebhook } from "../../support/webhook-server.ts";
-import { webhookAdmissionPlugins } from "../../support/e2e/webhook-admission-plugin.ts";
+import { startTestWebhook, type TestWebhook } from "../../support/webhook-server.ts";
+import { webhookAdmissionPlugins, type WebhookAdmission } from "../../support/e2e/webhook-admission-plugin.ts";
 import { readWebhookConfigurations } from "../../support/e2e/webhook-configurations.ts";
 
 const FLUX = { "kustomize.toolkit.fluxcd.io/name": "shop", "kustomize.toolkit.fluxcd.io/namespace": "flux-system" };
@@ -38,22 +38,29 @@ function webAvailable(c: SimulatedCluster): boolean {
   return isJsonObject(status) && status["availableReplicas"] === 3 && status["updatedReplicas"] === 3 && status["replicas"] === 3;
 }
 
+/**
+ * gitops-guard's shipped mutating webhook, called over HTTPS as kube-apiserver calls it, for
+ * Service writes (the scenario's other writes are not what these tests are about).
+ */
+function registerWebhook(rig: SimRig, hook: TestWebhook, username: string): WebhookAdmission {
+  const admission = webhookAdmissionPlugins({
+    configurations: readWebhookConfigurations(),
+    endpoint: () => ({ baseUrl: hook.url, ca: hook.ca }),
+    userInfo: { username, groups: ["system:authenticated"] },
+    requests: rig.cluster.server.requests,
+    namespaceLabels: () => ({}),
+  });
+  const [mutate] = admission.plugins.mutating;
+  assert.ok(mutate);
+  rig.cluster.server.setAdmission({ mutating: [(w) => (w.resource.plural === "services" ? mutate(w) : w.object)], validating: [] });
+  return admission;
+}
+
 test("a person applies the Service from Git during the cut-over, and a stale checkout after the switch: the webhook holds the selector, the Service keeps 3 ready pods throughout", async () => {
   const rig = await startSimRig("kube-controllers/web.yaml", { edit: asFlux, ready: webAvailable });
   const hook = await startTestWebhook();
   try {
-    // gitops-guard's shipped mutating webhook, called over HTTPS as kube-apiserver calls it, for
-    // Service writes (the other writes of the scenario are not what this test is about).
-    const admission = webhookAdmissionPlugins({
-      configurations: readWebhookConfigurations(),
-      endpoint: () => ({ baseUrl: hook.url, ca: hook.ca }),
-      userInfo: { username: "kubernetes-admin", groups: ["kubeadm:cluster-admins", "system:authenticated"] },
-      requests: rig.cluster.server.requests,
-      namespaceLabels: () => ({}),
-    });
-    const [mutate] = admission.plugins.mutating;
-    assert.ok(mutate);
-    rig.cluster.server.setAdmission({ mutating: [(w) => (w.resource.plural === "services" ? mutate(w) : w.object)], validating: [] });
+    const admission = registerWebhook(rig, hook, "kubernetes-admin");
 
     const kubectl = createKubeObjects(rig.http);
     const applies: Promise<void>[] = [];
@@ -94,16 +101,7 @@ test("the engine's own patches pass the webhook: freeze sets the hold, the switc
   const rig = await startSimRig("kube-controllers/web.yaml", { edit: asFlux, ready: webAvailable });
   const hook = await startTestWebhook();
   try {
-    const admission = webhookAdmissionPlugins({
-      configurations: readWebhookConfigurations(),
-      endpoint: () => ({ baseUrl: hook.url, ca: hook.ca }),
-      userInfo: { username: "system:serviceaccount:gitops-guard:gitops-guard", groups: ["system:serviceaccounts", "system:authenticated"] },
-      requests: rig.cluster.server.requests,
-      namespaceLabels: () => ({}),
-    });
-    const [mutate] = admission.plugins.mutating;
-    assert.ok(mutate);
-    rig.cluster.server.setAdmission({ mutating: [(w) => (w.resource.plural === "services" ? mutate(w) : w.object)], validating: [] });
+    const admission = registerWebhook(rig, hook, "system:serviceaccount:gitops-guard:gitops-guard");
     const objects = createKubeObjects(rig.http);
     const input: JournalInput = { live: webFixture, desired: null, desiredSource: "file", desiredOthers: [], selecting: [], pods: [], oldReplicaSets: [], owner: null, settings: DEFAULT_REPLACE_SETTINGS, strategy: null };
     const now = rig.cluster.clock.nowMs();
@@ -125,6 +123,39 @@ test("the engine's own patches pass the webhook: freeze sets the hold, the switc
     await act({ type: "unfreeze", ref: SERVICE });
     assert.equal(metaValue(current(), "annotations", "kustomize.toolkit.fluxcd.io/reconcile"), undefined);
     assert.deepEqual(admission.calls.filter((c) => c.resource === "services").map((c) => c.outcome), ["allowed", "allowed", "patched", "allowed", "allowed"]);
+  } finally {
+    await hook.close();
+    await rig.stop();
+  }
+});
+
+test("new pods that never become ready: rolled back through the webhook; the Service never switched, its hold and freeze gone, 3 ready pods throughout", async () => {
+  const rig = await startSimRig("kube-controllers/web.yaml", { edit: asFlux, ready: webAvailable });
+  const hook = await startTestWebhook();
+  try {
+    const admission = registerWebhook(rig, hook, "system:serviceaccount:gitops-guard:gitops-guard");
+    rig.cluster.kubelet.inject({ match: { image: "ghcr.io/example/web:2.0.0-broken" }, behaviour: "never-ready" });
+    const broken = edited(desiredWeb, (c) => {
+      const podSpec = (spec(c)["template"] as JsonObject)["spec"] as JsonObject;
+      (podSpec["containers"] as JsonObject[])[0]!["image"] = "ghcr.io/example/web:2.0.0-broken";
+    });
+    const kubectl = createKubeObjects(rig.http);
+    const applies: Promise<void>[] = [];
+    const recorder = rig.cluster.recordReadyPods("shop", "web");
+    const outcome = await runReplacement({ target: WEB, desired: broken, desiredOthers: [desiredService], settings: { ...DEFAULT_REPLACE_SETTINGS, timeoutSeconds: 120 } }, "start", rig.deps({
+      onProgress: (e: ProgressEvent) => {
+        if (e.type === "step" && e.state === "started" && e.step.id === "wait-healthy") applies.push(kubectl.mergePatch(SERVICE, { spec: { selector: { app: "web", team: "shop" } } }));
+      },
+    }));
+    await Promise.all(applies);
+    recorder.stop();
+    assert.equal(outcome.kind, "rolled-back", JSON.stringify(outcome));
+    assert.ok(recorder.min >= 3, `min ${recorder.min} at ${JSON.stringify(recorder.minAt)}`);
+    const svc = rig.cluster.api.get(SERVICE)!;
+    assert.deepEqual(spec(svc)["selector"], { app: "web" });
+    assert.equal(metaValue(svc, "annotations", SELECTOR_HOLD_ANNOTATION), undefined, "the hold is gone");
+    assert.equal(metaValue(svc, "annotations", "kustomize.toolkit.fluxcd.io/reconcile"), undefined, "unfrozen");
+    assert.deepEqual(admission.calls.filter((c) => c.resource === "services").map((c) => c.outcome), ["allowed", "patched", "allowed"]);
   } finally {
     await hook.close();
     await rig.stop();
