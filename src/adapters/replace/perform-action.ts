@@ -1,12 +1,13 @@
 import { AppError } from "../../errors.ts";
 import { cloneJson, type JsonObject } from "../../core/k8s/json.ts";
-import { metaString } from "../../core/k8s/kube-object.ts";
+import { metaString, metaValue } from "../../core/k8s/kube-object.ts";
 import { creatableObject } from "../../core/replace/creatable-object.ts";
 import type { JournalInput } from "../../core/replace/journal.ts";
 import { SELECTING_KINDS } from "../../core/replace/kind-traits.ts";
 import { describeRef, type ReplaceRef } from "../../core/replace/replace-ref.ts";
 import type { StepAction } from "../../core/replace/replace-step.ts";
 import { FLUX_RECONCILE_ANNOTATION, FLUX_RECONCILE_DISABLED, selectorOf } from "../../core/replace/selector-switch.ts";
+import { SELECTOR_HOLD_ANNOTATION, switchedHold } from "../../core/replace/selector-hold.ts";
 import { leftovers, newGeneration } from "./evaluate-condition.ts";
 import { uidOf, type KubeObjects } from "./kube-objects.ts";
 
@@ -40,6 +41,12 @@ const switchSelector: Act<"switch-selector"> = async (a, objects) => {
   const labels: JsonObject = { ...Object.fromEntries(Object.keys(current).map((k) => [k, null])), ...cloneJson({ ...a.to }) };
   let patch: JsonObject = a.form === "map" ? labels : { matchLabels: labels };
   for (const segment of [...a.path].reverse()) patch = { [segment]: patch };
+  // One patch for the selector and its hold: the webhook lets a request through that changes the
+  // hold, and keeps the selector of one that does not. A hold someone removed is not put back.
+  const hold = metaValue(obj, "annotations", SELECTOR_HOLD_ANNOTATION);
+  if (a.hold !== undefined && hold !== undefined) {
+    patch = { ...patch, metadata: { annotations: { [SELECTOR_HOLD_ANNOTATION]: a.hold === "switched" ? switchedHold(hold) : null } } };
+  }
   await objects.mergePatch(a.ref, patch);
 };
 
@@ -57,10 +64,10 @@ const deleteLeftovers: Act<"delete-leftovers"> = async (a, objects) => {
 export async function performAction(a: StepAction, objects: KubeObjects, input: JournalInput, now: number): Promise<void> {
   switch (a.type) {
     case "freeze":
-      return objects.mergePatch(a.ref, { metadata: { annotations: { [FLUX_RECONCILE_ANNOTATION]: FLUX_RECONCILE_DISABLED } } });
+      return objects.mergePatch(a.ref, { metadata: { annotations: { [FLUX_RECONCILE_ANNOTATION]: FLUX_RECONCILE_DISABLED, [SELECTOR_HOLD_ANNOTATION]: a.hold } } });
     case "unfreeze":
       if ((await objects.get(a.ref)) === undefined) return;
-      return objects.mergePatch(a.ref, { metadata: { annotations: { [FLUX_RECONCILE_ANNOTATION]: null } } });
+      return objects.mergePatch(a.ref, { metadata: { annotations: { [FLUX_RECONCILE_ANNOTATION]: null, [SELECTOR_HOLD_ANNOTATION]: null } } });
     case "delete":
       return deleteOne(a, objects, input, now);
     case "create":

@@ -15,6 +15,7 @@ import { applyingTool, detectOwner, type OwningTool } from "../owner/detect-owne
 import { fieldManagerOf, type AdmissionRequest } from "./admission-review.ts";
 import { hasMark, markDigest, markObject, unmarkObject } from "./mark-object.ts";
 import { revertPaths } from "./revert-paths.ts";
+import { heldSelector } from "../decide/held-selector.ts";
 import { verdictFor } from "./verdict-for.ts";
 import type { Verdict } from "./admission-response.ts";
 
@@ -91,7 +92,7 @@ export function skipReason(request: AdmissionRequest, catalogue?: Catalogue): st
  * restore never undoes the manifest's other changes in that list.
  */
 function revertTarget(finding: Finding): readonly PathSegment[] {
-  if (finding.class === "server-assigned") return finding.segments;
+  if (finding.class === "server-assigned" || finding.class === "held") return finding.segments;
   const index = finding.segments.findIndex((segment) => typeof segment === "number");
   return index < 0 ? finding.segments : finding.segments.slice(0, index);
 }
@@ -159,7 +160,9 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
     const decision = skipDecision(skip ?? "no live object to compare", context.policy.mode);
     return { verdict: verdictFor(decision, []), decision, owner, patch: [] };
   }
-  const findings = findFindings(context.catalogue, findInput(request, context, live, object)).filter((f) => MUTATE_CLASSES.has(f.class));
+  const found = findFindings(context.catalogue, findInput(request, context, live, object)).filter((f) => MUTATE_CLASSES.has(f.class));
+  const held = request.subResource ? undefined : heldSelector({ group: request.kind.group, kind: request.kind.kind, live, object });
+  const findings = held === undefined ? found : [...found, held];
   const subject = subjectOf(request, owner, context.policy);
   const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace });
   const rewrites = revertOf(decided).length > 0 || decided.kind === "mark";

@@ -102,11 +102,16 @@ function enforce(input: DecideInput): Decision {
   // PVC volumeName…). Those kube-apiserver re-fills itself (Service clusterIP, nodePorts:
   // patchAllocatedValues, severity info) are recorded but not patched: patch only what is needed.
   const restores = policy.restore ? findings.filter((f) => f.class === "server-assigned" && f.severity !== "info") : [];
-  if (conflicts.length > 0) return decideConflict(input, conflicts, restores);
+  // A selector a running replacement holds (held-selector.ts) is kept whatever policy.restore says:
+  // letting it through would send traffic to pods the replacement is about to delete.
+  const held = findings.filter((f) => f.class === "held");
+  if (conflicts.length > 0) return decideConflict(input, conflicts, [...restores, ...held]);
   const warnings = riskyWarnings(findings);
-  if (restores.length > 0) {
-    warnings.unshift(shortWarning(`gitops-guard restored server-assigned ${restores.map((f) => f.path).join(", ")}`));
-    return restore(findings, restores, warnings, "server-assigned values restored");
+  if (restores.length > 0 || held.length > 0) {
+    if (restores.length > 0) warnings.unshift(shortWarning(`gitops-guard restored server-assigned ${restores.map((f) => f.path).join(", ")}`));
+    warnings.unshift(...held.map((f) => shortWarning(`gitops-guard kept ${f.path} ${f.message}`)));
+    const reason = held.length > 0 ? `selector ${held.map((f) => `${f.path} ${f.message}`).join("; ")}` : "server-assigned values restored";
+    return restore(findings, [...restores, ...held], warnings, reason);
   }
   if (warnings.length > 0) {
     return warn(findings, warnings, "risky change");

@@ -6,9 +6,11 @@ import type { PathSegment } from "../k8s/field-path.ts";
  * - `immutable`: the API server would refuse the change (built-in kinds);
  * - `server-assigned`: the client dropped or cleared a value the server assigned; not a change of intent;
  * - `declared`: immutable by a CRD's schema (`x-kubernetes-validations` with `oldSelf`) or by policy;
- * - `risky`: allowed by the API server but known to hurt.
+ * - `risky`: allowed by the API server but known to hurt;
+ * - `held`: a selector a running replacement holds during its cut-over (`gitops-guard.io/selector-hold`);
+ *   the webhook keeps the live value (src/core/decide/held-selector.ts).
  */
-export const FINDING_CLASSES = ["immutable", "server-assigned", "declared", "risky"] as const;
+export const FINDING_CLASSES = ["immutable", "server-assigned", "declared", "risky", "held"] as const;
 export type FindingClass = (typeof FINDING_CLASSES)[number];
 
 /** `blocking`: the apply fails (or must not happen); `warning`: it works but hurts; `info`: noted. */

@@ -3,6 +3,7 @@ import { isJsonObject, semanticEqual, type JsonObject } from "../k8s/json.ts";
 import { metaString, metaValue } from "../k8s/kube-object.ts";
 import type { Condition } from "./condition.ts";
 import { DATA_BEARING_KINDS, defaultStrategy, WORKLOAD_KINDS, type StrategyName } from "./kind-traits.ts";
+import { journalName } from "./journal.ts";
 import { migrationProcedure } from "./migration-procedure.ts";
 import { plan, refusal, type DesiredSource, type ReplacementPlan, type Refusal } from "./replace-plan.ts";
 import type { ReplaceRef } from "./replace-ref.ts";
@@ -76,7 +77,7 @@ function workloadSteps(input: PlanInput, target: ReplaceRef, oldUid: string, swi
   const steps: Step[] = [];
   const freezes = switches.filter((s) => s.fluxManaged && !s.alreadyFrozen);
   for (const s of freezes) {
-    steps.push(step(`freeze:${s.ref.kind}/${s.ref.name}`, { type: "freeze", ref: s.ref }, [], { kind: "annotation", ref: s.ref, key: FLUX_RECONCILE_ANNOTATION, value: FLUX_RECONCILE_DISABLED }, BACK));
+    steps.push(step(`freeze:${s.ref.kind}/${s.ref.name}`, { type: "freeze", ref: s.ref, hold: journalName(target) }, [], { kind: "annotation", ref: s.ref, key: FLUX_RECONCILE_ANNOTATION, value: FLUX_RECONCILE_DISABLED }, BACK));
   }
   steps.push(step("delete-old", { type: "delete", ref: target, propagation: "Orphan", uid: oldUid }, [{ kind: "present", ref: target, uid: oldUid }], { kind: "absent", ref: target, uid: oldUid }, BACK));
   if (desired === undefined) {
@@ -99,7 +100,8 @@ function workloadSteps(input: PlanInput, target: ReplaceRef, oldUid: string, swi
   }
   steps.push(healthy);
   for (const s of switches) {
-    steps.push(step(`switch:${s.ref.kind}/${s.ref.name}`, { type: "switch-selector", ref: s.ref, path: s.path, form: s.form, to: s.to },
+    const held = freezes.includes(s) ? { hold: "switched" as const } : {};
+    steps.push(step(`switch:${s.ref.kind}/${s.ref.name}`, { type: "switch-selector", ref: s.ref, path: s.path, form: s.form, to: s.to, ...held },
       [{ kind: "ready-pods", namespace: target.namespace, selector: s.to, min: minReady }],
       { kind: "selector", ref: s.ref, path: s.path, form: s.form, value: s.to }, BACK));
   }

@@ -3,9 +3,13 @@ import { describeRef, type ReplaceRef } from "./replace-ref.ts";
 
 /** What one step does to the cluster (nothing, for the steps that only wait). */
 export type StepAction =
-  /** `kustomize.toolkit.fluxcd.io/reconcile: disabled`: Flux neither applies nor prunes it meanwhile (watch-recovery.md §6.3). */
-  | { readonly type: "freeze"; readonly ref: ReplaceRef }
-  /** Takes the freeze away again (only where this replacement added it). */
+  /**
+   * `kustomize.toolkit.fluxcd.io/reconcile: disabled`: Flux neither applies nor prunes it meanwhile
+   * (watch-recovery.md §6.3); and, in the same patch, `gitops-guard.io/selector-hold: <hold>` (the
+   * journal name): the webhook keeps its selector if anyone else applies it meanwhile.
+   */
+  | { readonly type: "freeze"; readonly ref: ReplaceRef; readonly hold: string }
+  /** Takes the freeze and the hold away again (only where this replacement added them). */
   | { readonly type: "unfreeze"; readonly ref: ReplaceRef }
   /** DELETE with a uid precondition; `exceptUid` deletes whatever object of that name is not the old one. */
   | { readonly type: "delete"; readonly ref: ReplaceRef; readonly propagation: "Orphan" | "Foreground" | "Background"; readonly uid?: string; readonly exceptUid?: string }
@@ -13,8 +17,12 @@ export type StepAction =
   | { readonly type: "create"; readonly ref: ReplaceRef; readonly body: "desired" | "old" }
   /** `reconcile.fluxcd.io/requestedAt` on the owner (Kustomization or HelmRelease): the owner applies the object again. */
   | { readonly type: "request-reconcile"; readonly owner: ReplaceRef }
-  /** Merge patch of a selecting object's selector. */
-  | { readonly type: "switch-selector"; readonly ref: ReplaceRef; readonly path: readonly string[]; readonly form: "map" | "label-selector"; readonly to: LabelMap }
+  /**
+   * Merge patch of a selecting object's selector. `hold`: the same patch changes the selector hold
+   * this replacement put on the object, so the webhook lets the engine's own switch through —
+   * `switched` (the cut-over) or `release` (a rollback puts the old selector back and ends it).
+   */
+  | { readonly type: "switch-selector"; readonly ref: ReplaceRef; readonly path: readonly string[]; readonly form: "map" | "label-selector"; readonly to: LabelMap; readonly hold?: "switched" | "release" }
   /** One StatefulSet pod deleted so the controller re-creates it from the new claim templates. */
   | { readonly type: "delete-pod"; readonly namespace: string; readonly name: string; readonly uid: string }
   /**
@@ -47,9 +55,9 @@ export interface Step {
 export function describeAction(a: StepAction): string {
   switch (a.type) {
     case "freeze":
-      return `freeze ${describeRef(a.ref)} (kustomize.toolkit.fluxcd.io/reconcile: disabled)`;
+      return `freeze ${describeRef(a.ref)} (kustomize.toolkit.fluxcd.io/reconcile: disabled) and hold its selector (gitops-guard.io/selector-hold)`;
     case "unfreeze":
-      return `unfreeze ${describeRef(a.ref)}`;
+      return `unfreeze ${describeRef(a.ref)} and release its selector`;
     case "delete":
       return `delete ${describeRef(a.ref)}${a.exceptUid ? " (the new object)" : ""} with propagationPolicy ${a.propagation}${a.propagation === "Orphan" ? " (its pods keep serving)" : ""}`;
     case "create":

@@ -14,13 +14,17 @@ function step(id: string, action: StepAction, preconditions: readonly Condition[
  * pods still serve: they are deleted only past the commit point), then the new object goes
  * (Orphan for workloads: it may have adopted the old pods) with the new generation's leftovers,
  * the old object is created again from the journal and re-adopts its orphaned pods, and the
- * freeze is lifted.
+ * freeze is lifted. A selector restored ends its hold in the same patch; one never switched keeps
+ * it until the unfreeze removes it with the freeze.
  */
 export function rollbackSteps(p: Plan): Step[] {
   const { target, oldUid } = p;
   const steps: Step[] = [];
+  const held = (s: Plan["switches"][number]): boolean => s.fluxManaged && !s.alreadyFrozen;
   for (const s of p.switches) {
-    steps.push(step(`restore:${s.ref.kind}/${s.ref.name}`, { type: "switch-selector", ref: s.ref, path: s.path, form: s.form, to: s.from },
+    // The hold ends in the same patch: the webhook would keep the switched selector otherwise.
+    const release = held(s) ? { hold: "release" as const } : {};
+    steps.push(step(`restore:${s.ref.kind}/${s.ref.name}`, { type: "switch-selector", ref: s.ref, path: s.path, form: s.form, to: s.from, ...release },
       [], { kind: "selector", ref: s.ref, path: s.path, form: s.form, value: s.from }, `restore the selector of ${s.ref.kind} ${s.ref.name}`));
   }
   const workload = WORKLOAD_KINDS.has(target.kind);
@@ -33,7 +37,7 @@ export function rollbackSteps(p: Plan): Step[] {
   }
   steps.push(step("create-old", { type: "create", ref: target, body: "old" }, [], { kind: "present", ref: target }));
   steps.push(step("wait-old-healthy", { type: "wait" }, [], { kind: "healthy", ref: target }, `wait until the re-created ${target.kind} is healthy`));
-  for (const s of p.switches.filter((x) => x.fluxManaged && !x.alreadyFrozen)) {
+  for (const s of p.switches.filter(held)) {
     steps.push(step(`unfreeze:${s.ref.kind}/${s.ref.name}`, { type: "unfreeze", ref: s.ref }, [], { kind: "annotation", ref: s.ref, key: FLUX_RECONCILE_ANNOTATION, value: null }));
   }
   return steps;

@@ -27,6 +27,7 @@ const DEFAULT_SEVERITY: Record<FindingClass, Severity> = {
   declared: "blocking",
   "server-assigned": "warning",
   risky: "warning",
+  held: "warning",
 };
 
 function defaultStrategy(rule: CompiledRule, group: string, kind: string): Strategy {

@@ -8,6 +8,7 @@ import { formatPlanText, type Plan } from "../../../src/core/replace/replace-pla
 import { rollbackSteps } from "../../../src/core/replace/rollback-steps.ts";
 import { MARK_ANNOTATIONS } from "../../../src/core/decide/mark-annotations.ts";
 import { desiredFromMarks } from "../../../src/core/replace/desired-from-marks.ts";
+import { journalName } from "../../../src/core/replace/journal.ts";
 
 function objects(path: string): JsonObject[] {
   return loadDocuments(`../../examples/replace/${path}`).filter(isJsonObject);
@@ -185,4 +186,22 @@ test("label keys are data: a __proto__ label key is switched like any other", ()
   const p = mustPlan(planReplacement(input({ live: old, desired: renamed, selecting: [svc] })));
   assert.deepEqual(p.switches[0]!.to, { app: "api-v2" });
   assert.equal(Object.getPrototypeOf(p.switches[0]!.to), Object.prototype);
+});
+
+test("the freeze holds each selector under the journal's name, the switch marks the hold switched, the rollback's restore releases it; nothing else touches the hold", () => {
+  const p = mustPlan(planReplacement(input({ live: deployment, desired: desiredDeployment, desiredOthers: [desiredService, desiredPdb], selecting: [service, pdb] })));
+  const journal = journalName(p.target);
+  const freezes = p.steps.filter((s) => s.action.type === "freeze").map((s) => s.action);
+  assert.deepEqual(freezes, [{ type: "freeze", ref: p.switches[0]!.ref, hold: journal }, { type: "freeze", ref: p.switches[1]!.ref, hold: journal }]);
+  const switches = p.steps.flatMap((s) => (s.action.type === "switch-selector" ? [s.action.hold] : []));
+  assert.deepEqual(switches, ["switched", "switched"]);
+  const restores = rollbackSteps(p).flatMap((s) => (s.action.type === "switch-selector" ? [s.action.hold] : []));
+  assert.deepEqual(restores, ["release", "release"]);
+  // A selecting object frozen by someone else is neither frozen nor held by this replacement.
+  const frozen = structuredClone(service);
+  (frozen["metadata"] as JsonObject)["annotations"] = { "kustomize.toolkit.fluxcd.io/reconcile": "disabled" };
+  const q = mustPlan(planReplacement(input({ live: deployment, desired: desiredDeployment, desiredOthers: [desiredService], selecting: [frozen] })));
+  assert.deepEqual(q.steps.filter((s) => s.action.type === "freeze"), []);
+  assert.deepEqual(q.steps.flatMap((s) => (s.action.type === "switch-selector" ? [s.action.hold ?? "none"] : [])), ["none"]);
+  assert.deepEqual(rollbackSteps(q).flatMap((s) => (s.action.type === "switch-selector" ? [s.action.hold ?? "none"] : [])), ["none"]);
 });
