@@ -8,6 +8,7 @@ import type { JsonObject } from "../../../src/core/k8s/json.ts";
 import { loadObject } from "../../support/load-yaml.ts";
 
 const ON = { enabled: true, retries: 3 };
+const HEADER = { apiVersion: "gitops-guard.io/v1alpha1", kind: "Policy" } as const;
 
 function subjectOf(object: JsonObject): Parameters<typeof helmRemediationDefault>[0] {
   const apiVersion = String(object["apiVersion"]);
@@ -18,7 +19,7 @@ const fixture = (name: string): JsonObject => loadObject(`recovery/helm-remediat
 
 describe("helmRemediationDefault", () => {
   it("is off by default, with 3 retries when turned on (named, documented default)", () => {
-    const policy = policySchema.parse({});
+    const policy = policySchema.parse(HEADER);
     assert.deepEqual(policy.recovery.helmRemediationDefault, { enabled: false, retries: HELM_REMEDIATION_DEFAULT_RETRIES });
     assert.equal(HELM_REMEDIATION_DEFAULT_RETRIES, 3);
     assert.equal(helmRemediationDefault(subjectOf(fixture("absent")), policy.recovery.helmRemediationDefault), undefined);
@@ -26,7 +27,7 @@ describe("helmRemediationDefault", () => {
 
   it("refuses retries outside 1–10 (a negative value is infinite to helm-controller) and unknown keys, naming the key", () => {
     for (const bad of [{ retries: -1 }, { retries: 0 }, { retries: 11 }, { retries: 2.5 }, { strategy: "uninstall" }]) {
-      const r = policySchema.safeParse({ recovery: { helmRemediationDefault: bad } });
+      const r = policySchema.safeParse({ ...HEADER, recovery: { helmRemediationDefault: bad } });
       assert.equal(r.success, false, JSON.stringify(bad));
       assert.deepEqual(r.error?.issues[0]?.path.slice(0, 2), ["recovery", "helmRemediationDefault"]);
     }
