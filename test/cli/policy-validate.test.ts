@@ -26,6 +26,14 @@ describe("gitops-guard policy validate", () => {
     }
   });
 
+  it("validates recovery.helmRemediationDefault: accepts it on, refuses a negative retries naming the key (exit 2)", async () => {
+    const head = "apiVersion: gitops-guard.io/v1alpha1\nkind: Policy\nrecovery:\n  helmRemediationDefault:\n    enabled: true\n";
+    assert.equal((await runCli(["policy", "validate", "-"], `${head}    retries: 3\n`)).code, 0);
+    const bad = await runCli(["policy", "validate", "-"], `${head}    retries: -1\n`);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /recovery\.helmRemediationDefault\.retries: Too small/);
+  });
+
   it("reads standard input", async () => {
     const text = readFileSync(join(FIXTURES, "policy/valid-policy.yaml"), "utf8");
     assert.equal((await runCli(["policy", "validate", "-"], text)).code, 0);

@@ -1,6 +1,6 @@
 import { patchBetween } from "./patch-between.ts";
 import type { Operation as PatchOperation } from "fast-json-patch";
-import type { JsonObject } from "../k8s/json.ts";
+import { isJsonObject, ownValue, setOwn, type JsonObject } from "../k8s/json.ts";
 import type { PathSegment } from "../k8s/field-path.ts";
 import { draftOf } from "../k8s/own-path.ts";
 import { metaMap, metaString } from "../k8s/kube-object.ts";
@@ -10,7 +10,8 @@ import { findFindings, type FindInput } from "../rules/find-findings.ts";
 import type { ClusterFacts } from "../rules/rule.ts";
 import type { Policy } from "../policy/policy-schema.ts";
 import { decide, skipDecision, staleMarkDecision } from "../decide/decide.ts";
-import { denialOf, revertOf, type Decision } from "../decide/decision.ts";
+import { defaultsOf, denialOf, revertOf, type Decision, type Defaulting, type FieldDefault } from "../decide/decision.ts";
+import { helmRemediationDefault } from "../decide/helm-remediation-default.ts";
 import { applyingTool, detectOwner, type OwningTool } from "../owner/detect-owner.ts";
 import { fieldManagerOf, type AdmissionRequest } from "./admission-review.ts";
 import { hasMark, markDigest, markObject, unmarkObject } from "./mark-object.ts";
@@ -111,6 +112,32 @@ function blockingOrRestorable(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => MUTATE_CLASSES.has(f.class) && (f.severity === "blocking" || f.class === "server-assigned"));
 }
 
+/**
+ * Writes a default into the draft: missing objects along the path are created, an existing value
+ * is never replaced (the decision was taken on the same object, so this only guards the invariant).
+ */
+function addDefault(draft: JsonObject, own: (path: readonly PathSegment[]) => void, field: FieldDefault): void {
+  const parents = field.path.slice(0, -1);
+  const last = field.path.at(-1);
+  if (typeof last !== "string") return;
+  own(parents);
+  let parent: JsonObject = draft;
+  for (const segment of parents) {
+    if (typeof segment !== "string") return;
+    const child = ownValue(parent, segment);
+    if (child === undefined) {
+      const created: JsonObject = {};
+      setOwn(parent, segment, created);
+      parent = created;
+    } else if (isJsonObject(child)) {
+      parent = child;
+    } else {
+      return;
+    }
+  }
+  if (!Object.hasOwn(parent, last)) setOwn(parent, last, field.value);
+}
+
 /** Applies a restore/mark decision to a copy-on-write draft of the incoming object; returns the draft. */
 function rewrite(context: AdmissionContext, request: AdmissionRequest, decision: Decision, stale: boolean): JsonObject {
   const object = request.object ?? {};
@@ -123,6 +150,7 @@ function rewrite(context: AdmissionContext, request: AdmissionRequest, decision:
     revertPaths(draft, live, paths);
     pending = blockingOrRestorable(findFindings(context.catalogue, findInput(request, context, live, draft)));
   }
+  for (const field of defaultsOf(decision)) addDefault(draft, own, field);
   own(["metadata", "annotations"]);
   if (decision.kind === "mark") {
     const conflicts = decision.findings.filter((f) => f.class === "immutable" || f.class === "declared");
@@ -156,6 +184,8 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   const live = request.oldObject ?? undefined;
   const owner = detectOwner([object, live], fieldManagerOf(request));
   const skip = skipReason(request, context.catalogue);
+  const defaulting = defaultingFor(request, context);
+  if (defaulting && request.operation === "CREATE") return defaultOnCreate(request, context, owner, defaulting);
   if (skip !== undefined || !object || !live) {
     const decision = skipDecision(skip ?? "no live object to compare", context.policy.mode);
     return { verdict: verdictFor(decision, []), decision, owner, patch: [] };
@@ -164,12 +194,31 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   const held = request.subResource ? undefined : heldSelector({ group: request.kind.group, kind: request.kind.kind, live, object });
   const findings = held === undefined ? found : [...found, held];
   const subject = subjectOf(request, owner, context.policy);
-  const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace });
-  const rewrites = revertOf(decided).length > 0 || decided.kind === "mark";
+  const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace, defaulting });
+  const rewrites = revertOf(decided).length > 0 || defaultsOf(decided).length > 0 || decided.kind === "mark";
   // A stale mark goes whenever no new mark is set, restore or not: a restore that kept it would be
   // answered differently on reinvocation (the patched object has nothing left to restore).
   const stale = decided.kind !== "mark" && isStaleMark(request, decided, owner);
   const decision = stale && !rewrites ? staleMarkDecision(decided) : decided;
   const patch = rewrites || stale ? patchBetween(object, rewrite(context, request, decision, stale)) : [];
   return { verdict: verdictFor(decision, patch), decision, owner, patch };
+}
+
+/** A CREATE has nothing to compare, only a default to add (decided like any request: mode, exemptions, rollout). */
+function defaultOnCreate(request: AdmissionRequest, context: AdmissionContext, owner: OwningTool, defaulting: Defaulting): AdmissionOutcome {
+  const object = request.object ?? {};
+  const subject = subjectOf(request, owner, context.policy);
+  const decision = decide({ findings: [], policy: context.policy, subject, guardNamespace: context.guardNamespace, defaulting });
+  const patch = defaultsOf(decision).length > 0 ? patchBetween(object, rewrite(context, request, decision, false)) : [];
+  return { verdict: verdictFor(decision, patch), decision, owner, patch };
+}
+
+/**
+ * The defaults the policy asks for on this request's object (recovery.helmRemediationDefault), if
+ * any: CREATE and UPDATE of the main resource only (a subresource write cannot change spec).
+ */
+function defaultingFor(request: AdmissionRequest, context: AdmissionContext): Defaulting | undefined {
+  if ((request.operation !== "CREATE" && request.operation !== "UPDATE") || request.subResource || !request.object) return undefined;
+  const { group, version, kind } = request.kind;
+  return helmRemediationDefault({ group, version, kind, object: request.object ?? undefined }, context.policy.recovery.helmRemediationDefault);
 }

@@ -6,7 +6,8 @@ import type { Finding } from "../findings/finding.ts";
 import { isDataBearing } from "../rules/find-findings.ts";
 import type { ConflictAction, Policy, ReplaceStrategy } from "../policy/policy-schema.ts";
 import { exemptionReason, findOverride, type MatchSubject } from "../policy/match-policy.ts";
-import { allow, audited, deny, mark, recreate, restore, warn, type Decision, type Mark, type Mode } from "./decision.ts";
+import { allow, audited, deny, mark, recreate, restore, warn, type Decision, type Defaulting, type Mark, type Mode } from "./decision.ts";
+import { formatFieldPath } from "../k8s/field-path.ts";
 import { dataBearingDenial, immutableDenial, recreateDenial, shortWarning, type MessageSubject } from "./denial-message.ts";
 import { MARK_ANNOTATIONS } from "./mark-annotations.ts";
 import { effectiveMode } from "../policy/rollout-mode.ts";
@@ -21,6 +22,12 @@ export interface DecideInput {
   readonly live?: JsonObject;
   /** The namespace gitops-guard runs in (always exempt). */
   readonly guardNamespace: string;
+  /**
+   * Values to add where the object has none (helm-remediation-default.ts), applied with any
+   * restore when no conflict is marked: a marked request is answered again after the owner's
+   * next apply, which is defaulted then.
+   */
+  readonly defaulting?: Defaulting | undefined;
 }
 
 /** What a Secret value stands as in a digest: whether it is there, never what it is. */
@@ -107,11 +114,20 @@ function enforce(input: DecideInput): Decision {
   const held = findings.filter((f) => f.class === "held");
   if (conflicts.length > 0) return decideConflict(input, conflicts, [...restores, ...held]);
   const warnings = riskyWarnings(findings);
-  if (restores.length > 0 || held.length > 0) {
-    if (restores.length > 0) warnings.unshift(shortWarning(`gitops-guard restored server-assigned ${restores.map((f) => f.path).join(", ")}`));
+  const defaults = input.defaulting?.fields ?? [];
+  if (restores.length > 0 || held.length > 0 || defaults.length > 0) {
+    const reasons: string[] = [];
+    if (held.length > 0) reasons.push(`selector ${held.map((f) => `${f.path} ${f.message}`).join("; ")}`);
+    if (restores.length > 0) {
+      warnings.unshift(shortWarning(`gitops-guard restored server-assigned ${restores.map((f) => f.path).join(", ")}`));
+      reasons.push("server-assigned values restored");
+    }
     warnings.unshift(...held.map((f) => shortWarning(`gitops-guard kept ${f.path} ${f.message}`)));
-    const reason = held.length > 0 ? `selector ${held.map((f) => `${f.path} ${f.message}`).join("; ")}` : "server-assigned values restored";
-    return restore(findings, [...restores, ...held], warnings, reason);
+    if (input.defaulting && defaults.length > 0) {
+      warnings.push(shortWarning(`gitops-guard defaulted ${defaults.map((d) => formatFieldPath(d.path)).join(", ")} (policy recovery.helmRemediationDefault)`));
+      reasons.push(input.defaulting.reason);
+    }
+    return restore(findings, [...restores, ...held], warnings, reasons.join("; "), defaults);
   }
   if (warnings.length > 0) {
     return warn(findings, warnings, "risky change");
@@ -131,7 +147,9 @@ export function staleMarkDecision(decision: Decision): Decision {
       // An audited or off allow changes nothing, marks included.
       if (decision.mode !== "enforce") return decision;
       const warnings = [...decision.warnings, shortWarning("gitops-guard removed its replace mark: the conflict is gone")];
-      return restore(decision.findings, decision.kind === "restore" ? decision.revert : [], warnings, "stale replace mark removed: the conflict is gone");
+      const kept = decision.kind === "restore" ? decision : undefined;
+      const reason = kept ? `${kept.reason}; stale replace mark removed: the conflict is gone` : "stale replace mark removed: the conflict is gone";
+      return restore(decision.findings, kept?.revert ?? [], warnings, reason, kept?.defaults ?? []);
     }
     case "mark":
     case "recreate":

@@ -1,4 +1,6 @@
 import type { Finding } from "../findings/finding.ts";
+import type { JsonValue } from "../k8s/json.ts";
+import type { PathSegment } from "../k8s/field-path.ts";
 import type { ReplaceStrategy } from "../policy/policy-schema.ts";
 
 /**
@@ -31,6 +33,18 @@ export interface Mark {
   readonly toolMarker: "flux" | "argocd" | undefined;
 }
 
+/** One value the mutating webhook adds where the object has none (never over a value it has). */
+export interface FieldDefault {
+  readonly path: readonly PathSegment[];
+  readonly value: JsonValue;
+}
+
+/** Defaults for one request and why (recorded as the decision's reason). */
+export interface Defaulting {
+  readonly fields: readonly FieldDefault[];
+  readonly reason: string;
+}
+
 interface Considered {
   /** Every finding considered. */
   readonly findings: readonly Finding[];
@@ -61,7 +75,7 @@ export interface Warn extends Considered {
   readonly warnings: readonly string[];
 }
 
-/** Allowed, with server-assigned values patched back (`revert`), or a stale mark removed. */
+/** Allowed, with server-assigned values patched back (`revert`), defaults added (`defaults`), or a stale mark removed. */
 export interface Restore extends Considered {
   readonly kind: "restore";
   readonly action: "restore";
@@ -69,6 +83,8 @@ export interface Restore extends Considered {
   readonly mode: "enforce";
   /** Findings whose live value the patch puts back. */
   readonly revert: readonly Finding[];
+  /** Values the patch adds where the object had none (recovery.helmRemediationDefault). */
+  readonly defaults: readonly FieldDefault[];
   readonly warnings: readonly string[];
 }
 
@@ -124,8 +140,8 @@ export function warn(findings: readonly Finding[], warnings: readonly string[], 
   return { kind: "warn", action: "warn", enforcedAction: "warn", mode: "enforce", findings, warnings, reason };
 }
 
-export function restore(findings: readonly Finding[], revert: readonly Finding[], warnings: readonly string[], reason: string): Restore {
-  return { kind: "restore", action: "restore", enforcedAction: "restore", mode: "enforce", findings, revert, warnings, reason };
+export function restore(findings: readonly Finding[], revert: readonly Finding[], warnings: readonly string[], reason: string, defaults: readonly FieldDefault[] = NONE): Restore {
+  return { kind: "restore", action: "restore", enforcedAction: "restore", mode: "enforce", findings, revert, defaults, warnings, reason };
 }
 
 export function mark(findings: readonly Finding[], revert: readonly Finding[], marking: Mark, warnings: readonly string[], reason: string): MarkDecision {
@@ -154,6 +170,11 @@ export function audited(enforced: Decision): Allow {
 /** The findings whose live values the patch puts back (restore and mark; none otherwise). */
 export function revertOf(decision: Decision): readonly Finding[] {
   return decision.kind === "restore" || decision.kind === "mark" ? decision.revert : NONE;
+}
+
+/** The values the patch adds where the object had none (restore only; none otherwise). */
+export function defaultsOf(decision: Decision): readonly FieldDefault[] {
+  return decision.kind === "restore" ? decision.defaults : NONE;
 }
 
 /** The denial of a deny or of the second mark call; undefined when the request is allowed. */

@@ -82,11 +82,15 @@ export function webhookConfigurations(options: InstallOptions): InstallResource[
           rules: [
             { operations: ["UPDATE"], apiGroups: ["*"], apiVersions: ["*"], resources: ["*"], scope: "*" },
             { operations: ["UPDATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods/resize", "pods/ephemeralcontainers"], scope: "Namespaced" },
+            { operations: ["CREATE"], apiGroups: ["helm.toolkit.fluxcd.io"], apiVersions: ["*"], resources: ["helmreleases"], scope: "Namespaced" },
           ],
           matchConditions: MATCH_CONDITIONS.map((c) => ({ ...c })),
         }],
       },
-      notes: [{ path: ["webhooks", 0, "rules", 1], comment: "pods/resize and pods/ephemeralcontainers have update rules of their own (docs/policy-kubernetes.md); no other subresource is judged" }],
+      notes: [
+        { path: ["webhooks", 0, "rules", 1], comment: "pods/resize and pods/ephemeralcontainers have update rules of their own (docs/policy-kubernetes.md); no other subresource is judged" },
+        { path: ["webhooks", 0, "rules", 2], comment: "HelmRelease CREATE: the only CREATE sent, for recovery.helmRemediationDefault (docs/policy-recovery.md); allowed unchanged while that is off" },
+      ],
     },
     {
       file: "webhooks.yaml",

@@ -32,6 +32,28 @@ const ruleSchema = z.strictObject({
   name: z.string().min(1).max(63).optional(),
 });
 
+/**
+ * Helm remediation default (docs/policy-recovery.md): when on, the mutating webhook adds
+ * `spec.upgrade.remediation: {retries, strategy: rollback}` to a HelmRelease
+ * (helm.toolkit.fluxcd.io/v2) created or updated without one, so helm-controller rolls a failed
+ * upgrade back itself (watch-recovery.md §3.1). Off by default: it changes what users applied.
+ */
+export const HELM_REMEDIATION_DEFAULT_RETRIES = 3;
+
+const helmRemediationDefaultSchema = z
+  .strictObject({
+    /** Default false: the webhook adds nothing a user did not write unless the policy asks for it. */
+    enabled: z.boolean().default(false),
+    /**
+     * `upgrade.remediation.retries` written, in failed upgrades remediated before helm-controller
+     * gives up (RetriesExhausted = failures > retries). Default 3, the same as `recovery.maxAttempts`
+     * and Flux's documented example; 1–10: a negative value means infinite retries to
+     * helm-controller, which would roll back and upgrade again forever.
+     */
+    retries: z.number().int().min(1).max(10).default(HELM_REMEDIATION_DEFAULT_RETRIES),
+  })
+  .prefault({});
+
 export const recoverySchema = z
   .strictObject({
     /**
@@ -67,6 +89,8 @@ export const recoverySchema = z
      * desired manifest, so recovery recommends.
      */
     argocdLiveSyncOptions: z.boolean().default(false),
+    /** The webhook's default `upgrade.remediation` for HelmReleases without one (off by default). */
+    helmRemediationDefault: helmRemediationDefaultSchema,
     /** Per cause, kind, namespace, owner: the first matching rule wins; then the defaults (docs/policy-recovery.md). */
     rules: z.array(ruleSchema).max(256).default([]),
   })
@@ -74,3 +98,4 @@ export const recoverySchema = z
 
 export type RecoveryPolicyInput = z.infer<typeof recoverySchema>;
 export type RecoveryRule = z.infer<typeof ruleSchema>;
+export type HelmRemediationDefault = z.infer<typeof helmRemediationDefaultSchema>;

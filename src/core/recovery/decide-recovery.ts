@@ -69,7 +69,7 @@ function expectedRevision(owner: Reconcilable): string | undefined {
 function remediationNote(owner: Reconcilable): string {
   if (owner.kind !== "HelmRelease") return "";
   const retries = owner.object.spec?.upgrade?.remediation?.retries;
-  if (retries === undefined || retries === 0) return " upgrade.remediation is not configured: set upgrade.remediation.retries (strategy rollback) so helm-controller rolls back by itself.";
+  if (retries === undefined || retries === 0) return " upgrade.remediation is not configured: set upgrade.remediation.retries (strategy rollback) so helm-controller rolls back by itself, or let the webhook default it (policy recovery.helmRemediationDefault).";
   const remediated = owner.object.status?.conditions?.find((c) => c.type === "Remediated");
   if (remediated?.status === "True" && remediated.reason === "RollbackSucceeded") return " helm-controller rolled back to the previous release (Remediated=True RollbackSucceeded): the old version is running.";
   return ` upgrade.remediation is configured (retries ${retries}) but helm-controller has not rolled back (no Remediated=True RollbackSucceeded).`;

@@ -80,6 +80,14 @@ describe("installResources", () => {
     }
   });
 
+  it("sends the mutating webhook every UPDATE and, of CREATEs, only HelmReleases (recovery.helmRemediationDefault); the validating webhook no CREATE", () => {
+    const list = objects();
+    const rulesOf = (kind: string): JsonObject[] => ((named(list, kind, "gitops-guard")!["webhooks"] as JsonObject[])[0]!["rules"] as JsonObject[]);
+    const creates = rulesOf("MutatingWebhookConfiguration").filter((r) => (r["operations"] as string[]).includes("CREATE"));
+    assert.deepEqual(creates, [{ operations: ["CREATE"], apiGroups: ["helm.toolkit.fluxcd.io"], apiVersions: ["*"], resources: ["helmreleases"], scope: "Namespaced" }]);
+    assert.ok(rulesOf("ValidatingWebhookConfiguration").every((r) => !(r["operations"] as string[]).includes("CREATE")));
+  });
+
   it("with self certificates: an empty caBundle for certs --inject, no Secret, no key material, no cert-manager", () => {
     const list = objects();
     assert.ok(!kinds().includes("Secret"), "the Secret is created from files, never exported (docs/install.md)");

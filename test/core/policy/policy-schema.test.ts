@@ -59,7 +59,7 @@ describe("policy schema", () => {
       deletionProtection: { kinds: [], annotation: "gitops-guard.io/protect" },
       records: { valueMaxBytes: 256, dryRun: true },
       watch: { stuckAfterSeconds: 300, escalateAfterSeconds: 1800, overrides: [] },
-      recovery: { neverNamespaces: ["kube-system"], maxAttempts: 3, backoffSeconds: 60, backoffFactor: 2, maxBackoffSeconds: 900, healthTimeoutSeconds: 300, helmControllerUnlocks: true, argocdLiveSyncOptions: false, rules: [] },
+      recovery: { neverNamespaces: ["kube-system"], maxAttempts: 3, backoffSeconds: 60, backoffFactor: 2, maxBackoffSeconds: 900, healthTimeoutSeconds: 300, helmControllerUnlocks: true, argocdLiveSyncOptions: false, helmRemediationDefault: { enabled: false, retries: 3 }, rules: [] },
       kubernetes: { featureGates: {} },
       check: { safeguards: { required: {}, annotation: "gitops-guard.io/safeguards" } },
       rollout: {},
