@@ -190,9 +190,7 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
     const decision = skipDecision(skip ?? "no live object to compare", context.policy.mode);
     return { verdict: verdictFor(decision, []), decision, owner, patch: [] };
   }
-  const found = findFindings(context.catalogue, findInput(request, context, live, object)).filter((f) => MUTATE_CLASSES.has(f.class));
-  const held = request.subResource ? undefined : heldSelector({ group: request.kind.group, kind: request.kind.kind, live, object });
-  const findings = held === undefined ? found : [...found, held];
+  const findings = mutateFindings(request, context, live, object);
   const subject = subjectOf(request, owner, context.policy);
   const decided = decide({ findings, policy: context.policy, subject, live, guardNamespace: context.guardNamespace, defaulting });
   const rewrites = revertOf(decided).length > 0 || defaultsOf(decided).length > 0 || decided.kind === "mark";
@@ -202,6 +200,13 @@ export function mutateRequest(request: AdmissionRequest, context: AdmissionConte
   const decision = stale && !rewrites ? staleMarkDecision(decided) : decided;
   const patch = rewrites || stale ? patchBetween(object, rewrite(context, request, decision, stale)) : [];
   return { verdict: verdictFor(decision, patch), decision, owner, patch };
+}
+
+/** The catalogue's findings /mutate acts on, and a selector a running replacement holds (held-selector.ts). */
+function mutateFindings(request: AdmissionRequest, context: AdmissionContext, live: JsonObject, object: JsonObject): Finding[] {
+  const found = findFindings(context.catalogue, findInput(request, context, live, object)).filter((f) => MUTATE_CLASSES.has(f.class));
+  const held = request.subResource ? undefined : heldSelector({ group: request.kind.group, kind: request.kind.kind, live, object });
+  return held === undefined ? found : [...found, held];
 }
 
 /** A CREATE has nothing to compare, only a default to add (decided like any request: mode, exemptions, rollout). */
