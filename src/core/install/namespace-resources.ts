@@ -2,7 +2,11 @@ import type { InstallOptions } from "./install-options.ts";
 import { meta, POLICY_CONFIGMAP, type InstallResource } from "./install-resource.ts";
 import { EXEMPT_LABEL } from "./webhook-configurations.ts";
 
-/** The policy the install starts with; `mode` is the only line the flags change. */
+/**
+ * The policy the install starts with; `mode` (and the recovery mode that follows it) is what the
+ * flags change. Recovery starts as it says for the webhook: audit → `dry-run` (watch records and
+ * announces what it would do, RecoveryPlanned Events, and changes nothing), enforce → `enforce`.
+ */
 export function initialPolicyText(mode: InstallOptions["mode"]): string {
   const why = mode === "audit"
     ? "# Start in audit mode: records show what enforce would do; switch to enforce when they look right\n# (or enforce a subset first with `rollout`: docs/policy-rollout.md)."
@@ -23,6 +27,11 @@ export function initialPolicyText(mode: InstallOptions["mode"]): string {
     "  strategy: recreate",
     "deletionProtection:",
     "  kinds: [PersistentVolumeClaim]",
+    mode === "audit"
+      ? "# watch: record and announce what automated recovery would do (RecoveryPlanned Events), change nothing;\n# enforce when they look right (docs/recovery.md)."
+      : "# watch: recover what the per-cause defaults allow, validate health after, escalate the rest (docs/recovery.md).",
+    "recovery:",
+    `  mode: ${mode === "audit" ? "dry-run" : "enforce"}`,
     "",
   ].join("\n");
 }
