@@ -217,9 +217,11 @@ describe("docs/runbooks: every runbook's commands run against the simulated API 
 
   it("change-a-selector.md: blue-green on the simulated workload controllers, confirmed on a terminal; one new ReplicaSet, the Service never below replicas − maxUnavailable ready pods", async () => {
     // The replacement needs kube-controller-manager and the kubelets: a simulated cluster of its
-    // own (test/support/kube-controllers), its clock starting now (client-node checks the serving
-    // certificate against the real clock).
-    const cluster = await startSimulatedCluster({ startMs: Math.floor(Date.now() / 1000) * 1000, server: { namespaces: ["default", "web", "gitops-guard"] } });
+    // own (test/support/kube-controllers). Its clock starts SIM_HEAD_START_MS in the past and runs
+    // at most ~20× real time while the binary waits (one 1 s step per ≥ 50 ms: ≤ 12 simulated
+    // minutes for the ~35 s the run takes, the asserted bound below is the real check), so it stays
+    // behind the wall clock: kubectl shows ages, not `<invalid>` (future) timestamps.
+    const cluster = await startSimulatedCluster({ startMs: Math.floor(Date.now() / 1000) * 1000 - SIM_HEAD_START_MS, server: { namespaces: ["default", "web", "gitops-guard"] } });
     const drive = driveClock(cluster);
     try {
       await createFromFixture(cluster.api, "../../examples/replace/live.yaml");
@@ -246,6 +248,10 @@ describe("docs/runbooks: every runbook's commands run against the simulated API 
       assert.match(run.stdout, /by blue-green/);
       assert.match(run.stdout, /Carry out this plan\? \[y\/N\]/);
       assert.match(run.stdout, /Deployment web\/api replaced/);
+      // Step 5 as the person reads it: the journal's phase column, and ages rather than `<invalid>`.
+      assert.match(run.stdout, /gitops-guard-replace-[0-9a-f]{16} +\S+ +replaced/);
+      assert.doesNotMatch(run.stdout, /<invalid>/);
+      assert.ok(cluster.clock.nowMs() < Date.now(), `the simulated clock stayed behind the wall clock (${cluster.tick} ticks)`);
       // What step 5 promises, from the store.
       const deploy = cluster.api.get({ apiVersion: "apps/v1", kind: "Deployment", namespace: "web", name: "api" })!;
       assert.deepEqual((deploy["spec"] as JsonObject)["selector"], { matchLabels: { app: "api", team: "payments" } });
@@ -273,9 +279,18 @@ function apiAvailable(cluster: SimulatedCluster): boolean {
   return isJsonObject(status) && status["availableReplicas"] === 3 && status["updatedReplicas"] === 3 && status["replicas"] === 3;
 }
 
-/** Simulated seconds per step of the driver, and the real pause between steps (~100× real time). */
+/**
+ * Simulated ms per step of the driver and the real pause between steps: ~20× real time. The
+ * binary polls every 2 s of real time (DEFAULT_POLL_MS), so a pod's 6 s to Ready (kubelet
+ * defaults) passes within one poll; the 30 s drain (replace.drainSeconds) is real time and is most
+ * of the run.
+ */
 const SIM_STEP_MS = 1_000;
-const REAL_PAUSE_MS = 10;
+const REAL_PAUSE_MS = 50;
+/** How far back the simulated clock starts: well beyond the ≤ 12 simulated minutes a run takes. */
+const SIM_HEAD_START_MS = 60 * 60 * 1000;
+/** A hung run (a prompt nobody answers, a wait that never ends) is killed after this much real time. */
+const RUNBOOK_KILL_MS = 90_000;
 /** The binary sleeps in real time (it polls every 2 s); this moves the simulated cluster meanwhile, one step at a time. */
 function driveClock(cluster: SimulatedCluster): { start(): void; stop(): Promise<void> } {
   let running = false;
@@ -306,6 +321,10 @@ function onTerminal(command: string, input: string, options: { readonly cwd: str
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
     child.stdin.write(input);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    const kill = setTimeout(() => child.kill("SIGKILL"), RUNBOOK_KILL_MS);
+    child.on("close", (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
