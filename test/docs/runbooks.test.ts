@@ -10,6 +10,8 @@ import { isJsonObject, type JsonObject } from "../../src/core/k8s/json.ts";
 import { JOURNAL_ANNOTATION } from "../../src/core/recovery/journal.ts";
 import { startKubeApiServer, type SimulatedApiServer } from "../support/kube-apiserver/start-kube-api-server.ts";
 import { startHelmLoop, startKustomizeLoop, settleWorkloads } from "../support/flux-controllers.ts";
+import { createFromFixture } from "../support/kube-controllers/create-from-fixture.ts";
+import { startSimulatedCluster, type SimulatedCluster } from "../support/kube-controllers/start-simulated-cluster.ts";
 
 /**
  * Every runbook in docs/runbooks/ is run (issue 15 item 5, R7): its `sh` blocks, in order, with
@@ -118,10 +120,8 @@ describe("docs/runbooks: every runbook's commands run against the simulated API 
 
   it("every runbook in docs/runbooks has a test here (or is named below with the reason it has not)", async () => {
     const pages = (await readdir(RUNBOOKS)).filter((f) => f.endsWith(".md") && f !== "README.md").sort();
-    const run = ["certificates-expired.md", "data-bearing-change.md", "helm-locked-or-exhausted.md", "reconciliation-stuck.md", "replacement-rolled-back.md", "webhook-down.md"];
-    // The replacement engine's manual procedure (branch replace): it needs `kustomize build`, an
-    // interactive confirmation and a `-w` watch; not yet written to run unattended.
-    const notYetRun = ["change-a-selector.md"];
+    const run = ["certificates-expired.md", "change-a-selector.md", "data-bearing-change.md", "helm-locked-or-exhausted.md", "reconciliation-stuck.md", "replacement-rolled-back.md", "webhook-down.md"];
+    const notYetRun: string[] = [];
     assert.deepEqual(pages, [...run, ...notYetRun].sort());
   });
 
@@ -214,4 +214,117 @@ describe("docs/runbooks: every runbook's commands run against the simulated API 
     assert.notEqual(Buffer.from(String(data["tls.crt"]), "base64").toString("utf8"), oldCert, "a new serving certificate");
     assert.deepEqual(Object.keys(data).sort(), ["ca.crt", "tls.crt", "tls.key"], "never ca.key");
   });
+
+  it("change-a-selector.md: blue-green on the simulated workload controllers, confirmed on a terminal; one new ReplicaSet, the Service never below replicas − maxUnavailable ready pods", async () => {
+    // The replacement needs kube-controller-manager and the kubelets: a simulated cluster of its
+    // own (test/support/kube-controllers). Its clock starts SIM_HEAD_START_MS in the past and runs
+    // at most ~20× real time while the binary waits (one 1 s step per ≥ 50 ms: ≤ 12 simulated
+    // minutes for the ~35 s the run takes, the asserted bound below is the real check), so it stays
+    // behind the wall clock: kubectl shows ages, not `<invalid>` (future) timestamps.
+    const cluster = await startSimulatedCluster({ startMs: Math.floor(Date.now() / 1000) * 1000 - SIM_HEAD_START_MS, server: { namespaces: ["default", "web", "gitops-guard"] } });
+    const drive = driveClock(cluster);
+    try {
+      await createFromFixture(cluster.api, "../../examples/replace/live.yaml");
+      await cluster.runUntil(() => apiAvailable(cluster), { timeoutMs: 120_000, what: "web/api available" });
+      const oldRs = cluster.api.list({ apiVersion: "apps/v1", kind: "ReplicaSet" }, "web").map((r) => meta(r)["name"]);
+      const recorder = cluster.recordReadyPods("web", "api");
+      const dir = await checkout("selector");
+      const cbin = join(dir, "bin");
+      await mkdir(cbin);
+      // kustomize is not installed here: a stand-in that prints what `kustomize build apps/web`
+      // builds for the example after `commonLabels: {team: payments}` (examples/replace/desired.yaml).
+      await writeFile(join(cbin, "kustomize"), `#!/bin/sh\n[ "$1" = build ] && [ "$2" = apps/web ] || { echo "stand-in kustomize: only 'build apps/web'" >&2; exit 2; }\nexec cat "${join(ROOT, "examples", "replace", "desired.yaml")}"\n`);
+      await chmod(join(cbin, "kustomize"), 0o755);
+      const blocks = shellBlocks(await readFile(join(RUNBOOKS, "change-a-selector.md"), "utf8"));
+      assert.ok(blocks.length >= 3, "change-a-selector.md has its commands in sh blocks");
+      await writeFile(join(dir, "runbook.sh"), blocks.join("\n"));
+      // replace asks on a terminal (off one it wants --yes): the runbook runs under script(1), a
+      // pseudo-terminal, with a person's "y" typed in; the clock moves while the binary waits.
+      drive.start();
+      const run = await onTerminal("bash -euo pipefail runbook.sh", "y\n", { cwd: dir, env: { ...env, PATH: `${cbin}:${env["PATH"] ?? ""}`, KUBECONFIG: cluster.server.kubeconfigPath } });
+      await drive.stop();
+      recorder.stop();
+      assert.equal(run.code, 0, `change-a-selector.md failed:\n${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, /by blue-green/);
+      assert.match(run.stdout, /Carry out this plan\? \[y\/N\]/);
+      assert.match(run.stdout, /Deployment web\/api replaced/);
+      // Step 5 as the person reads it: the journal's phase column, and ages rather than `<invalid>`.
+      assert.match(run.stdout, /gitops-guard-replace-[0-9a-f]{16} +\S+ +replaced/);
+      assert.doesNotMatch(run.stdout, /<invalid>/);
+      assert.ok(cluster.clock.nowMs() < Date.now(), `the simulated clock stayed behind the wall clock (${cluster.tick} ticks)`);
+      // What step 5 promises, from the store.
+      const deploy = cluster.api.get({ apiVersion: "apps/v1", kind: "Deployment", namespace: "web", name: "api" })!;
+      assert.deepEqual((deploy["spec"] as JsonObject)["selector"], { matchLabels: { app: "api", team: "payments" } });
+      const sets = cluster.api.list({ apiVersion: "apps/v1", kind: "ReplicaSet" }, "web");
+      assert.equal(sets.length, 1, `one ReplicaSet left: ${sets.map((r) => String(meta(r)["name"])).join(", ")}`);
+      assert.ok(!oldRs.includes(meta(sets[0])["name"]), "the new one");
+      const pods = cluster.api.list({ apiVersion: "v1", kind: "Pod" }, "web");
+      assert.equal(pods.length, 3, "3 pods, no orphan left");
+      for (const p of pods) assert.deepEqual([meta(p)["labels"]].filter(isJsonObject).map((l) => [l["app"], l["team"]]), [["api", "payments"]], `${String(meta(p)["name"])} has the new labels`);
+      const svc = cluster.api.get({ apiVersion: "v1", kind: "Service", namespace: "web", name: "api" })!;
+      assert.deepEqual((svc["spec"] as JsonObject)["selector"], { app: "api", team: "payments" });
+      const journals = cluster.api.list({ apiVersion: "v1", kind: "ConfigMap" }, "gitops-guard").filter((c) => isJsonObject(meta(c)["labels"]) && (meta(c)["labels"] as JsonObject)["gitops-guard.io/journal"] === "replace");
+      assert.deepEqual(journals.map((j) => (meta(j)["labels"] as JsonObject)["gitops-guard.io/phase"]), ["replaced"]);
+      // example: 3 replicas, maxUnavailable 1.
+      assert.ok(recorder.min >= 3 - 1, `the Service selected ${recorder.min} ready pods at ${JSON.stringify(recorder.minAt)}`);
+    } finally {
+      await drive.stop();
+      await cluster.stop();
+    }
+  });
 });
+
+function apiAvailable(cluster: SimulatedCluster): boolean {
+  const status = cluster.api.get({ apiVersion: "apps/v1", kind: "Deployment", namespace: "web", name: "api" })?.["status"];
+  return isJsonObject(status) && status["availableReplicas"] === 3 && status["updatedReplicas"] === 3 && status["replicas"] === 3;
+}
+
+/**
+ * Simulated ms per step of the driver and the real pause between steps: ~20× real time. The
+ * binary polls every 2 s of real time (DEFAULT_POLL_MS), so a pod's 6 s to Ready (kubelet
+ * defaults) passes within one poll; the 30 s drain (replace.drainSeconds) is real time and is most
+ * of the run.
+ */
+const SIM_STEP_MS = 1_000;
+const REAL_PAUSE_MS = 50;
+/** How far back the simulated clock starts: well beyond the ≤ 12 simulated minutes a run takes. */
+const SIM_HEAD_START_MS = 60 * 60 * 1000;
+/** A hung run (a prompt nobody answers, a wait that never ends) is killed after this much real time. */
+const RUNBOOK_KILL_MS = 90_000;
+/** The binary sleeps in real time (it polls every 2 s); this moves the simulated cluster meanwhile, one step at a time. */
+function driveClock(cluster: SimulatedCluster): { start(): void; stop(): Promise<void> } {
+  let running = false;
+  let loop: Promise<void> = Promise.resolve();
+  return {
+    start() {
+      running = true;
+      loop = (async () => {
+        while (running) {
+          await cluster.advance(SIM_STEP_MS);
+          await new Promise((resolve) => setTimeout(resolve, REAL_PAUSE_MS));
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+/** Runs a command on a pseudo-terminal (script(1)), typing `input`; stdin stays open until it ends. */
+function onTerminal(command: string, input: string, options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv }): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], { cwd: options.cwd, env: options.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    child.stdin.write(input);
+    const kill = setTimeout(() => child.kill("SIGKILL"), RUNBOOK_KILL_MS);
+    child.on("close", (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
