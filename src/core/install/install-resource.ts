@@ -57,3 +57,34 @@ export function rbacRules(rules: readonly RbacRule[], path: readonly (string | n
     notes: rules.map((r, i) => ({ path: [...path, i], comment: r.why })),
   };
 }
+
+/** A Role (with `namespace`) or ClusterRole (without) with its rules' reasons, and its binding to one ServiceAccount. */
+export interface BoundRole {
+  readonly file: string;
+  readonly name: string;
+  /** The Role's namespace; undefined for a ClusterRole and ClusterRoleBinding. */
+  readonly namespace: string | undefined;
+  readonly serviceAccount: { readonly name: string; readonly namespace: string };
+  readonly rules: readonly RbacRule[];
+  /** A comment for the head of the role's document. */
+  readonly comment?: string;
+}
+
+/** The role and its binding, in that order (the binding's roleRef names the role). */
+export function boundRole(role: BoundRole): InstallResource[] {
+  const kind = role.namespace === undefined ? "ClusterRole" : "Role";
+  const { rules, notes } = rbacRules(role.rules);
+  return [
+    { file: role.file, ...(role.comment !== undefined ? { comment: role.comment } : {}), object: { apiVersion: "rbac.authorization.k8s.io/v1", kind, metadata: meta(role.name, role.namespace), rules }, notes },
+    {
+      file: role.file,
+      object: {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: `${kind}Binding`,
+        metadata: meta(role.name, role.namespace),
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind, name: role.name },
+        subjects: [{ kind: "ServiceAccount", name: role.serviceAccount.name, namespace: role.serviceAccount.namespace }],
+      },
+    },
+  ];
+}

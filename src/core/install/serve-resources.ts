@@ -1,6 +1,6 @@
 import type { JsonObject } from "../k8s/json.ts";
 import type { InstallOptions } from "./install-options.ts";
-import { meta, POLICY_CONFIGMAP, rbacRules, SERVE_NAME, TLS_SECRET, type InstallResource } from "./install-resource.ts";
+import { boundRole, meta, POLICY_CONFIGMAP, SERVE_NAME, TLS_SECRET, type InstallResource } from "./install-resource.ts";
 import { restrictedContainerSecurity, restrictedPodSecurity, spreadAcrossNodes } from "./pod-defaults.ts";
 
 /** The port serve listens on in the pod (TLS: /mutate, /validate, /healthz, /readyz, /metrics). */
@@ -14,20 +14,24 @@ export const SERVE_SHUTDOWN_DELAY_SECONDS = 5;
 const SELECTOR = { "app.kubernetes.io/name": SERVE_NAME };
 
 function serveRbac(ns: string): InstallResource[] {
-  const role = rbacRules([
-    { apiGroups: [""], resources: ["configmaps"], resourceNames: [POLICY_CONFIGMAP], verbs: ["get", "list", "watch"], why: "the policy ConfigMap, hot-reloaded (serve --policy-configmap)" },
-    { apiGroups: [""], resources: ["configmaps"], verbs: ["list", "watch"], why: "a watch with a fieldSelector on one name is a list/watch of the collection: RBAC cannot scope list/watch by resourceNames for a field-selected watch" },
-    { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"], why: "Events on the policy ConfigMap: a rejected policy version is announced where it was applied" },
-  ]);
-  const crds = rbacRules([
-    { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: ["get", "list", "watch"], why: "read-only: immutability a CRD declares (x-kubernetes-validations with oldSelf) becomes rules (serve --watch-crds)" },
-  ]);
+  const account = { name: SERVE_NAME, namespace: ns };
   return [
     { file: "serve-rbac.yaml", object: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(SERVE_NAME, ns) } },
-    { file: "serve-rbac.yaml", comment: "serve reads its policy and CRDs, and writes Events; nothing else (no Secrets: its certificate is a mounted volume).", object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta(`${SERVE_NAME}-policy`, ns), rules: role.rules }, notes: role.notes },
-    { file: "serve-rbac.yaml", object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: meta(`${SERVE_NAME}-policy`, ns), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `${SERVE_NAME}-policy` }, subjects: [{ kind: "ServiceAccount", name: SERVE_NAME, namespace: ns }] } },
-    { file: "serve-rbac.yaml", object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: meta(`${SERVE_NAME}-crds`, undefined), rules: crds.rules }, notes: crds.notes },
-    { file: "serve-rbac.yaml", object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: meta(`${SERVE_NAME}-crds`, undefined), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `${SERVE_NAME}-crds` }, subjects: [{ kind: "ServiceAccount", name: SERVE_NAME, namespace: ns }] } },
+    ...boundRole({
+      file: "serve-rbac.yaml", name: `${SERVE_NAME}-policy`, namespace: ns, serviceAccount: account,
+      comment: "serve reads its policy and CRDs, and writes Events; nothing else (no Secrets: its certificate is a mounted volume).",
+      rules: [
+        { apiGroups: [""], resources: ["configmaps"], resourceNames: [POLICY_CONFIGMAP], verbs: ["get", "list", "watch"], why: "the policy ConfigMap, hot-reloaded (serve --policy-configmap)" },
+        { apiGroups: [""], resources: ["configmaps"], verbs: ["list", "watch"], why: "a watch with a fieldSelector on one name is a list/watch of the collection: RBAC cannot scope list/watch by resourceNames for a field-selected watch" },
+        { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"], why: "Events on the policy ConfigMap: a rejected policy version is announced where it was applied" },
+      ],
+    }),
+    ...boundRole({
+      file: "serve-rbac.yaml", name: `${SERVE_NAME}-crds`, namespace: undefined, serviceAccount: account,
+      rules: [
+        { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: ["get", "list", "watch"], why: "read-only: immutability a CRD declares (x-kubernetes-validations with oldSelf) becomes rules (serve --watch-crds)" },
+      ],
+    }),
   ];
 }
 

@@ -1,6 +1,6 @@
 import type { JsonObject } from "../k8s/json.ts";
 import { WATCH_REPLICAS, type InstallOptions } from "./install-options.ts";
-import { meta, POLICY_CONFIGMAP, rbacRules, WATCH_LEASE, WATCH_NAME, type InstallResource, type RbacRule } from "./install-resource.ts";
+import { boundRole, meta, POLICY_CONFIGMAP, WATCH_LEASE, WATCH_NAME, type InstallResource, type RbacRule } from "./install-resource.ts";
 import { restrictedContainerSecurity, restrictedPodSecurity, spreadAcrossNodes } from "./pod-defaults.ts";
 
 /** watch's HTTP port: /metrics, /healthz, /readyz (plain HTTP: nothing secret is served). */
@@ -42,28 +42,17 @@ export const WATCH_LEASE_RULES: readonly RbacRule[] = [
   { apiGroups: ["coordination.k8s.io"], resources: ["leases"], resourceNames: [WATCH_LEASE], verbs: ["get", "update"], why: "leader election on its own Lease only" },
 ];
 
-function namespacedRole(name: string, ns: string, rules: readonly RbacRule[]): InstallResource[] {
-  const r = rbacRules(rules);
-  return [
-    { file: "watch-rbac.yaml", object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta(name, ns), rules: r.rules }, notes: r.notes },
-    { file: "watch-rbac.yaml", object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: meta(name, ns), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name }, subjects: [{ kind: "ServiceAccount", name: WATCH_NAME, namespace: ns }] } },
-  ];
-}
-
 function watchRbac(ns: string): InstallResource[] {
-  const cluster = rbacRules(WATCH_CLUSTER_RULES);
+  const account = { name: WATCH_NAME, namespace: ns };
   return [
     { file: "watch-rbac.yaml", object: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(WATCH_NAME, ns) } },
-    {
-      file: "watch-rbac.yaml",
-      comment: "gitops-guard watch: notice, recover, replace. create on workloads cluster-wide is the widest grant of the install (a replacement recreates the object from the journal); with policy watch.recover false (the default) watch only reads and writes Events.",
-      object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: meta(WATCH_NAME, undefined), rules: cluster.rules },
-      notes: cluster.notes,
-    },
-    { file: "watch-rbac.yaml", object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: meta(WATCH_NAME, undefined), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: WATCH_NAME }, subjects: [{ kind: "ServiceAccount", name: WATCH_NAME, namespace: ns }] } },
+    ...boundRole({
+      file: "watch-rbac.yaml", name: WATCH_NAME, namespace: undefined, serviceAccount: account, rules: WATCH_CLUSTER_RULES,
+      comment: "gitops-guard watch: notice, recover, replace. create on workloads cluster-wide is the widest grant of the install (a replacement recreates the object from the journal); with recovery.mode dry-run (the installed policy with --mode audit) or off, watch changes nothing but Events.",
+    }),
     // The Lease's Role keeps its 0.1.0 name: renaming it would leave the leader without it for a moment during the upgrade.
-    ...namespacedRole(`${WATCH_NAME}-lease`, ns, WATCH_LEASE_RULES),
-    ...namespacedRole(`${WATCH_NAME}-journal`, ns, WATCH_JOURNAL_RULES),
+    ...boundRole({ file: "watch-rbac.yaml", name: `${WATCH_NAME}-lease`, namespace: ns, serviceAccount: account, rules: WATCH_LEASE_RULES }),
+    ...boundRole({ file: "watch-rbac.yaml", name: `${WATCH_NAME}-journal`, namespace: ns, serviceAccount: account, rules: WATCH_JOURNAL_RULES }),
   ];
 }
 
