@@ -71,7 +71,12 @@ export function createApiDiscovery(http: KubeHttp): ApiDiscovery {
     async resource(apiVersion, kind) {
       let document = documents.get(apiVersion);
       if (!document) {
-        document = read(apiVersion);
+        // A failed read (API server unavailable) is forgotten, so a long-lived caller (watch's
+        // replacements) asks again next time instead of failing for ever.
+        document = read(apiVersion).catch((error: unknown) => {
+          documents.delete(apiVersion);
+          throw error;
+        });
         documents.set(apiVersion, document);
       }
       const byKind = await document;

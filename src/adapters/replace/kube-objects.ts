@@ -3,6 +3,7 @@ import { isJsonObject, type JsonObject } from "../../core/k8s/json.ts";
 import { groupOf, metaString } from "../../core/k8s/kube-object.ts";
 import { BUILTIN_KINDS } from "../../core/replace/kind-traits.ts";
 import type { ReplaceRef } from "../../core/replace/replace-ref.ts";
+import { createApiDiscovery, discoveryPath } from "../kube/api-discovery.ts";
 import { statusMessage, type KubeHttp } from "../kube/kube-http.ts";
 
 /** Objects by reference over the raw JSON client: what the engine reads and writes. */
@@ -15,10 +16,6 @@ export interface KubeObjects {
   mergePatch(ref: ReplaceRef, patch: JsonObject): Promise<void>;
 }
 
-function apiBase(apiVersion: string): string {
-  return groupOf(apiVersion) === "" ? `/api/${apiVersion}` : `/apis/${apiVersion}`;
-}
-
 const encode = encodeURIComponent;
 
 /**
@@ -26,29 +23,19 @@ const encode = encodeURIComponent;
  * /apis/{group}/{version}, remembered) for custom resources.
  */
 export function createKubeObjects(http: KubeHttp): KubeObjects {
-  const discovered = new Map<string, { plural: string; namespaced: boolean }>();
+  const discovery = createApiDiscovery(http);
 
   async function resourceOf(apiVersion: string, kind: string): Promise<{ plural: string; namespaced: boolean }> {
     const builtin = BUILTIN_KINDS.get(kind);
     if (builtin !== undefined && groupOf(builtin.apiVersion) === groupOf(apiVersion)) return builtin;
-    const key = `${apiVersion}/${kind}`;
-    const known = discovered.get(key);
-    if (known) return known;
-    const r = await http.request("GET", apiBase(apiVersion));
-    const resources = isJsonObject(r.body) && Array.isArray(r.body["resources"]) ? r.body["resources"] : [];
-    for (const res of resources) {
-      if (isJsonObject(res) && res["kind"] === kind && typeof res["name"] === "string" && !res["name"].includes("/")) {
-        const found = { plural: res["name"], namespaced: res["namespaced"] === true };
-        discovered.set(key, found);
-        return found;
-      }
-    }
-    throw new AppError("ERR_KUBE_UNAVAILABLE", `the API server serves no ${kind} in ${apiVersion}`);
+    const served = await discovery.resource(apiVersion, kind);
+    if (served === undefined) throw new AppError("ERR_KUBE_UNAVAILABLE", `the API server serves no ${kind} in ${apiVersion}`);
+    return served;
   }
 
   async function collection(apiVersion: string, kind: string, namespace: string): Promise<string> {
     const { plural, namespaced } = await resourceOf(apiVersion, kind);
-    return namespaced && namespace !== "" ? `${apiBase(apiVersion)}/namespaces/${encode(namespace)}/${plural}` : `${apiBase(apiVersion)}/${plural}`;
+    return namespaced && namespace !== "" ? `${discoveryPath(apiVersion)}/namespaces/${encode(namespace)}/${plural}` : `${discoveryPath(apiVersion)}/${plural}`;
   }
 
   const objectPath = async (ref: ReplaceRef): Promise<string> => `${await collection(ref.apiVersion, ref.kind, ref.namespace)}/${encode(ref.name)}`;
