@@ -1,5 +1,6 @@
 import type { Target } from "../../core/recovery/journal.ts";
 import { BUILTIN_KINDS } from "../../core/replace/kind-traits.ts";
+import { discoveryPath } from "../kube/api-discovery.ts";
 
 /**
  * The REST path of one target, from the replacement engine's table of built-in kinds (one table
@@ -11,8 +12,7 @@ export function targetPath(target: Target): string | undefined {
   if (r === undefined) return undefined;
   if (r.namespaced && target.namespace === null) return undefined;
   const ns = r.namespaced && target.namespace !== null ? `/namespaces/${encodeURIComponent(target.namespace)}` : "";
-  const base = r.apiVersion === "v1" ? "/api/v1" : `/apis/${r.apiVersion}`;
-  return `${base}${ns}/${r.plural}/${encodeURIComponent(target.name)}`;
+  return `${discoveryPath(r.apiVersion)}${ns}/${r.plural}/${encodeURIComponent(target.name)}`;
 }
 
 /** apiVersion of a known kind (for the replacement engine and Events). */
